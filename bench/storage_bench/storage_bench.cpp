@@ -1,0 +1,231 @@
+// storage_bench: durable commits/s of SQLite (WAL, synchronous=FULL, 300-byte rows)
+//   (a) one writer, one row per transaction, and
+//   (b) group commit through Database::write from concurrent producer threads, each waiting for
+//       its write to be durable before sending the next (like a chat client waiting for its ack).
+// Usage: storage_bench [--seconds N] [--dir PATH] [--producers N] [--row-bytes N]
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/vfs.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/database.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+using callpy::storage::Connection;
+using callpy::storage::Database;
+using callpy::storage::Statement;
+
+constexpr long kTmpfsMagic = 0x01021994;
+
+struct Options {
+  double seconds = 5;
+  std::string dir;
+  int producers = 64;
+  int rowBytes = 300;
+};
+
+[[noreturn]] void usage(const char* argv0, int code) {
+  std::fprintf(code == 0 ? stdout : stderr,
+               "usage: %s [--seconds N] [--dir PATH] [--producers N] [--row-bytes N]\n"
+               "  --seconds N    duration of each of the two runs (default 5)\n"
+               "  --dir PATH     where the database files go (default: a new directory under\n"
+               "                 $TMPDIR or /tmp); use the disk you want to measure, not tmpfs\n",
+               argv0);
+  std::exit(code);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(argv[0], 2);
+      return argv[++i];
+    };
+    if (arg == "--seconds") {
+      o.seconds = std::atof(value().c_str());
+    } else if (arg == "--dir") {
+      o.dir = value();
+    } else if (arg == "--producers") {
+      o.producers = std::atoi(value().c_str());
+    } else if (arg == "--row-bytes") {
+      o.rowBytes = std::atoi(value().c_str());
+    } else if (arg == "--help" || arg == "-h") {
+      usage(argv[0], 0);
+    } else {
+      std::fprintf(stderr, "unknown argument: %s\n", arg.c_str());
+      usage(argv[0], 2);
+    }
+  }
+  if (o.seconds <= 0 || o.producers <= 0 || o.rowBytes <= 0) usage(argv[0], 2);
+  return o;
+}
+
+std::string payload(int rowBytes, std::uint64_t seed) {
+  std::string s(static_cast<std::size_t>(rowBytes), 'x');
+  for (auto& ch : s) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    ch = static_cast<char>('a' + (seed >> 59) % 26);
+  }
+  return s;
+}
+
+void removeDb(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+}
+
+std::int64_t countRows(const std::string& path) {
+  Connection c(path, Connection::Mode::ReadOnly);
+  Statement& s = c.prepare("SELECT count(*) FROM rows");
+  s.step();
+  return s.columnInt64(0);
+}
+
+// (a) The baseline: what a naive "commit every write" loop gets.
+double runSingle(const Options& o, const std::string& path) {
+  removeDb(path);
+  Connection c(path, Connection::Mode::ReadWrite);
+  c.exec("CREATE TABLE rows (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
+  const std::string row = payload(o.rowBytes, 1);
+  std::int64_t n = 0;
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::duration<double>(o.seconds);
+  auto now = start;
+  while (now < end) {
+    c.prepare("BEGIN IMMEDIATE").run();
+    c.prepare("INSERT INTO rows (payload) VALUES (?)").bind(1, row).run();
+    c.prepare("COMMIT").run();
+    ++n;
+    now = Clock::now();
+  }
+  const double elapsed = std::chrono::duration<double>(now - start).count();
+  if (countRows(path) != n) std::fprintf(stderr, "single: row count mismatch\n");
+  std::printf("single  : %9.0f rows/s  (%lld rows, one transaction each, %.1f s)\n",
+              static_cast<double>(n) / elapsed, static_cast<long long>(n), elapsed);
+  return static_cast<double>(n) / elapsed;
+}
+
+// (b) Group commit: many producers, one writer thread, one fsync per batch.
+double runGroup(const Options& o, const std::string& path) {
+  removeDb(path);
+  auto db = Database::open({.path = path, .readers = 1});
+  db->writeSync([&](Connection& c) {
+    c.exec("CREATE TABLE rows (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
+  });
+  const auto before = db->writeStats();
+
+  std::atomic<bool> go{false};
+  std::atomic<bool> stop{false};
+  std::vector<std::int64_t> done(static_cast<std::size_t>(o.producers), 0);
+  std::vector<std::vector<float>> latencies(static_cast<std::size_t>(o.producers));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < o.producers; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string row = payload(o.rowBytes, static_cast<std::uint64_t>(t) + 2);
+      auto& lat = latencies[static_cast<std::size_t>(t)];
+      lat.reserve(1 << 16);
+      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+      std::int64_t n = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        const auto t0 = Clock::now();
+        db->write([&row](Connection& c) {
+            c.prepare("INSERT INTO rows (payload) VALUES (?)").bind(1, row).run();
+          }).get();
+        lat.push_back(std::chrono::duration<float, std::micro>(Clock::now() - t0).count());
+        ++n;
+      }
+      done[static_cast<std::size_t>(t)] = n;
+    });
+  }
+  const auto start = Clock::now();
+  go.store(true, std::memory_order_release);
+  std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
+  stop.store(true);
+  for (auto& th : threads) th.join();
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const auto after = db->writeStats();
+  db.reset();
+  const auto batches = static_cast<std::int64_t>(after.batches - before.batches);
+  auto perBatch = [&](std::uint64_t a, std::uint64_t b) {
+    return batches > 0 ? static_cast<double>(a - b) / static_cast<double>(batches) : 0.0;
+  };
+
+  std::int64_t n = 0;
+  for (auto v : done) n += v;
+  std::vector<float> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) {
+    return all.empty() ? 0.0 : all[static_cast<std::size_t>(p * (all.size() - 1))];
+  };
+  if (countRows(path) != n) std::fprintf(stderr, "group: row count mismatch\n");
+  std::printf(
+      "group   : %9.0f rows/s  (%lld rows from %d producers, %lld commits, %.1f rows/commit, "
+      "%.1f s)\n"
+      "          write->durable latency p50 %.0f us, p99 %.0f us\n"
+      "          writer per batch: gather %.0f us, jobs %.0f us, commit %.0f us, wake %.0f us\n",
+      static_cast<double>(n) / elapsed, static_cast<long long>(n), o.producers,
+      static_cast<long long>(batches),
+      batches > 0 ? static_cast<double>(n) / static_cast<double>(batches) : 0.0, elapsed,
+      pct(0.50), pct(0.99), perBatch(after.gatherMicros, before.gatherMicros),
+      perBatch(after.runMicros, before.runMicros),
+      perBatch(after.commitMicros, before.commitMicros),
+      perBatch(after.completeMicros, before.completeMicros));
+  return static_cast<double>(n) / elapsed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parse(argc, argv);
+  fs::path dir;
+  bool ownDir = false;
+  if (o.dir.empty()) {
+    std::string pattern = (fs::temp_directory_path() / "storage-bench-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      std::perror("mkdtemp");
+      return 1;
+    }
+    dir = pattern;
+    ownDir = true;
+  } else {
+    dir = o.dir;
+    fs::create_directories(dir);
+  }
+  struct statfs info {};
+  if (statfs(dir.c_str(), &info) == 0 && info.f_type == kTmpfsMagic) {
+    std::fprintf(stderr, "warning: %s is tmpfs; fsync is free there and the figures mean little\n",
+                 dir.c_str());
+  }
+  std::printf("storage_bench: SQLite %s, WAL, synchronous=FULL, %d-byte rows, dir %s\n",
+              sqlite3_libversion(), o.rowBytes, dir.c_str());
+  int rc = 0;
+  try {
+    const double single = runSingle(o, (dir / "single.db").string());
+    const double group = runGroup(o, (dir / "group.db").string());
+    std::printf("ratio   : %9.1fx  (group / single)\n", group / single);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "storage_bench: %s\n", e.what());
+    rc = 1;
+  }
+  if (ownDir) {
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+  } else {
+    removeDb((dir / "single.db").string());
+    removeDb((dir / "group.db").string());
+  }
+  return rc;
+}

@@ -1,0 +1,323 @@
+#include "app/daemon.h"
+
+#include <Poco/File.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <signal.h>
+
+#include <chrono>
+#include <iostream>
+#include <mutex>
+
+#include "app/app.h"
+#include "app/systemd_notify.h"
+#include "config/loader.h"
+#include "config/reconcile.h"
+#include "config/zoneinfo.h"
+#include "core/accounts/account_service.h"
+#include "core/sites/site_service.h"
+#include "http/server.h"
+#include "observability/log.h"
+#include "observability/metrics.h"
+#include "outbox/outbox_worker.h"
+#include "security/openssl_crypto.h"
+#include "storage/account_repository.h"
+#include "storage/database.h"
+#include "storage/outbox_repository.h"
+#include "storage/site_repository.h"
+#include "storage/status_queries.h"
+#include "version.h"
+
+#ifndef CALLPY_WEB_ROOT_DEFAULT
+#define CALLPY_WEB_ROOT_DEFAULT "/usr/share/callpyd/web"
+#endif
+
+namespace callpy::app {
+
+namespace obs = callpy::observability;
+
+namespace {
+
+std::int64_t nowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class ZoneInfoSource : public core::ports::TimeZoneSource {
+ public:
+  std::optional<core::sites::TimeZone> load(const std::string& name) override {
+    return config::loadZoneInfo(name);
+  }
+};
+
+std::optional<outbox::SmtpSettings> smtpSettings(const config::SmtpConfig& c) {
+  if (!c.enabled) return std::nullopt;
+  outbox::SmtpSettings s;
+  s.host = c.host;
+  s.port = static_cast<std::uint16_t>(c.port);
+  s.starttls = c.starttls;
+  s.username = c.username;
+  s.password = c.password;
+  s.from = c.from;
+  return s;
+}
+
+void applyLogLevel(const config::Config& c) {
+  obs::Priority p;
+  if (obs::parsePriority(c.logLevel, p)) obs::setLogLevel(p);
+}
+
+std::int64_t fileSize(const std::string& path) {
+  Poco::File f(path);
+  return f.exists() ? static_cast<std::int64_t>(f.getSize()) : 0;
+}
+
+// Everything that runs, in start order; members are destroyed in reverse.
+class Daemon {
+ public:
+  Daemon(const config::Config& config, std::string configPath)
+      : config_(config), configPath_(std::move(configPath)), startedAt_(nowSeconds()) {}
+
+  int run();
+
+ private:
+  int open();
+  void startListeners();
+  void registerGauges();
+  Poco::JSON::Object::Ptr status();
+  std::vector<std::string> reload();
+  void waitForSignals();
+
+  config::Config config_;
+  std::string configPath_;
+  std::int64_t startedAt_;
+  std::mutex reloadMutex_;
+
+  std::unique_ptr<storage::Database> db_;
+  security::OpenSslCrypto crypto_;
+  ZoneInfoSource zones_;
+  std::unique_ptr<outbox::OutboxWorker> outbox_;
+  std::unique_ptr<storage::AccountRepository> accountRepo_;
+  std::unique_ptr<storage::SiteRepository> siteRepo_;
+  std::unique_ptr<core::accounts::AccountService> accounts_;
+  std::unique_ptr<core::sites::SiteService> sites_;
+  std::unique_ptr<http::ApiContext> api_;
+  std::vector<std::unique_ptr<http::Listener>> listeners_;
+};
+
+int Daemon::open() {
+  try {
+    Poco::File(config_.dataDir).createDirectories();
+    Poco::File(config_.dataDir + "/files").createDirectories();
+    auto socketDir = Poco::Path(config_.adminSocket).parent().toString();
+    if (!socketDir.empty()) Poco::File(socketDir).createDirectories();
+  } catch (const Poco::Exception& e) {
+    obs::logError("startup.data_dir_failed", {{"path", config_.dataDir}, {"error", e.displayText()}});
+    return kExitOsError;
+  }
+  storage::DatabaseOptions dbOptions;
+  dbOptions.path = config_.dataDir + "/callpy.db";
+  try {
+    db_ = storage::Database::open(dbOptions);
+  } catch (const storage::SchemaTooNewError& e) {
+    obs::logError("startup.schema_too_new", {{"error", e.what()}});
+    std::cerr << "callpyd: " << e.what() << "\n";
+    return kExitDataError;
+  } catch (const storage::CorruptDatabaseError& e) {
+    obs::logError("startup.database_corrupt", {{"error", e.what()}});
+    std::cerr << "callpyd: " << e.what() << "\n";
+    return kExitDataError;
+  } catch (const storage::StorageError& e) {
+    obs::logError("startup.database_failed", {{"error", e.what()}});
+    std::cerr << "callpyd: " << e.what() << "\n";
+    return kExitIoError;
+  }
+  auto report = config::reconcileSites(*db_, config_, nowSeconds());
+  obs::logInfo("config.reconciled", {{"sites", std::to_string(config_.sites.size())}});
+  (void)report;
+  return kExitOk;
+}
+
+void Daemon::startListeners() {
+  http::ExchangeLimits limits{static_cast<std::size_t>(config_.limits.maxBodyBytes),
+                              static_cast<std::size_t>(config_.limits.maxJsonDepth)};
+  http::ListenerOptions pub;
+  pub.kind = http::ListenerKind::Public;
+  pub.host = config_.listenHttp.host;
+  pub.port = static_cast<unsigned short>(config_.listenHttp.port);
+  pub.threads = config_.limits.httpThreads;
+  pub.limits = limits;
+  pub.webRoot = config_.webRoot.empty() ? std::string(CALLPY_WEB_ROOT_DEFAULT) : config_.webRoot;
+  listeners_.push_back(std::make_unique<http::Listener>(pub, *api_));
+
+  http::ListenerOptions admin;
+  admin.kind = http::ListenerKind::Admin;
+  admin.host = config_.adminSocket;
+  admin.threads = 4;
+  admin.limits = limits;
+  listeners_.push_back(std::make_unique<http::Listener>(admin, *api_));
+
+  if (config_.adminMetrics) {
+    http::ListenerOptions m;
+    m.kind = http::ListenerKind::Metrics;
+    m.host = config_.adminMetrics->host;
+    m.port = static_cast<unsigned short>(config_.adminMetrics->port);
+    m.threads = 2;
+    listeners_.push_back(std::make_unique<http::Listener>(m, *api_));
+  }
+  for (auto& l : listeners_) {
+    l->start();
+    obs::logInfo("listener.started", {{"listener", l->describe()}});
+  }
+}
+
+void Daemon::registerGauges() {
+  auto& m = obs::Metrics::instance();
+  m.addGauge("callpy_db_size_bytes", "Size of the SQLite database and its WAL.", [this] {
+    return static_cast<double>(fileSize(db_->path()) + fileSize(db_->path() + "-wal"));
+  });
+  m.addGauge("callpy_db_pending_writes", "Writes queued for the storage writer.",
+             [this] { return static_cast<double>(db_->pendingWrites()); });
+  m.addGauge("callpy_outbox_backlog", "Outbound jobs (e-mail) not yet sent.", [this] {
+    return static_cast<double>(db_->read([](storage::Connection& c) { return storage::outboxBacklog(c); }));
+  });
+  m.addGauge("callpy_uptime_seconds", "Seconds since the daemon started.",
+             [this] { return static_cast<double>(nowSeconds() - startedAt_); });
+}
+
+Poco::JSON::Object::Ptr Daemon::status() {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("version", std::string(kVersion));
+  o->set("started_at", startedAt_);
+  o->set("uptime_s", nowSeconds() - startedAt_);
+  Poco::JSON::Array::Ptr ls = new Poco::JSON::Array;
+  for (auto& l : listeners_) ls->add(l->describe());
+  o->set("listeners", ls);
+  o->set("schema_version", db_->schemaVersion());
+  o->set("db_size_bytes", fileSize(db_->path()) + fileSize(db_->path() + "-wal"));
+  auto [backlog, counts] = db_->read([](storage::Connection& c) {
+    return std::make_pair(storage::outboxBacklog(c), storage::countObjects(c));
+  });
+  o->set("outbox_backlog", backlog);
+  o->set("sites", counts.sites);
+  o->set("users", counts.users);
+  o->set("sessions", counts.sessions);
+  o->set("config", configPath_);
+  return o;
+}
+
+std::vector<std::string> Daemon::reload() {
+  std::lock_guard lock(reloadMutex_);
+  notifyReloading(false);
+  auto result = config::loadConfigFile(configPath_);
+  std::vector<std::string> errors;
+  for (const auto& e : result.errors) errors.push_back(e.format());
+  if (errors.empty()) {
+    if (result.config->listenHttp != config_.listenHttp || result.config->dataDir != config_.dataDir) {
+      obs::logNotice("config.restart_needed", {{"reason", "listen.http or data_dir changed"}});
+    }
+    config_.sites = result.config->sites;
+    config_.logLevel = result.config->logLevel;
+    applyLogLevel(config_);
+    config::reconcileSites(*db_, config_, nowSeconds());
+    obs::logInfo("config.reloaded", {{"sites", std::to_string(config_.sites.size())}});
+  } else {
+    for (const auto& e : errors) obs::logError("config.reload_rejected", {{"problem", e}});
+  }
+  notifyReloading(true);
+  return errors;
+}
+
+void Daemon::waitForSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      obs::logInfo("signal.reload");
+      reload();
+      continue;
+    }
+    obs::logInfo("signal.stop", {{"signal", sig == SIGTERM ? "TERM" : "INT"}});
+    return;
+  }
+}
+
+int Daemon::run() {
+  applyLogLevel(config_);
+  if (int rc = open(); rc != kExitOk) return rc;
+
+  outbox::OutboxWorkerOptions outboxOptions;
+  outboxOptions.smtp = smtpSettings(config_.smtp);
+  outboxOptions.clock = nowSeconds;
+  outbox_ = std::make_unique<outbox::OutboxWorker>(*db_, outboxOptions);
+
+  accountRepo_ = std::make_unique<storage::AccountRepository>(*db_, [this] { outbox_->notify(); });
+  siteRepo_ = std::make_unique<storage::SiteRepository>(*db_);
+  core::accounts::AccountSettings accountSettings;
+  accountSettings.publicUrl = config_.publicUrl;
+  accountSettings.sessionTtlSeconds = config_.limits.sessionTtlSeconds;
+  accountSettings.rateLimit = {config_.limits.loginAttemptsPerAccount,
+                               config_.limits.loginAttemptsPerIp,
+                               config_.limits.loginWindowSeconds};
+  accounts_ = std::make_unique<core::accounts::AccountService>(*accountRepo_, crypto_,
+                                                               accountSettings, nowSeconds);
+  sites_ = std::make_unique<core::sites::SiteService>(*siteRepo_, crypto_, zones_,
+                                                      config_.publicUrl, nowSeconds);
+  api_ = std::make_unique<http::ApiContext>(http::ApiContext{*accounts_, *sites_, false, {}, {}});
+  api_->secureCookies = config_.publicUrl.rfind("https://", 0) == 0;
+  api_->status = [this] { return status(); };
+  api_->reload = [this] { return reload(); };
+
+  try {
+    startListeners();
+  } catch (const Poco::Exception& e) {
+    obs::logError("startup.listen_failed", {{"error", e.displayText()}});
+    std::cerr << "callpyd: cannot listen: " << e.displayText() << "\n";
+    return kExitOsError;
+  }
+  outbox_->start();
+  registerGauges();
+
+  std::string summary = "Serving on " + listeners_.front()->describe();
+  obs::logNotice("daemon.ready", {{"version", kVersion}, {"http", listeners_.front()->describe()},
+                                  {"admin_socket", config_.adminSocket}});
+  notifyReady(summary);
+  {
+    Watchdog watchdog([this] {
+      // Healthy when the writer still commits: a trivial read through the pool and no runaway queue.
+      return db_->pendingWrites() < 100000;
+    });
+    waitForSignals();
+    notifyStopping();
+  }
+  // Drain: stop accepting and finish requests in progress, then the outbox, then the writer.
+  for (auto it = listeners_.rbegin(); it != listeners_.rend(); ++it) (*it)->stop();
+  outbox_->stop();
+  db_.reset();
+  obs::logNotice("daemon.stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+int serve(const config::Config& config, const std::string& configPath) {
+  // Block the signals we wait for before any thread starts, so every thread inherits the mask
+  // and only sigwait() sees them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  Daemon daemon(config, configPath);
+  return daemon.run();
+}
+
+}  // namespace callpy::app

@@ -1,0 +1,75 @@
+#pragma once
+// The daemon's configuration as loaded from callpyd.yaml (DESIGN §6). Every key is documented in
+// config/callpyd.example.yaml. Paths here are already absolute (relative ones in the file are
+// resolved against the file's directory).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/sites/working_hours.h"
+
+namespace callpy::config {
+
+struct HostPort {
+  std::string host;  // as written, without IPv6 brackets ("::1", "127.0.0.1", "localhost")
+  int port = 0;
+  // "host:port", with brackets around an IPv6 host.
+  std::string toString() const;
+  bool operator==(const HostPort&) const = default;
+};
+
+struct SmtpConfig {
+  bool enabled = false;  // false when the file has no smtp: section (mail stays queued)
+  std::string host;
+  int port = 587;
+  bool starttls = true;
+  std::string username;      // empty: no AUTH
+  std::string passwordFile;  // absolute path, empty when no password
+  std::string password;      // read from passwordFile at load; never log it
+  std::string from;          // envelope and header sender, e.g. "Callpy <noreply@example.com>"
+};
+
+struct Limits {
+  std::int64_t maxBodyBytes = 64 * 1024;           // JSON/REST request bodies
+  std::int64_t maxUploadBytes = 25 * 1024 * 1024;  // one uploaded file
+  int loginAttemptsPerAccount = 5;                 // failed sign-ins per window, per e-mail
+  int loginAttemptsPerIp = 20;                     // failed sign-ins per window, per address
+  int loginWindowSeconds = 300;
+  std::int64_t sessionTtlSeconds = 14 * 24 * 3600;  // panel session lifetime
+  int httpThreads = 16;                             // POCO HTTPServer worker threads
+  int maxConnectionsPerIp = 256;                    // concurrent TCP connections per address
+  int maxJsonDepth = 32;                            // nesting limit for any JSON input
+};
+
+struct DepartmentDecl {
+  std::string id;  // slug, unique within the site
+  std::string name;
+  std::vector<std::string> operators;  // e-mail addresses
+};
+
+struct SiteDecl {
+  std::string id;  // slug [a-z0-9-]{1,32}
+  std::string name;
+  std::vector<std::string> origins;  // normalised scheme://host[:port]
+  std::string language = "ru";
+  std::vector<DepartmentDecl> departments;
+  std::optional<core::sites::WorkingHours> hours;  // nullopt: no hours declared (always open)
+  int line = 0;  // where the site starts in the file (1-based), for messages
+};
+
+struct Config {
+  std::string file;  // absolute path of the file, or the display name for in-memory text
+  HostPort listenHttp;
+  std::string publicUrl;  // without trailing '/'; defaults to http://<listen.http>
+  std::string dataDir;
+  std::string adminSocket = "/run/callpyd/admin.sock";
+  std::optional<HostPort> adminMetrics;
+  SmtpConfig smtp;
+  std::string logLevel = "info";  // debug|info|notice|warning|error
+  Limits limits;
+  std::string webRoot;  // empty: the build's default (CALLPY_WEB_ROOT_DEFAULT)
+  std::vector<SiteDecl> sites;
+};
+
+}  // namespace callpy::config

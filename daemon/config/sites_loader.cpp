@@ -1,0 +1,223 @@
+// Declarative sites: sites[].{id,name,origins,language,departments,hours}.
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "config/loader_internal.h"
+#include "config/validators.h"
+#include "config/zoneinfo.h"
+
+namespace callpy::config {
+
+namespace {
+
+constexpr std::size_t kMaxNameLength = 200;
+
+using core::sites::DateException;
+using core::sites::Interval;
+using core::sites::WorkingHours;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::optional<std::string> readName(YamlReader& r, const Fields& fields, const Field& parent) {
+  const Field* f = r.require(fields, "name", parent.mark, parent.path);
+  if (!f) return std::nullopt;
+  auto name = r.string(*f);
+  if (name && name->size() > kMaxNameLength) {
+    r.error(*f, "must be at most " + std::to_string(kMaxNameLength) + " bytes");
+    return std::nullopt;
+  }
+  return name;
+}
+
+// Reads a slug id and checks it is unique among `seen` (id → line of first use).
+std::optional<std::string> readId(YamlReader& r, const Fields& fields, const Field& parent,
+                                  const char* what, std::map<std::string, int>& seen) {
+  const Field* f = r.require(fields, "id", parent.mark, parent.path);
+  if (!f) return std::nullopt;
+  auto id = r.string(*f);
+  if (!id) return std::nullopt;
+  if (!isValidSlug(*id)) {
+    r.error(*f, std::string(what) + " id must be 1-32 characters from a-z, 0-9 and '-'");
+    return std::nullopt;
+  }
+  auto [it, inserted] = seen.try_emplace(*id, f->mark.line + 1);
+  if (!inserted) {
+    r.error(*f, std::string("duplicate ") + what + " id '" + *id + "' (first at line " +
+                    std::to_string(it->second) + ")");
+    return std::nullopt;
+  }
+  return id;
+}
+
+// One day's intervals: a list of "HH:MM-HH:MM" strings, or one such string. `nodes` receives the
+// field of each parsed interval, parallel to the returned vector.
+std::vector<Interval> readIntervals(YamlReader& r, const Field& f, std::vector<Field>& nodes) {
+  std::vector<Field> items;
+  if (f.value.IsScalar()) {
+    items.push_back(f);
+  } else if (auto seq = r.sequence(f)) {
+    items = std::move(*seq);
+  }
+  std::vector<Interval> out;
+  for (const Field& item : items) {
+    auto text = r.string(item);
+    if (!text) continue;
+    std::string error;
+    if (auto iv = core::sites::parseInterval(*text, &error)) {
+      out.push_back(*iv);
+      nodes.push_back(item);
+    } else {
+      r.error(item, error);
+    }
+  }
+  return out;
+}
+
+std::optional<WorkingHours> readHours(LoadContext& ctx, const Field& f) {
+  YamlReader& r = ctx.reader;
+  auto fields = r.map(f, {"timezone", "weekly", "exceptions"});
+  if (!fields) return std::nullopt;
+  WorkingHours hours;
+  hours.configured = true;
+  if (const Field* tz = r.require(*fields, "timezone", f.mark, f.path)) {
+    if (auto name = r.string(*tz)) {
+      std::string error;
+      if (loadZoneInfo(*name, &error, ctx.zoneInfoRoot)) {
+        hours.timezone = *name;
+      } else {
+        r.error(*tz, error);
+      }
+    }
+  }
+
+  std::array<std::vector<Field>, 7> weeklyNodes;
+  if (const Field* weekly = YamlReader::get(*fields, "weekly")) {
+    if (auto days = r.map(*weekly, {"mon", "tue", "wed", "thu", "fri", "sat", "sun"})) {
+      for (auto& [key, day] : *days) {
+        if (day.value.IsNull()) continue;  // written but empty: closed, like leaving it out
+        int wd = core::sites::weekdayFromName(key);
+        hours.weekly[wd] = readIntervals(r, day, weeklyNodes[wd]);
+      }
+    }
+  }
+
+  std::vector<Field> dateNodes;
+  std::vector<std::vector<Field>> exceptionNodes;
+  if (const Field* exceptions = YamlReader::get(*fields, "exceptions")) {
+    for (const Field& item : r.sequence(*exceptions).value_or(std::vector<Field>{})) {
+      auto ex = r.map(item, {"date", "closed", "intervals"});
+      if (!ex) continue;
+      const Field* date = r.require(*ex, "date", item.mark, item.path);
+      auto dateText = date ? r.string(*date) : std::nullopt;
+      if (!dateText) continue;
+      DateException exception{*dateText, {}};
+      std::vector<Field> nodes;
+      const Field* closed = YamlReader::get(*ex, "closed");
+      const Field* intervals = YamlReader::get(*ex, "intervals");
+      std::optional<bool> isClosed = closed ? r.boolean(*closed) : std::nullopt;
+      if (intervals) exception.intervals = readIntervals(r, *intervals, nodes);
+      if (isClosed == true && !exception.intervals.empty()) {
+        r.error(*closed, "closed: true cannot be combined with intervals");
+      } else if (!intervals && isClosed != true && (!closed || isClosed.has_value())) {
+        r.error(closed ? *closed : *date,
+                "an exception is either 'closed: true' or has 'intervals'");
+      }
+      hours.exceptions.push_back(std::move(exception));
+      dateNodes.push_back(*date);
+      exceptionNodes.push_back(std::move(nodes));
+    }
+  }
+
+  for (const auto& p : core::sites::validateWorkingHours(hours)) {
+    if (p.weekday >= 0) {
+      r.error(weeklyNodes[p.weekday][p.interval], p.message);
+    } else if (p.atDate) {
+      r.error(dateNodes[p.exception], p.message);
+    } else {
+      r.error(exceptionNodes[p.exception][p.interval], p.message);
+    }
+  }
+  return hours;
+}
+
+void readDepartments(YamlReader& r, const Field& f, std::vector<DepartmentDecl>& out) {
+  std::map<std::string, int> seenIds;
+  for (const Field& item : r.sequence(f).value_or(std::vector<Field>{})) {
+    auto fields = r.map(item, {"id", "name", "operators"});
+    if (!fields) continue;
+    DepartmentDecl d;
+    d.id = readId(r, *fields, item, "department", seenIds).value_or("");
+    d.name = readName(r, *fields, item).value_or("");
+    if (const Field* ops = YamlReader::get(*fields, "operators")) {
+      std::set<std::string> seen;
+      for (const Field& op : r.sequence(*ops).value_or(std::vector<Field>{})) {
+        auto email = r.string(op);
+        if (!email) continue;
+        if (!isValidEmail(*email)) {
+          r.error(op, "'" + *email + "' is not a valid e-mail address");
+        } else if (!seen.insert(lower(*email)).second) {
+          r.error(op, "operator '" + *email + "' is listed twice");
+        } else {
+          d.operators.push_back(*email);
+        }
+      }
+    }
+    out.push_back(std::move(d));
+  }
+}
+
+}  // namespace
+
+void readSites(LoadContext& ctx, const Field& sites, std::vector<SiteDecl>& out) {
+  YamlReader& r = ctx.reader;
+  std::map<std::string, int> seenIds;
+  for (const Field& item : r.sequence(sites).value_or(std::vector<Field>{})) {
+    auto fields = r.map(item, {"id", "name", "origins", "language", "departments", "hours"});
+    if (!fields) continue;
+    SiteDecl s;
+    s.line = item.mark.line + 1;
+    s.id = readId(r, *fields, item, "site", seenIds).value_or("");
+    s.name = readName(r, *fields, item).value_or("");
+
+    if (const Field* origins = r.require(*fields, "origins", item.mark, item.path)) {
+      auto list = r.sequence(*origins);
+      if (list && list->empty()) r.error(*origins, "needs at least one origin");
+      std::set<std::string> seen;
+      for (const Field& o : list.value_or(std::vector<Field>{})) {
+        auto text = r.string(o);
+        if (!text) continue;
+        std::string error;
+        auto origin = normalizeOrigin(*text, &error);
+        if (!origin) {
+          r.error(o, error);
+        } else if (!seen.insert(*origin).second) {
+          r.error(o, "origin " + *origin + " is listed twice");
+        } else {
+          s.origins.push_back(*origin);
+        }
+      }
+    }
+
+    if (const Field* lang = YamlReader::get(*fields, "language")) {
+      auto value = r.string(*lang);
+      if (value && *value != "ru" && *value != "en") {
+        r.error(*lang, "language must be ru or en");
+      } else if (value) {
+        s.language = *value;
+      }
+    }
+    if (const Field* deps = YamlReader::get(*fields, "departments")) {
+      readDepartments(r, *deps, s.departments);
+    }
+    if (const Field* hours = YamlReader::get(*fields, "hours")) s.hours = readHours(ctx, *hours);
+    out.push_back(std::move(s));
+  }
+}
+
+}  // namespace callpy::config

@@ -1,0 +1,65 @@
+#include "core/sites/types.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace callpy::core::sites {
+
+std::optional<std::string> originOf(const std::string& rawUrl) {
+  std::string url = rawUrl;
+  url.erase(0, url.find_first_not_of(" \t"));
+  url.erase(url.find_last_not_of(" \t") + 1);
+  std::string scheme;
+  auto sep = url.find("://");
+  if (sep == std::string::npos) {
+    scheme = "https";  // "example.com" as people type it
+    sep = 0;
+  } else {
+    scheme = url.substr(0, sep);
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
+    sep += 3;
+  }
+  if (scheme != "http" && scheme != "https") return std::nullopt;
+  auto end = url.find_first_of("/?#", sep);
+  std::string host = url.substr(sep, end == std::string::npos ? std::string::npos : end - sep);
+  if (host.empty() || host.find('@') != std::string::npos) return std::nullopt;
+  std::transform(host.begin(), host.end(), host.begin(), ::tolower);
+  auto colon = host.rfind(':');
+  std::string name = colon == std::string::npos ? host : host.substr(0, colon);
+  if (colon != std::string::npos) {
+    auto port = host.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit) ||
+        std::stoi(port) == 0 || std::stoi(port) > 65535) {
+      return std::nullopt;
+    }
+  }
+  if (name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '.' || c == '[' || c == ']' || c == ':';
+      })) {
+    return std::nullopt;
+  }
+  return scheme + "://" + host;
+}
+
+std::string slugify(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) && c < 0x80) {
+      out += static_cast<char>(std::tolower(c));
+    } else if (!out.empty() && out.back() != '-') {
+      out += '-';
+    }
+    if (out.size() >= 32) break;
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
+
+bool isValidSlug(const std::string& slug) {
+  return !slug.empty() && slug.size() <= 32 &&
+         std::all_of(slug.begin(), slug.end(), [](unsigned char c) {
+           return (std::isalnum(c) && !std::isupper(c)) || c == '-';
+         });
+}
+
+}  // namespace callpy::core::sites

@@ -1,0 +1,174 @@
+#include "http/server.h"
+
+#include <Poco/File.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/URI.h>
+
+#include <sys/stat.h>
+
+#include "core/common/error.h"
+#include "observability/log.h"
+#include "observability/metrics.h"
+
+namespace callpy::http {
+
+namespace obs = callpy::observability;
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+
+struct Dispatch {
+  const ListenerOptions& options;
+  const Router& router;
+  ApiContext& ctx;
+  StaticFiles* files;
+};
+
+bool authorise(Exchange& ex, const Dispatch& d) {
+  if (d.options.kind != ListenerKind::Public) {
+    ex.principal.system = true;
+    ex.adminSocket = true;
+    return true;
+  }
+  ex.sessionToken = ex.cookie(kSessionCookie);
+  auto auth = d.ctx.accounts.authenticate(ex.sessionToken);
+  if (!auth) {
+    ex.sendError(Error(ErrorCode::Unauthorized, "sign in first (the session is missing or expired)"));
+    return false;
+  }
+  ex.principal = std::move(auth->principal);
+  ex.csrf = auth->csrf;
+  if (ex.method() != "GET" && ex.method() != "HEAD") {
+    // Sessions ride on a cookie, so a cross-site form could send one: demand the token that
+    // only our own pages can read.
+    if (ex.request().get("X-CSRF-Token", "") != ex.csrf) {
+      ex.sendError(Error(ErrorCode::Forbidden, "missing or wrong CSRF token"));
+      return false;
+    }
+  }
+  return true;
+}
+
+void dispatch(Exchange& ex, const Dispatch& d) {
+  Poco::URI uri(ex.request().getURI());
+  const std::string path = uri.getPath();
+  auto match = d.router.match(ex.method(), path);
+  if (match.route) {
+    ex.params = std::move(match.params);
+    if (match.route->access == Access::Session && !authorise(ex, d)) return;
+    match.route->handler(ex);
+    return;
+  }
+  if (match.pathMatchedOtherMethod) {
+    ex.sendError(Error(ErrorCode::Invalid, "method " + ex.method() + " is not allowed here"));
+    return;
+  }
+  if (d.files && d.files->serve(ex, path)) return;
+  ex.sendError(Error(ErrorCode::NotFound, "no such resource: " + path));
+}
+
+class Handler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(Dispatch d) : d_(d) {}
+  void handleRequest(Poco::Net::HTTPServerRequest& req,
+                     Poco::Net::HTTPServerResponse& resp) override {
+    Exchange ex(req, resp, d_.options.limits);
+    try {
+      dispatch(ex, d_);
+    } catch (const Error& e) {
+      if (!ex.sent()) ex.sendError(e);
+    } catch (const Poco::Exception& e) {
+      obs::logError("http.internal_error", {{"path", req.getURI()}, {"error", e.displayText()}});
+      if (!ex.sent()) ex.sendError(Error(ErrorCode::Internal, "internal error"));
+    } catch (const std::exception& e) {
+      obs::logError("http.internal_error", {{"path", req.getURI()}, {"error", e.what()}});
+      if (!ex.sent()) ex.sendError(Error(ErrorCode::Internal, "internal error"));
+    }
+    obs::Metrics::instance().countHttp(static_cast<int>(resp.getStatus()));
+  }
+
+ private:
+  Dispatch d_;
+};
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(Dispatch d) : d_(d) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new Handler(d_);
+  }
+
+ private:
+  Dispatch d_;
+};
+
+}  // namespace
+
+Listener::Listener(const ListenerOptions& options, ApiContext& ctx) : options_(options) {
+  router_.add("GET", "/healthz", Access::Public,
+              [](Exchange& ex) { ex.sendText(200, "text/plain; charset=utf-8", "ok\n"); });
+  if (options_.kind != ListenerKind::Public) {
+    router_.add("GET", "/metrics", Access::Public, [](Exchange& ex) {
+      ex.sendText(200, "text/plain; version=0.0.4; charset=utf-8",
+                  obs::Metrics::instance().render());
+    });
+  }
+  if (options_.kind == ListenerKind::Public) {
+    registerAuthRoutes(router_, ctx);
+    registerResourceRoutes(router_, "/api/panel", ctx, false);
+    if (options_.webRoot) files_ = std::make_unique<StaticFiles>(*options_.webRoot);
+  } else if (options_.kind == ListenerKind::Admin) {
+    registerResourceRoutes(router_, "/api/admin/v1", ctx, true);
+    registerAdminRoutes(router_, ctx);
+  }
+
+  Poco::Net::ServerSocket socket;
+  if (options_.kind == ListenerKind::Admin) {
+    // A stale socket file from an unclean stop would make bind fail.
+    Poco::File stale(options_.host);
+    if (stale.exists()) stale.remove();
+    socket.bind(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, options_.host));
+    socket.listen(64);
+    ::chmod(options_.host.c_str(), 0660);
+  } else {
+    socket.bind(Poco::Net::SocketAddress(options_.host, options_.port), true);
+    socket.listen(256);
+    port_ = socket.address().port();
+  }
+  auto* params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(options_.threads);
+  params->setMaxQueued(256);
+  params->setKeepAlive(true);
+  params->setTimeout(Poco::Timespan(30, 0));
+  server_ = std::make_unique<Poco::Net::HTTPServer>(
+      new Factory(Dispatch{options_, router_, ctx, files_.get()}), socket, params);
+}
+
+Listener::~Listener() { stop(); }
+
+void Listener::start() { server_->start(); }
+
+void Listener::stop() {
+  if (!server_) return;
+  server_->stopAll(true);
+  server_.reset();
+  if (options_.kind == ListenerKind::Admin) {
+    Poco::File f(options_.host);
+    if (f.exists()) f.remove();
+  }
+}
+
+std::string Listener::describe() const {
+  switch (options_.kind) {
+    case ListenerKind::Admin: return "admin unix:" + options_.host;
+    case ListenerKind::Metrics: return "metrics http://" + options_.host + ":" + std::to_string(port_);
+    case ListenerKind::Public: break;
+  }
+  return "http http://" + options_.host + ":" + std::to_string(port_);
+}
+
+}  // namespace callpy::http

@@ -1,0 +1,50 @@
+#pragma once
+// A POCO HTTPServer on one listener (TCP or the admin Unix socket) dispatching to a Router,
+// with authentication, CSRF checks, error mapping, metrics and static files.
+#include <Poco/Net/HTTPServer.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "http/api.h"
+#include "http/exchange.h"
+#include "http/router.h"
+#include "http/static_files.h"
+
+namespace callpy::http {
+
+enum class ListenerKind {
+  Public,   // panel, widget, public REST
+  Admin,    // the Unix admin socket: admin API, /healthz, /metrics
+  Metrics,  // admin.metrics TCP port: /healthz and /metrics only
+};
+
+struct ListenerOptions {
+  ListenerKind kind = ListenerKind::Public;
+  std::string host;        // TCP host, or the socket path for Admin
+  unsigned short port = 0; // 0 with TCP: any free port
+  int threads = 16;
+  ExchangeLimits limits;
+  std::optional<std::string> webRoot;  // Public only
+};
+
+class Listener {
+ public:
+  Listener(const ListenerOptions& options, ApiContext& ctx);
+  ~Listener();
+  void start();
+  // Stops accepting and waits (bounded) for requests in progress.
+  void stop();
+  unsigned short port() const { return port_; }
+  std::string describe() const;
+
+ private:
+  ListenerOptions options_;
+  Router router_;
+  std::unique_ptr<StaticFiles> files_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  unsigned short port_ = 0;
+};
+
+}  // namespace callpy::http

@@ -1,0 +1,80 @@
+#include "observability/metrics.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace callpy::observability {
+
+Histogram::Histogram(std::vector<double> bounds)
+    : bounds_(std::move(bounds)), buckets_(bounds_.size()) {}
+
+void Histogram::observe(double seconds) {
+  for (std::size_t i = 0; i < bounds_.size(); ++i) {
+    if (seconds <= bounds_[i]) buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  }
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sumMicros_.fetch_add(static_cast<std::uint64_t>(std::llround(seconds * 1e6)),
+                       std::memory_order_relaxed);
+}
+
+static std::string formatDouble(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+std::string Histogram::render(const std::string& name) const {
+  std::string out;
+  for (std::size_t i = 0; i < bounds_.size(); ++i) {
+    out += name + "_bucket{le=\"" + formatDouble(bounds_[i]) + "\"} " +
+           std::to_string(buckets_[i].load()) + "\n";
+  }
+  out += name + "_bucket{le=\"+Inf\"} " + std::to_string(count_.load()) + "\n";
+  out += name + "_sum " + formatDouble(static_cast<double>(sumMicros_.load()) / 1e6) + "\n";
+  out += name + "_count " + std::to_string(count_.load()) + "\n";
+  return out;
+}
+
+Metrics& Metrics::instance() {
+  static Metrics m;
+  return m;
+}
+
+void Metrics::countHttp(int status) {
+  int cls = status / 100 - 1;
+  if (cls >= 0 && cls < 5) httpByClass_[static_cast<std::size_t>(cls)].inc();
+}
+
+void Metrics::addGauge(std::string name, std::string help, std::function<double()> read) {
+  std::lock_guard lock(gaugesMutex_);
+  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+}
+
+std::string Metrics::render() const {
+  std::string out;
+  out += "# HELP callpy_http_requests_total HTTP requests answered, by status class.\n";
+  out += "# TYPE callpy_http_requests_total counter\n";
+  for (int i = 0; i < 5; ++i) {
+    out += "callpy_http_requests_total{code=\"" + std::to_string(i + 1) + "xx\"} " +
+           std::to_string(httpByClass_[static_cast<std::size_t>(i)].value()) + "\n";
+  }
+  auto counter = [&out](const char* name, const char* help, const Counter& c) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+           " " + std::to_string(c.value()) + "\n";
+  };
+  counter("callpy_login_failures_total", "Failed or rate-limited sign-in attempts.", loginFailures);
+  counter("callpy_mails_sent_total", "E-mails handed to the SMTP server.", mailsSent);
+  counter("callpy_mails_failed_total", "E-mails given up after permanent errors or retries.",
+          mailsFailed);
+  out += "# HELP callpy_db_commit_seconds Time from queueing a write to its durable commit.\n";
+  out += "# TYPE callpy_db_commit_seconds histogram\n";
+  out += commitLatency.render("callpy_db_commit_seconds");
+  std::lock_guard lock(gaugesMutex_);
+  for (const auto& g : gauges_) {
+    out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " gauge\n" + g.name + " " +
+           formatDouble(g.read()) + "\n";
+  }
+  return out;
+}
+
+}  // namespace callpy::observability

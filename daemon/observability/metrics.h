@@ -1,0 +1,62 @@
+#pragma once
+// Process-wide metrics rendered in the Prometheus text format with the callpy_ prefix.
+// Counters and gauges are lock-free atomics; the registry is built once at start.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace callpy::observability {
+
+class Counter {
+ public:
+  void inc(std::uint64_t n = 1) { v_.fetch_add(n, std::memory_order_relaxed); }
+  std::uint64_t value() const { return v_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> v_{0};
+};
+
+// Histogram with fixed upper bounds in seconds.
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> bounds);
+  void observe(double seconds);
+  std::string render(const std::string& name) const;
+
+ private:
+  std::vector<double> bounds_;
+  std::vector<std::atomic<std::uint64_t>> buckets_;
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sumMicros_{0};
+};
+
+class Metrics {
+ public:
+  static Metrics& instance();
+
+  // HTTP requests by status class (index: 1xx..5xx → 0..4).
+  void countHttp(int status);
+  Counter loginFailures;
+  Counter mailsSent;
+  Counter mailsFailed;
+  Histogram commitLatency{{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
+
+  // Gauges computed when scraped (database size, outbox backlog, …): name, help, value source.
+  void addGauge(std::string name, std::string help, std::function<double()> read);
+  std::string render() const;
+
+ private:
+  std::array<Counter, 5> httpByClass_;
+  mutable std::mutex gaugesMutex_;
+  struct Gauge {
+    std::string name, help;
+    std::function<double()> read;
+  };
+  std::vector<Gauge> gauges_;
+};
+
+}  // namespace callpy::observability

@@ -1,0 +1,191 @@
+#include "storage/site_repository.h"
+
+namespace callpy::storage {
+
+using core::sites::Department;
+using core::sites::Site;
+using core::sites::WorkingHours;
+
+WorkingHours loadHours(Connection& c, const std::string& siteId) {
+  WorkingHours h;
+  auto& site = c.prepare("SELECT timezone, hours_configured FROM sites WHERE id = ?");
+  site.bind(1, siteId);
+  if (!site.step()) return h;
+  h.timezone = site.columnText(0);
+  h.configured = site.columnInt(1) != 0;
+  auto& w = c.prepare(
+      "SELECT weekday, start_minute, end_minute FROM hours_intervals WHERE site_id = ? "
+      "ORDER BY weekday, start_minute");
+  w.bind(1, siteId);
+  while (w.step()) {
+    auto day = w.columnInt(0);
+    if (day >= 0 && day < 7) h.weekly[static_cast<std::size_t>(day)].push_back({w.columnInt(1), w.columnInt(2)});
+  }
+  auto& e = c.prepare(
+      "SELECT date, start_minute, end_minute FROM hours_exceptions WHERE site_id = ? "
+      "ORDER BY date, start_minute");
+  e.bind(1, siteId);
+  while (e.step()) {
+    auto date = e.columnText(0);
+    if (h.exceptions.empty() || h.exceptions.back().date != date) h.exceptions.push_back({date, {}});
+    if (!e.isNull(1)) h.exceptions.back().intervals.push_back({e.columnInt(1), e.columnInt(2)});
+  }
+  return h;
+}
+
+void saveHours(Connection& c, const std::string& siteId, const WorkingHours& h) {
+  c.prepare("UPDATE sites SET timezone = ?, hours_configured = ? WHERE id = ?")
+      .bind(1, h.timezone).bind(2, h.configured ? 1 : 0).bind(3, siteId).run();
+  c.prepare("DELETE FROM hours_intervals WHERE site_id = ?").bind(1, siteId).run();
+  c.prepare("DELETE FROM hours_exceptions WHERE site_id = ?").bind(1, siteId).run();
+  for (int day = 0; day < 7; ++day) {
+    for (const auto& i : h.weekly[static_cast<std::size_t>(day)]) {
+      c.prepare("INSERT INTO hours_intervals(site_id, weekday, start_minute, end_minute) "
+                "VALUES (?, ?, ?, ?)")
+          .bind(1, siteId).bind(2, day).bind(3, i.startMinute).bind(4, i.endMinute).run();
+    }
+  }
+  for (const auto& ex : h.exceptions) {
+    auto& ins = c.prepare(
+        "INSERT INTO hours_exceptions(site_id, date, start_minute, end_minute) VALUES (?, ?, ?, ?)");
+    if (ex.intervals.empty()) {
+      ins.bind(1, siteId).bind(2, ex.date).bindNull(3).bindNull(4).run();
+    }
+    for (const auto& i : ex.intervals) {
+      c.prepare("INSERT INTO hours_exceptions(site_id, date, start_minute, end_minute) "
+                "VALUES (?, ?, ?, ?)")
+          .bind(1, siteId).bind(2, ex.date).bind(3, i.startMinute).bind(4, i.endMinute).run();
+    }
+  }
+}
+
+namespace {
+
+class SqlSiteTx : public core::ports::SiteTx {
+ public:
+  explicit SqlSiteTx(Connection& c) : c_(c) {}
+
+  std::vector<Site> allSites() override {
+    auto& s = c_.prepare(
+        "SELECT id, name, language, timezone, widget_key, managed_by_config FROM sites ORDER BY name");
+    std::vector<Site> out;
+    while (s.step()) out.push_back(readSite(s));
+    for (auto& site : out) site.origins = origins(site.id);
+    return out;
+  }
+  std::optional<Site> site(const std::string& id) override {
+    auto& s = c_.prepare(
+        "SELECT id, name, language, timezone, widget_key, managed_by_config FROM sites WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    auto site = readSite(s);
+    site.origins = origins(id);
+    return site;
+  }
+  void createSite(const Site& site, std::int64_t now) override {
+    c_.prepare(
+          "INSERT INTO sites(id, name, language, timezone, widget_key, managed_by_config, "
+          "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, site.id).bind(2, site.name).bind(3, site.language).bind(4, site.timezone)
+        .bind(5, site.widgetKey).bind(6, site.managedByConfig ? 1 : 0).bind(7, now).run();
+    setOrigins(site.id, site.origins);
+  }
+  void updateSite(const Site& site) override {
+    c_.prepare("UPDATE sites SET name = ?, language = ? WHERE id = ?")
+        .bind(1, site.name).bind(2, site.language).bind(3, site.id).run();
+    setOrigins(site.id, site.origins);
+  }
+  void deleteSite(const std::string& id) override {
+    c_.prepare("DELETE FROM sites WHERE id = ?").bind(1, id).run();
+  }
+
+  std::vector<Department> departments(const std::string& siteId) override {
+    auto& s = c_.prepare(
+        "SELECT id, slug, name, managed_by_config FROM departments WHERE site_id = ? ORDER BY name");
+    s.bind(1, siteId);
+    std::vector<Department> out;
+    while (s.step()) {
+      out.push_back({s.columnInt64(0), s.columnText(1), s.columnText(2), {}, s.columnInt(3) != 0});
+    }
+    for (auto& d : out) {
+      auto& m = c_.prepare(
+          "SELECT user_id FROM department_members WHERE department_id = ? ORDER BY user_id");
+      m.bind(1, d.id);
+      while (m.step()) d.operators.push_back(m.columnInt64(0));
+    }
+    return out;
+  }
+  std::int64_t createDepartment(const std::string& siteId, const std::string& slug,
+                                const std::string& name) override {
+    c_.prepare("INSERT INTO departments(site_id, slug, name) VALUES (?, ?, ?)")
+        .bind(1, siteId).bind(2, slug).bind(3, name).run();
+    return c_.lastInsertRowId();
+  }
+  void renameDepartment(std::int64_t id, const std::string& name) override {
+    c_.prepare("UPDATE departments SET name = ? WHERE id = ?").bind(1, name).bind(2, id).run();
+  }
+  void setDepartmentOperators(std::int64_t id, const std::vector<std::int64_t>& users) override {
+    c_.prepare("DELETE FROM department_members WHERE department_id = ?").bind(1, id).run();
+    for (auto u : users) {
+      c_.prepare("INSERT INTO department_members(department_id, user_id) VALUES (?, ?)")
+          .bind(1, id).bind(2, u).run();
+    }
+  }
+  void deleteDepartment(std::int64_t id) override {
+    c_.prepare("DELETE FROM departments WHERE id = ?").bind(1, id).run();
+  }
+  bool isMember(const std::string& siteId, std::int64_t userId) override {
+    auto& s = c_.prepare("SELECT 1 FROM memberships WHERE site_id = ? AND user_id = ?");
+    s.bind(1, siteId).bind(2, userId);
+    return s.step();
+  }
+  WorkingHours hours(const std::string& siteId) override { return loadHours(c_, siteId); }
+  void setHours(const std::string& siteId, const WorkingHours& hours) override {
+    saveHours(c_, siteId, hours);
+  }
+
+ private:
+  static Site readSite(Statement& s) {
+    Site site;
+    site.id = s.columnText(0);
+    site.name = s.columnText(1);
+    site.language = s.columnText(2);
+    site.timezone = s.columnText(3);
+    site.widgetKey = s.columnText(4);
+    site.managedByConfig = s.columnInt(5) != 0;
+    return site;
+  }
+  std::vector<std::string> origins(const std::string& siteId) {
+    auto& s = c_.prepare("SELECT origin FROM site_origins WHERE site_id = ? ORDER BY origin");
+    s.bind(1, siteId);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.columnText(0));
+    return out;
+  }
+  void setOrigins(const std::string& siteId, const std::vector<std::string>& list) {
+    c_.prepare("DELETE FROM site_origins WHERE site_id = ?").bind(1, siteId).run();
+    for (const auto& o : list) {
+      c_.prepare("INSERT INTO site_origins(site_id, origin) VALUES (?, ?)").bind(1, siteId).bind(2, o).run();
+    }
+  }
+
+  Connection& c_;
+};
+
+}  // namespace
+
+void SiteRepository::read(const std::function<void(core::ports::SiteTx&)>& work) {
+  db_.read([&](Connection& c) {
+    SqlSiteTx tx(c);
+    work(tx);
+  });
+}
+
+void SiteRepository::write(const std::function<void(core::ports::SiteTx&)>& work) {
+  db_.writeSync([&](Connection& c) {
+    SqlSiteTx tx(c);
+    work(tx);
+  });
+}
+
+}  // namespace callpy::storage

@@ -1,0 +1,22 @@
+#pragma once
+// SQLite implementation of core's SiteStore port (sites, origins, departments, working hours).
+#include "core/ports/site_store.h"
+#include "storage/database.h"
+
+namespace callpy::storage {
+
+class SiteRepository : public core::ports::SiteStore {
+ public:
+  explicit SiteRepository(Database& db) : db_(db) {}
+  void read(const std::function<void(core::ports::SiteTx&)>& work) override;
+  void write(const std::function<void(core::ports::SiteTx&)>& work) override;
+
+ private:
+  Database& db_;
+};
+
+// Hours rows of one site, shared with the config reconciler.
+core::sites::WorkingHours loadHours(Connection& c, const std::string& siteId);
+void saveHours(Connection& c, const std::string& siteId, const core::sites::WorkingHours& hours);
+
+}  // namespace callpy::storage

@@ -1,0 +1,13 @@
+#include "storage/status_queries.h"
+
+namespace callpy::storage {
+
+ObjectCounts countObjects(Connection& c) {
+  auto& s = c.prepare(
+      "SELECT (SELECT count(*) FROM sites), (SELECT count(*) FROM users), "
+      "(SELECT count(*) FROM sessions)");
+  s.step();
+  return {s.columnInt64(0), s.columnInt64(1), s.columnInt64(2)};
+}
+
+}  // namespace callpy::storage

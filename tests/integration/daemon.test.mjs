@@ -1,0 +1,150 @@
+// callpyd as a process: config checking, exit codes, health and metrics, reload and stop.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { callpyd, repoRoot, startDaemon, tempDir, waitFor } from '../support/daemon.mjs';
+
+function run(...args) {
+  return spawnSync(callpyd, args, { encoding: 'utf8' });
+}
+
+describe('callpyd command line', () => {
+  test('--version prints the version', () => {
+    const r = run('--version');
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^callpyd \d+\.\d+\.\d+/);
+  });
+
+  test('an unknown flag is a usage error (64)', () => {
+    const r = run('--no-such-flag');
+    assert.equal(r.status, 64);
+  });
+
+  // (The example config names an SMTP password file that only exists on a real server; its unit
+  // test loads it with that file provided.)
+  test('--check-config accepts the demo config', () => {
+    for (const f of ['config/demo.yaml']) {
+      const r = run('--config', path.join(repoRoot, f), '--check-config');
+      assert.equal(r.status, 0, `${f}: ${r.stderr}`);
+      assert.match(r.stdout, /: ok/);
+    }
+  });
+
+  test('--check-config reports every problem as FILE:LINE:COL and exits 78', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(file, 'listen:\n  http: 127.0.0.1:99999\ndata_dir: /tmp/x\nbogus_key: 1\n');
+    const r = run('--config', file, '--check-config');
+    assert.equal(r.status, 78);
+    assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: listen\\.http: `));
+    assert.match(r.stderr, /:4:1: bogus_key: /);
+  });
+
+  test('broken YAML syntax is reported with its position', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'broken.yaml');
+    fs.writeFileSync(file, 'listen:\n  http: [127.0.0.1:8080\ndata_dir: /tmp/x\n');
+    const r = run('--config', file, '--check-config');
+    assert.equal(r.status, 78);
+    assert.match(r.stderr, /broken\.yaml:\d+:\d+: /);
+  });
+});
+
+describe('a running daemon', () => {
+  let d;
+  before(async () => { d = await startDaemon(); });
+  after(async () => { await d.stop(); });
+
+  test('serves /healthz on HTTP and the admin socket', async () => {
+    const r = await fetch(`${d.base}/healthz`);
+    assert.equal(r.status, 200);
+    assert.equal((await d.admin('GET', '/healthz')).status, 200);
+  });
+
+  test('serves Prometheus metrics on the admin socket only', async () => {
+    const m = await d.admin('GET', '/metrics');
+    assert.equal(m.status, 200);
+    assert.match(m.body, /^callpy_http_requests_total\{code="2xx"\} \d+$/m);
+    assert.match(m.body, /^# TYPE callpy_db_commit_seconds histogram$/m);
+    assert.match(m.body, /^callpy_outbox_backlog \d+$/m);
+    assert.equal((await fetch(`${d.base}/metrics`)).status, 404);
+  });
+
+  test('status reports version, schema and listeners', async () => {
+    const s = await d.admin('GET', '/api/admin/v1/status');
+    assert.equal(s.status, 200);
+    assert.equal(s.body.schema_version, 1);
+    assert.ok(s.body.listeners.some((l) => l.includes(String(d.port))));
+  });
+
+  test('unknown API paths are 404 JSON errors; wrong methods 400', async () => {
+    const r = await fetch(`${d.base}/api/panel/nope`);
+    assert.equal(r.status, 404);
+    assert.equal((await r.json()).error.code, 'not_found');
+  });
+
+  test('the panel is served with a strict CSP, and client routes fall back to index.html', async () => {
+    const r = await fetch(`${d.base}/app/sites/whatever`);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-security-policy'), /script-src 'self'/);
+    assert.match(await r.text(), /<div id="app">|<!doctype html>/i);
+    const root = await fetch(`${d.base}/`, { redirect: 'manual' });
+    assert.equal(root.status, 302);
+    assert.equal(root.headers.get('location'), '/app/');
+  });
+
+  test('path traversal outside the web root is refused', async () => {
+    const r = await fetch(`${d.base}/app/..%2f..%2fetc%2fpasswd`);
+    assert.notEqual(r.status, 200);
+  });
+
+  test('SIGHUP reloads the declared sites from the config', async () => {
+    fs.appendFileSync(d.configPath, 'sites:\n  - id: reloaded\n    name: Reloaded shop\n    origins: ["https://reloaded.example"]\n');
+    d.proc.kill('SIGHUP');
+    const site = await waitFor(async () => {
+      const r = await d.admin('GET', '/api/admin/v1/sites/reloaded');
+      return r.status === 200 && r.body.site;
+    }, { what: 'the reloaded site' });
+    assert.equal(site.managed_by_config, true);
+    assert.deepEqual(site.origins, ['https://reloaded.example']);
+  });
+});
+
+describe('start-up refusals', () => {
+  test('SIGTERM drains and exits 0; the data survives a restart', async () => {
+    const d = await startDaemon();
+    const created = await d.admin('POST', '/api/admin/v1/sites', { name: 'Kept', url: 'https://kept.example' });
+    assert.equal(created.status, 201);
+    const { code } = await d.stop();
+    assert.equal(code, 0);
+    await d.start();
+    const again = await d.admin('GET', `/api/admin/v1/sites/${created.body.site.id}`);
+    assert.equal(again.status, 200);
+    await d.stop();
+  });
+
+  test('a database with a newer schema is refused with exit 65', async () => {
+    const d = await startDaemon();
+    await d.stop();
+    const db = path.join(d.dir, 'data', 'callpy.db');
+    const r = spawnSync('sqlite3', [db, 'PRAGMA user_version = 999;'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const res = spawnSync(callpyd, ['--config', d.configPath], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(res.status, 65);
+    assert.match(res.stderr, /schema version 999/);
+  });
+
+  test('a corrupt database file is refused with exit 65', async () => {
+    const d = await startDaemon();
+    await d.stop();
+    const db = path.join(d.dir, 'data', 'callpy.db');
+    for (const f of [db + '-wal', db + '-shm']) fs.rmSync(f, { force: true });
+    fs.writeFileSync(db, Buffer.alloc(8192, 0x5a));
+    const res = spawnSync(callpyd, ['--config', d.configPath], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(res.status, 65);
+    assert.match(res.stderr, /callpy\.db/);
+  });
+});

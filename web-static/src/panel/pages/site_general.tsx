@@ -1,0 +1,101 @@
+import { useState } from 'preact/hooks';
+import { ApiError } from '../../shared/api.ts';
+import { kLanguages, type Language } from '../../shared/i18n.ts';
+import { useApp } from '../app_context.ts';
+import { Badge, ErrorBox, Field, Input, Notice } from '../components/ui.tsx';
+import { errorText } from '../errors.ts';
+import { canManage, type Site } from '../panel_api.ts';
+import { parseOrigins } from '../validation.ts';
+
+export function GeneralTab({ site, onSaved }: { site: Site; onSaved: (s: Site) => void }) {
+  const { api, t, refreshMe } = useApp();
+  const readOnly = site.managed_by_config || !canManage(site.role);
+  const [name, setName] = useState(site.name);
+  const [language, setLanguage] = useState<Language>(site.language);
+  const [origins, setOrigins] = useState(site.origins.join('\n'));
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    if (readOnly || name.trim() === '') return;
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const updated = await api.updateSite(site.id, { name: name.trim(), language, origins: parseOrigins(origins) });
+      onSaved(updated);
+      setSaved(true);
+      void refreshMe().catch(() => undefined);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const field = error instanceof ApiError ? error.field : undefined;
+  return (
+    <form class="form panel" onSubmit={onSubmit} noValidate data-testid="site-general">
+      {site.managed_by_config ? (
+        <div class="alert alert--info" data-testid="managed-note">
+          <Badge kind="info">{t('site.managed')}</Badge> {t('site.managed_hint')}
+        </div>
+      ) : (
+        !canManage(site.role) && <div class="alert alert--info">{t('common.read_only')}</div>
+      )}
+      <ErrorBox message={error ? errorText(error, t) : null} />
+      <Notice message={saved ? t('common.saved') : null} />
+      <dl class="facts">
+        <div>
+          <dt>{t('general.id')}</dt>
+          <dd>
+            <code data-testid="site-id">{site.id}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('general.widget_key')}</dt>
+          <dd>
+            <code>{site.widget_key}</code>
+          </dd>
+        </div>
+      </dl>
+      <Field id="general-name" label={t('general.name')} error={name.trim() === '' ? t('common.required') : null} invalid={field === 'name'}>
+        <Input id="general-name" testid="general-name" value={name} onValue={setName} disabled={readOnly} maxLength={200} />
+      </Field>
+      <Field id="general-language" label={t('general.language')} invalid={field === 'language'}>
+        <select
+          id="general-language"
+          data-testid="general-language"
+          value={language}
+          disabled={readOnly}
+          onChange={(e) => setLanguage((e.currentTarget as HTMLSelectElement).value as Language)}
+        >
+          {kLanguages.map((l) => (
+            <option key={l} value={l}>
+              {t(`lang.${l}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="general-origins" label={t('general.origins')} hint={t('general.origins_hint')} invalid={field === 'origins'}>
+        <textarea
+          id="general-origins"
+          data-testid="general-origins"
+          rows={3}
+          value={origins}
+          disabled={readOnly}
+          onInput={(e) => setOrigins((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+      </Field>
+      {!readOnly && (
+        <div class="form__actions">
+          <button type="submit" class="btn btn--primary" data-testid="general-save" disabled={busy}>
+            {busy ? t('common.saving') : t('common.save')}
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}

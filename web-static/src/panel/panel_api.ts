@@ -1,0 +1,156 @@
+// Typed wrappers for the panel endpoints of daemon/http/api.md.
+import { ApiClient, seg } from '../shared/api.ts';
+import type { Language } from '../shared/i18n.ts';
+import type { Hours } from './hours_model.ts';
+
+export type Role = 'owner' | 'admin' | 'operator';
+export const kRoles: readonly Role[] = ['owner', 'admin', 'operator'];
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  language: Language;
+}
+
+export interface SiteRef {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export interface Me {
+  user: User;
+  csrf: string;
+  sites: SiteRef[];
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  language: Language;
+  timezone: string;
+  origins: string[];
+  widget_key: string;
+  role: Role;
+  managed_by_config: boolean;
+}
+
+export interface Operator {
+  user_id: number;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  pending: boolean;
+  managed_by_config: boolean;
+}
+
+export interface Department {
+  id: number;
+  slug: string;
+  name: string;
+  operators: number[];
+  managed_by_config: boolean;
+}
+
+export interface Invite {
+  email: string;
+  site: { id: string; name: string };
+  role: Role;
+}
+
+export interface Snippet {
+  body_start: string;
+  anywhere: string;
+}
+
+/** admin and owner manage a site; operators only read it. */
+export function canManage(role: Role | undefined): boolean {
+  return role === 'owner' || role === 'admin';
+}
+
+const P = '/api/panel';
+
+export class PanelApi {
+  constructor(readonly client: ApiClient) {}
+
+  login(email: string, password: string): Promise<{ user: User; csrf: string }> {
+    return this.client.post(`${P}/auth/login`, { email, password }, { auth: true });
+  }
+  logout(): Promise<unknown> {
+    return this.client.post(`${P}/auth/logout`);
+  }
+  resetRequest(email: string): Promise<unknown> {
+    return this.client.post(`${P}/auth/reset-request`, { email }, { auth: true });
+  }
+  reset(token: string, password: string): Promise<unknown> {
+    return this.client.post(`${P}/auth/reset`, { token, password }, { auth: true });
+  }
+  invite(token: string): Promise<Invite> {
+    return this.client.get(`${P}/invites/${seg(token)}`, { auth: true });
+  }
+  acceptInvite(token: string, name: string, password: string): Promise<{ user: User; csrf: string }> {
+    return this.client.post(`${P}/invites/accept`, { token, name, password }, { auth: true });
+  }
+
+  me(opts?: { auth?: boolean }): Promise<Me> {
+    return this.client.get(`${P}/me`, opts);
+  }
+  updateMe(patch: { name?: string; language?: Language }): Promise<{ user: User }> {
+    return this.client.patch(`${P}/me`, patch);
+  }
+  changePassword(current: string, password: string): Promise<unknown> {
+    return this.client.post(`${P}/me/password`, { current, password });
+  }
+
+  async sites(): Promise<Site[]> {
+    return (await this.client.get<{ sites: Site[] }>(`${P}/sites`)).sites;
+  }
+  async addSite(name: string, url: string, language?: Language): Promise<Site> {
+    return (await this.client.post<{ site: Site }>(`${P}/sites`, { name, url, language })).site;
+  }
+  async site(id: string): Promise<Site> {
+    return (await this.client.get<{ site: Site }>(`${P}/sites/${seg(id)}`)).site;
+  }
+  async updateSite(id: string, patch: { name?: string; language?: Language; origins?: string[] }): Promise<Site> {
+    return (await this.client.patch<{ site: Site }>(`${P}/sites/${seg(id)}`, patch)).site;
+  }
+  snippet(id: string): Promise<Snippet> {
+    return this.client.get(`${P}/sites/${seg(id)}/snippet`);
+  }
+
+  async operators(site: string): Promise<Operator[]> {
+    return (await this.client.get<{ operators: Operator[] }>(`${P}/sites/${seg(site)}/operators`)).operators;
+  }
+  async inviteOperator(site: string, email: string, role: Role): Promise<Operator> {
+    return (await this.client.post<{ operator: Operator }>(`${P}/sites/${seg(site)}/operators`, { email, role })).operator;
+  }
+  async setOperatorDisabled(site: string, user: number, disabled: boolean): Promise<Operator> {
+    const verb = disabled ? 'disable' : 'enable';
+    return (await this.client.post<{ operator: Operator }>(`${P}/sites/${seg(site)}/operators/${seg(user)}/${verb}`)).operator;
+  }
+  async setOperatorRole(site: string, user: number, role: Role): Promise<Operator> {
+    return (await this.client.put<{ operator: Operator }>(`${P}/sites/${seg(site)}/operators/${seg(user)}/role`, { role })).operator;
+  }
+
+  async departments(site: string): Promise<Department[]> {
+    return (await this.client.get<{ departments: Department[] }>(`${P}/sites/${seg(site)}/departments`)).departments;
+  }
+  async addDepartment(site: string, name: string): Promise<Department> {
+    return (await this.client.post<{ department: Department }>(`${P}/sites/${seg(site)}/departments`, { name })).department;
+  }
+  async updateDepartment(site: string, slug: string, patch: { name?: string; operators?: number[] }): Promise<Department> {
+    return (await this.client.patch<{ department: Department }>(`${P}/sites/${seg(site)}/departments/${seg(slug)}`, patch)).department;
+  }
+  deleteDepartment(site: string, slug: string): Promise<unknown> {
+    return this.client.delete(`${P}/sites/${seg(site)}/departments/${seg(slug)}`);
+  }
+
+  async hours(site: string): Promise<Hours> {
+    return (await this.client.get<{ hours: Hours }>(`${P}/sites/${seg(site)}/hours`)).hours;
+  }
+  async setHours(site: string, hours: Omit<Hours, 'open_now'>): Promise<Hours> {
+    return (await this.client.put<{ hours: Hours }>(`${P}/sites/${seg(site)}/hours`, { hours })).hours;
+  }
+}
