@@ -38,13 +38,14 @@ struct FlagSets {
 void collectFlags(const CLI::App& app, FlagSets& flags) {
   for (const CLI::Option* opt : app.get_options()) {
     if (!opt->nonpositional()) continue;
+    bool takesValue = opt->get_items_expected_max() != 0;  // flags expect nothing
     for (const auto& name : opt->get_lnames()) {
       flags.all.insert("--" + name);
-      if (opt->get_type_size() != 0) flags.withValue.insert("--" + name);
+      if (takesValue) flags.withValue.insert("--" + name);
     }
     for (const auto& name : opt->get_snames()) {
       flags.all.insert("-" + name);
-      if (opt->get_type_size() != 0) flags.withValue.insert("-" + name);
+      if (takesValue) flags.withValue.insert("-" + name);
     }
   }
 }

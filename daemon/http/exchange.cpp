@@ -34,9 +34,17 @@ const std::string& Exchange::param(const std::string& name) const {
   return it == params.end() ? empty : it->second;
 }
 
+bool Exchange::hasBody() const {
+  // RFC 9112 §6.3: a request with neither Content-Length nor chunked coding has no body. POCO
+  // would otherwise read until the client closes, stalling keep-alive clients like curl -X POST.
+  return req_.getChunkedTransferEncoding() ||
+         (req_.hasContentLength() && req_.getContentLength64() > 0);
+}
+
 void Exchange::discardUnreadBody() {
   if (bodyConsumed_) return;
   bodyConsumed_ = true;
+  if (!hasBody()) return;
   // A keep-alive connection would parse leftover body bytes as the next request, so read what a
   // handler did not (bounded); past the bound, close the connection instead.
   auto& in = req_.stream();
@@ -66,7 +74,7 @@ Poco::JSON::Object::Ptr Exchange::json() {
   std::string text;
   auto& in = req_.stream();
   char buf[8192];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+  while (hasBody() && (in.read(buf, sizeof buf) || in.gcount() > 0)) {
     text.append(buf, static_cast<std::size_t>(in.gcount()));
     if (text.size() > limits_.maxBodyBytes) throw bodyTooLarge();
   }

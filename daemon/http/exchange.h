@@ -50,6 +50,7 @@ class Exchange {
  private:
   core::Error bodyTooLarge();
   void discardUnreadBody();
+  bool hasBody() const;
 
   Poco::Net::HTTPServerRequest& req_;
   Poco::Net::HTTPServerResponse& resp_;

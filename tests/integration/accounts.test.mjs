@@ -205,3 +205,20 @@ describe('accounts and sites', () => {
     assert.equal((await c.request('GET', '/api/panel/me')).status, 401);
   });
 });
+
+describe('sign-in limit per address', () => {
+  test('failures spread over many accounts from one address are limited per address', async () => {
+    const d = await startDaemon();
+    try {
+      const c = new PanelClient(d.base);
+      const statuses = [];
+      // 20 failures per address per window by default, at most 5 per account.
+      for (let i = 0; i < 20; i++) statuses.push((await c.login(`spray${i % 5}@example.com`, 'wrong-password')).status);
+      assert.ok(statuses.every((s) => s === 401), statuses.join(','));
+      const fresh = await c.login('fresh-account@example.com', 'wrong-password');
+      assert.equal(fresh.status, 429);
+    } finally {
+      await d.stop();
+    }
+  });
+});

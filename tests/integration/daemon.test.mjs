@@ -1,11 +1,11 @@
 // callpyd as a process: config checking, exit codes, health and metrics, reload and stop.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { callpyd, repoRoot, startDaemon, tempDir, waitFor } from '../support/daemon.mjs';
+import { callpyd, freePort, repoRoot, startDaemon, tempDir, waitFor } from '../support/daemon.mjs';
 
 function run(...args) {
   return spawnSync(callpyd, args, { encoding: 'utf8' });
@@ -146,5 +146,77 @@ describe('start-up refusals', () => {
     const res = spawnSync(callpyd, ['--config', d.configPath], { encoding: 'utf8', timeout: 20000 });
     assert.equal(res.status, 65);
     assert.match(res.stderr, /callpy\.db/);
+  });
+});
+
+describe('systemd and operations', () => {
+  test('sd_notify: READY=1 with a STATUS after start-up, STOPPING=1 on SIGTERM', async () => {
+    const dir = tempDir();
+    const sock = path.join(dir, 'notify.sock');
+    // A real datagram socket like systemd's, printing each notification on one line.
+    const listener = spawn('/usr/bin/python3', ['-u', '-c', `
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+print("listening", flush=True)
+while True:
+    print(s.recv(4096).decode().replace("\\n", "|"), flush=True)
+`, sock], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    listener.stdout.on('data', (b) => { out += b; });
+    try {
+      await waitFor(() => out.includes('listening'), { what: 'the notify socket' });
+      const d = await startDaemon({ env: { NOTIFY_SOCKET: sock } });
+      await waitFor(() => /READY=1\|STATUS=Serving on/.test(out), { what: 'READY=1' });
+      await d.stop();
+      await waitFor(() => out.includes('STOPPING=1'), { what: 'STOPPING=1' });
+    } finally {
+      listener.kill();
+    }
+  });
+
+  test('admin.metrics serves /healthz and /metrics over TCP, but no API', async () => {
+    const metricsPort = await freePort();
+    const d = await startDaemon({ extraYaml: `` });
+    await d.stop();
+    fs.writeFileSync(d.configPath, fs.readFileSync(d.configPath, 'utf8').replace(
+      /admin:\n {2}socket: (.*)\n/, `admin:\n  socket: $1\n  metrics: 127.0.0.1:${metricsPort}\n`));
+    await d.start();
+    try {
+      const h = await fetch(`http://127.0.0.1:${metricsPort}/healthz`);
+      assert.equal(h.status, 200);
+      const m = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      assert.match(await m.text(), /callpy_uptime_seconds \d+/);
+      const api = await fetch(`http://127.0.0.1:${metricsPort}/api/admin/v1/status`);
+      assert.equal(api.status, 404);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  test('logs go to stderr with syslog priority prefixes and no secrets', async () => {
+    const d = await startDaemon();
+    const b = await d.admin('POST', '/api/admin/v1/bootstrap', { email: 'log@example.com' });
+    await d.stop();
+    const lines = d.stderr.trim().split('\n');
+    assert.ok(lines.length > 2);
+    for (const line of lines) assert.match(line, /^<[0-7]>\S+/);
+    assert.ok(lines.some((l) => l.startsWith('<5>daemon.ready')));
+    assert.ok(!d.stderr.includes(b.body.password), 'the generated password is never logged');
+  });
+});
+
+describe('HTTP edge cases', () => {
+  test('a POST without Content-Length is answered at once as an empty body', async () => {
+    const d = await startDaemon();
+    try {
+      const started = Date.now();
+      const r = spawnSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST',
+        '--unix-socket', d.socket, 'http://localhost/api/admin/v1/reload'], { encoding: 'utf8', timeout: 10000 });
+      assert.equal(r.stdout, '200');
+      assert.ok(Date.now() - started < 5000, 'no wait for a body that never comes');
+    } finally {
+      await d.stop();
+    }
   });
 });

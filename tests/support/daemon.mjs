@@ -69,7 +69,7 @@ export async function startSmtpSink() {
 }
 
 // Writes a config for a fresh data dir and starts callpyd on free ports.
-export async function startDaemon({ smtpPort, extraYaml = '', dataDir } = {}) {
+export async function startDaemon({ smtpPort, extraYaml = '', dataDir, env } = {}) {
   const dir = dataDir ?? tempDir();
   const port = await freePort();
   const socket = path.join(dir, 'admin.sock');
@@ -81,6 +81,7 @@ export async function startDaemon({ smtpPort, extraYaml = '', dataDir } = {}) {
     `data_dir: ${path.join(dir, 'data')}\nadmin:\n  socket: ${socket}\nweb_root: ${webRoot}\n` +
     `log:\n  level: debug\n${smtp}${extraYaml}`);
   const d = new Daemon(configPath, port, socket, dir);
+  d.env = env;
   await d.start();
   return d;
 }
@@ -92,7 +93,8 @@ export class Daemon {
   }
 
   async start() {
-    this.proc = spawn(callpyd, ['--config', this.configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.proc = spawn(callpyd, ['--config', this.configPath], {
+      stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...(this.env ?? {}) } });
     this.proc.stderr.on('data', (b) => { this.stderr += b.toString(); });
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
     let gone = false;

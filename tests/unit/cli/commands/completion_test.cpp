@@ -59,6 +59,7 @@ TEST(Completion, BashCompletesNounsVerbsFlagsAndValues) {
   EXPECT_EQ(complete(file, "callpyctl s"), "site status ");
   EXPECT_EQ(complete(file, "callpyctl operator "), "disable enable invite list role ");
   EXPECT_EQ(complete(file, "callpyctl --socket /x.sock hours "), "set show ");
+  EXPECT_EQ(complete(file, "callpyctl --help hours "), "set show ");  // a flag takes no value
   EXPECT_EQ(complete(file, "callpyctl operator invite --r"), "--role ");
   EXPECT_EQ(complete(file, "callpyctl operator invite --role "), "admin operator owner ");
   EXPECT_EQ(complete(file, "callpyctl --format "), "json table ");
