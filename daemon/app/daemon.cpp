@@ -148,6 +148,7 @@ void Daemon::startListeners() {
   pub.port = static_cast<unsigned short>(config_.listenHttp.port);
   pub.threads = config_.limits.httpThreads;
   pub.limits = limits;
+  pub.maxConnectionsPerAddress = config_.limits.maxConnectionsPerIp;
   pub.webRoot = config_.webRoot.empty() ? std::string(CALLPY_WEB_ROOT_DEFAULT) : config_.webRoot;
   listeners_.push_back(std::make_unique<http::Listener>(pub, *api_));
 

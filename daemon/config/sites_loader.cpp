@@ -120,11 +120,14 @@ std::optional<WorkingHours> readHours(LoadContext& ctx, const Field& f) {
       std::vector<Field> nodes;
       const Field* closed = YamlReader::get(*ex, "closed");
       const Field* intervals = YamlReader::get(*ex, "intervals");
-      std::optional<bool> isClosed = closed ? r.boolean(*closed) : std::nullopt;
+      // Plain bools rather than optional<bool>: GCC 12 -O2 warns (falsely) on the optional.
+      auto closedValue = closed ? r.boolean(*closed) : std::nullopt;
+      const bool closedValid = closedValue.has_value();
+      const bool isClosed = closedValid && *closedValue;
       if (intervals) exception.intervals = readIntervals(r, *intervals, nodes);
-      if (isClosed == true && !exception.intervals.empty()) {
+      if (isClosed && !exception.intervals.empty()) {
         r.error(*closed, "closed: true cannot be combined with intervals");
-      } else if (!intervals && isClosed != true && (!closed || isClosed.has_value())) {
+      } else if (!intervals && !isClosed && (!closed || closedValid)) {
         r.error(closed ? *closed : *date,
                 "an exception is either 'closed: true' or has 'intervals'");
       }

@@ -3,13 +3,14 @@
 #include <Poco/File.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerConnectionFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
-#include <Poco/URI.h>
 
 #include <sys/stat.h>
 
 #include "core/common/error.h"
+#include "http/connection_limit.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
 
@@ -53,9 +54,22 @@ bool authorise(Exchange& ex, const Dispatch& d) {
   return true;
 }
 
+// The request path as sent, still percent-encoded: the router decodes each segment exactly once.
+// (Poco::URI::getPath() decodes already, so "%2573" came out as "s" after the router's pass, and
+// it throws on a malformed escape, which answered 500.)
+std::string rawPath(const std::string& target) {
+  std::string path = target.substr(0, target.find_first_of("?#"));
+  if (!path.empty() && path[0] != '/') {
+    // Absolute form, "http://host/path" (RFC 9112 §3.2.2).
+    auto scheme = path.find("://");
+    auto slash = scheme == std::string::npos ? std::string::npos : path.find('/', scheme + 3);
+    path = slash == std::string::npos ? "/" : path.substr(slash);
+  }
+  return path;
+}
+
 void dispatch(Exchange& ex, const Dispatch& d) {
-  Poco::URI uri(ex.request().getURI());
-  const std::string path = uri.getPath();
+  const std::string path = rawPath(ex.request().getURI());
   auto match = d.router.match(ex.method(), path);
   if (match.route) {
     ex.params = std::move(match.params);
@@ -101,6 +115,8 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
     return new Handler(d_);
   }
+  // Open keep-alive connections listen to this event and close after their current request.
+  void announceStop() { serverStopped(this, true); }
 
  private:
   Dispatch d_;
@@ -144,8 +160,14 @@ Listener::Listener(const ListenerOptions& options, ApiContext& ctx) : options_(o
   params->setMaxQueued(256);
   params->setKeepAlive(true);
   params->setTimeout(Poco::Timespan(30, 0));
-  server_ = std::make_unique<Poco::Net::HTTPServer>(
-      new Factory(Dispatch{options_, router_, ctx, files_.get()}), socket, params);
+  handlers_ = new Factory(Dispatch{options_, router_, ctx, files_.get()});
+  Poco::Net::TCPServerConnectionFactory::Ptr connections;
+  if (options_.maxConnectionsPerAddress > 0) {
+    connections = new LimitedConnectionFactory(params, handlers_, options_.maxConnectionsPerAddress);
+  } else {
+    connections = new Poco::Net::HTTPServerConnectionFactory(params, handlers_);
+  }
+  server_ = std::make_unique<Poco::Net::TCPServer>(connections, socket, params);
 }
 
 Listener::~Listener() { stop(); }
@@ -154,7 +176,10 @@ void Listener::start() { server_->start(); }
 
 void Listener::stop() {
   if (!server_) return;
-  server_->stopAll(true);
+  // What HTTPServer::stopAll(true) does: stop accepting, then tell open keep-alive connections
+  // to finish their current request and close.
+  server_->stop();
+  static_cast<Factory*>(handlers_.get())->announceStop();
   server_.reset();
   if (options_.kind == ListenerKind::Admin) {
     Poco::File f(options_.host);

@@ -1,7 +1,8 @@
 #pragma once
 // A POCO HTTPServer on one listener (TCP or the admin Unix socket) dispatching to a Router,
 // with authentication, CSRF checks, error mapping, metrics and static files.
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/TCPServer.h>
 
 #include <memory>
 #include <optional>
@@ -27,6 +28,7 @@ struct ListenerOptions {
   int threads = 16;
   ExchangeLimits limits;
   std::optional<std::string> webRoot;  // Public only
+  int maxConnectionsPerAddress = 0;    // 0: no cap (the admin socket)
 };
 
 class Listener {
@@ -43,7 +45,8 @@ class Listener {
   ListenerOptions options_;
   Router router_;
   std::unique_ptr<StaticFiles> files_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr handlers_;
+  std::unique_ptr<Poco::Net::TCPServer> server_;
   unsigned short port_ = 0;
 };
 

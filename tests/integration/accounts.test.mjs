@@ -221,4 +221,18 @@ describe('sign-in limit per address', () => {
       await d.stop();
     }
   });
+
+  test('password-reset requests are limited per e-mail', async () => {
+    const d = await startDaemon();
+    try {
+      const c = new PanelClient(d.base);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await c.request('POST', '/api/panel/auth/reset-request', { email: 'flood@example.com' })).status);
+      }
+      assert.deepEqual(statuses, [202, 202, 202, 429]);
+    } finally {
+      await d.stop();
+    }
+  });
 });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -150,7 +151,7 @@ describe('start-up refusals', () => {
 });
 
 describe('systemd and operations', () => {
-  test('sd_notify: READY=1 with a STATUS after start-up, STOPPING=1 on SIGTERM', async () => {
+  test('sd_notify: READY=1 with a STATUS, WATCHDOG=1 keep-alives, STOPPING=1 on SIGTERM', async () => {
     const dir = tempDir();
     const sock = path.join(dir, 'notify.sock');
     // A real datagram socket like systemd's, printing each notification on one line.
@@ -166,8 +167,9 @@ while True:
     listener.stdout.on('data', (b) => { out += b; });
     try {
       await waitFor(() => out.includes('listening'), { what: 'the notify socket' });
-      const d = await startDaemon({ env: { NOTIFY_SOCKET: sock } });
+      const d = await startDaemon({ env: { NOTIFY_SOCKET: sock, WATCHDOG_USEC: '400000' } });
       await waitFor(() => /READY=1\|STATUS=Serving on/.test(out), { what: 'READY=1' });
+      await waitFor(() => (out.match(/WATCHDOG=1/g) ?? []).length >= 2, { what: 'two WATCHDOG=1' });
       await d.stop();
       await waitFor(() => out.includes('STOPPING=1'), { what: 'STOPPING=1' });
     } finally {
@@ -216,6 +218,36 @@ describe('HTTP edge cases', () => {
       assert.equal(r.stdout, '200');
       assert.ok(Date.now() - started < 5000, 'no wait for a body that never comes');
     } finally {
+      await d.stop();
+    }
+  });
+});
+
+describe('connection limits', () => {
+  test('connections over limits.max_connections_per_ip get 503 and are closed', async () => {
+    const d = await startDaemon({ extraYaml: 'limits:\n  max_connections_per_ip: 2\n' });
+    const open = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const s = net.connect(d.port, '127.0.0.1');
+        await new Promise((r) => s.on('connect', r));
+        open.push(s);
+      }
+      const answer = await new Promise((resolve, reject) => {
+        const s = net.connect(d.port, '127.0.0.1');
+        let text = '';
+        s.on('data', (b) => { text += b; });
+        s.on('end', () => resolve(text));
+        s.on('error', reject);
+      });
+      assert.match(answer, /^HTTP\/1\.1 503/);
+      assert.match(answer, /"code":"limit"/);
+      for (const s of open) s.destroy();
+      // Once they are closed, the address may connect again.
+      await waitFor(async () => (await fetch(`${d.base}/healthz`).catch(() => null))?.status === 200,
+        { what: 'a connection slot' });
+    } finally {
+      for (const s of open) s.destroy();
       await d.stop();
     }
   });

@@ -48,7 +48,8 @@ AccountService::AccountService(ports::AccountStore& store, ports::Crypto& crypto
       crypto_(crypto),
       settings_(std::move(settings)),
       clock_(std::move(clock)),
-      limiter_(settings_.rateLimit) {}
+      limiter_(settings_.rateLimit),
+      resetLimiter_(RateLimitSettings{3, 10, 3600}) {}
 
 void AccountService::checkPassword(const std::string& password) {
   if (password.size() < kMinPassword) {
@@ -156,11 +157,16 @@ void AccountService::changePassword(const Principal& p, const std::string& sessi
   });
 }
 
-void AccountService::requestPasswordReset(const std::string& rawEmail) {
+void AccountService::requestPasswordReset(const std::string& rawEmail,
+                                          const std::string& address) {
   auto email = normalizeEmail(rawEmail);
   if (!isPlausibleEmail(email)) throw invalid("enter a valid e-mail address", "email");
   auto token = crypto_.randomToken();
   auto now = clock_();
+  if (int wait = resetLimiter_.retryAfter(email, address, now); wait > 0) {
+    throw Error(ErrorCode::Limit, "too many reset requests; try again later").withRetryAfter(wait);
+  }
+  resetLimiter_.recordFailure(email, address, now);
   bool queued = false;
   store_.write([&](ports::AccountTx& tx) {
     auto user = tx.userByEmail(email);
@@ -220,6 +226,11 @@ NewSession AccountService::acceptInvite(const std::string& token, const std::str
     auto t = tx.token(tokenHash);
     if (!t || t->kind != TokenKind::Invite || t->usedAt || t->expiresAt <= now || !t->siteId) {
       throw invalid("this invitation is invalid, used or expired; ask for a new one", "token");
+    }
+    // An operator disabled while still pending must not get a session through the link.
+    auto membership = tx.operatorOf(*t->siteId, t->userId);
+    if (!membership || membership->disabled) {
+      throw invalid("this invitation was withdrawn; ask the site's administrator", "token");
     }
     tx.markTokenUsed(tokenHash, now);
     tx.setPasswordHash(t->userId, hash);
@@ -318,7 +329,10 @@ OperatorEntry AccountService::setRole(const Principal& p, const std::string& sit
     auto entry = tx.operatorOf(siteId, userId);
     if (!entry) throw notFound("this user is not an operator of the site");
     if (role == Role::Owner || entry->role == Role::Owner) p.require(siteId, Role::Owner);
-    if (entry->role == Role::Owner && role != Role::Owner && tx.countOwners(siteId) <= 1) {
+    // countOwners counts enabled owners only, so demoting a disabled owner never leaves the
+    // site without one.
+    if (entry->role == Role::Owner && !entry->disabled && role != Role::Owner &&
+        tx.countOwners(siteId) <= 1) {
       throw conflict("the last owner of a site cannot be demoted");
     }
     tx.upsertMembership(userId, siteId, role, clock_());

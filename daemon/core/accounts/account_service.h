@@ -61,7 +61,8 @@ class AccountService {
   void changePassword(const Principal& p, const std::string& sessionToken,
                       const std::string& current, const std::string& password);
 
-  void requestPasswordReset(const std::string& email);
+  // Limited per e-mail and per client address, so the form cannot be used to flood mailboxes.
+  void requestPasswordReset(const std::string& email, const std::string& address);
   void resetPassword(const std::string& token, const std::string& password);
 
   InviteInfo inviteInfo(const std::string& token);
@@ -93,6 +94,7 @@ class AccountService {
   AccountSettings settings_;
   Clock clock_;
   LoginRateLimiter limiter_;
+  LoginRateLimiter resetLimiter_;
 };
 
 // E-mail syntax check good enough for accounts: one @, non-empty parts, a dot in the domain.

@@ -40,7 +40,7 @@ void registerAuthRoutes(Router& r, ApiContext& ctx) {
     answerSession(ex, ctx, s);
   });
   r.add("POST", p + "/auth/reset-request", Access::Public, [&ctx](Exchange& ex) {
-    ctx.accounts.requestPasswordReset(requireString(ex.json(), "email"));
+    ctx.accounts.requestPasswordReset(requireString(ex.json(), "email"), ex.clientAddress());
     ex.sendJson(202, object());
   });
   r.add("POST", p + "/auth/reset", Access::Public, [&ctx](Exchange& ex) {
