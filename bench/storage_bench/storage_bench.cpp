@@ -5,6 +5,7 @@
 // Usage: storage_bench [--seconds N] [--dir PATH] [--producers N] [--row-bytes N]
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/vfs.h>
 
 #include <algorithm>
@@ -82,6 +83,13 @@ std::string payload(int rowBytes, std::uint64_t seed) {
   return s;
 }
 
+double cpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 void removeDb(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
 }
@@ -111,8 +119,9 @@ void warmUp(Connection& c, const std::string& row) {
 double runSingle(const Options& o, const std::string& path) {
   removeDb(path);
   Connection c(path, Connection::Mode::ReadWrite);
-  c.exec("CREATE TABLE rows (id INTEGER PRIMARY KEY, payload TEXT NOT NULL);"
-         "CREATE TABLE warmup (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
+  c.exec(
+      "CREATE TABLE rows (id INTEGER PRIMARY KEY, payload TEXT NOT NULL);"
+      "CREATE TABLE warmup (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
   const std::string row = payload(o.rowBytes, 1);
   warmUp(c, row);
   std::int64_t n = 0;
@@ -138,8 +147,9 @@ double runGroup(const Options& o, const std::string& path) {
   removeDb(path);
   auto db = Database::open({.path = path, .readers = 1});
   db->writeSync([&](Connection& c) {
-    c.exec("CREATE TABLE rows (id INTEGER PRIMARY KEY, payload TEXT NOT NULL);"
-           "CREATE TABLE warmup (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
+    c.exec(
+        "CREATE TABLE rows (id INTEGER PRIMARY KEY, payload TEXT NOT NULL);"
+        "CREATE TABLE warmup (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
   });
   // Outside the writer's batch transaction: warmUp() commits on its own.
   {
@@ -171,12 +181,14 @@ double runGroup(const Options& o, const std::string& path) {
       done[static_cast<std::size_t>(t)] = n;
     });
   }
+  const double cpuBefore = cpuSeconds();
   const auto start = Clock::now();
   go.store(true, std::memory_order_release);
   std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
   stop.store(true);
   for (auto& th : threads) th.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const double cpu = cpuSeconds() - cpuBefore;
   const auto after = db->writeStats();
   db.reset();
   const auto batches = static_cast<std::int64_t>(after.batches - before.batches);
@@ -197,14 +209,16 @@ double runGroup(const Options& o, const std::string& path) {
       "group   : %9.0f rows/s  (%lld rows from %d producers, %lld commits, %.1f rows/commit, "
       "%.1f s)\n"
       "          write->durable latency p50 %.0f us, p99 %.0f us\n"
-      "          writer per batch: gather %.0f us, jobs %.0f us, commit %.0f us, wake %.0f us\n",
+      "          writer per batch: gather %.0f us, jobs %.0f us, commit %.0f us, wake %.0f us\n"
+      "          CPU (all threads, user+sys): %.2f cores, %.1f us per row\n",
       static_cast<double>(n) / elapsed, static_cast<long long>(n), o.producers,
       static_cast<long long>(batches),
-      batches > 0 ? static_cast<double>(n) / static_cast<double>(batches) : 0.0, elapsed,
-      pct(0.50), pct(0.99), perBatch(after.gatherMicros, before.gatherMicros),
+      batches > 0 ? static_cast<double>(n) / static_cast<double>(batches) : 0.0, elapsed, pct(0.50),
+      pct(0.99), perBatch(after.gatherMicros, before.gatherMicros),
       perBatch(after.runMicros, before.runMicros),
       perBatch(after.commitMicros, before.commitMicros),
-      perBatch(after.completeMicros, before.completeMicros));
+      perBatch(after.completeMicros, before.completeMicros), cpu / elapsed,
+      n > 0 ? cpu * 1e6 / static_cast<double>(n) : 0.0);
   return static_cast<double>(n) / elapsed;
 }
 
