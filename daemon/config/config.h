@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/sites/declared.h"
 #include "core/sites/working_hours.h"
 
 namespace callpy::config {
@@ -42,19 +43,11 @@ struct Limits {
   int maxJsonDepth = 32;                            // nesting limit for any JSON input
 };
 
-struct DepartmentDecl {
-  std::string id;  // slug, unique within the site
-  std::string name;
-  std::vector<std::string> operators;  // e-mail addresses
-};
+// The declared objects are core's own structs, so reconciling them into storage needs no
+// config types; the config only adds where each site was written.
+using DepartmentDecl = core::sites::DeclaredDepartment;
 
-struct SiteDecl {
-  std::string id;  // slug [a-z0-9-]{1,32}
-  std::string name;
-  std::vector<std::string> origins;  // normalised scheme://host[:port]
-  std::string language = "ru";
-  std::vector<DepartmentDecl> departments;
-  std::optional<core::sites::WorkingHours> hours;  // nullopt: no hours declared (always open)
+struct SiteDecl : core::sites::DeclaredSite {
   int line = 0;  // where the site starts in the file (1-based), for messages
 };
 

@@ -2,174 +2,9 @@
 
 #include <Poco/RandomStream.h>
 
-#include <set>
-
-#include "storage/site_repository.h"
+#include <vector>
 
 namespace callpy::config {
-
-namespace {
-
-using storage::Connection;
-
-// Returns the user's id, creating a password-less account when the e-mail is new.
-std::int64_t ensureUser(Connection& c, const std::string& email, const std::string& language,
-                        std::int64_t now, ReconcileReport& report) {
-  auto& find = c.prepare("SELECT id FROM users WHERE email = ?");
-  find.bind(1, email);
-  if (find.step()) return find.columnInt64(0);
-  c.prepare(
-       "INSERT INTO users(email, name, password_hash, language, created_at) "
-       "VALUES (?, '', NULL, ?, ?)")
-      .bind(1, email)
-      .bind(2, language)
-      .bind(3, now)
-      .run();
-  report.usersCreated.push_back(email);
-  return c.lastInsertRowId();
-}
-
-void upsertSite(Connection& c, const SiteDecl& site, std::int64_t now, ReconcileReport& report) {
-  auto& exists = c.prepare("SELECT 1 FROM sites WHERE id = ?");
-  exists.bind(1, site.id);
-  if (exists.step()) {
-    c.prepare("UPDATE sites SET name = ?, language = ?, managed_by_config = 1 WHERE id = ?")
-        .bind(1, site.name)
-        .bind(2, site.language)
-        .bind(3, site.id)
-        .run();
-    ++report.sitesUpdated;
-  } else {
-    c.prepare(
-         "INSERT INTO sites(id, name, language, widget_key, managed_by_config, created_at) "
-         "VALUES (?, ?, ?, ?, 1, ?)")
-        .bind(1, site.id)
-        .bind(2, site.name)
-        .bind(3, site.language)
-        .bind(4, newWidgetKey())
-        .bind(5, now)
-        .run();
-    ++report.sitesCreated;
-  }
-  c.prepare("DELETE FROM site_origins WHERE site_id = ?").bind(1, site.id).run();
-  for (const std::string& origin : site.origins) {
-    c.prepare("INSERT INTO site_origins(site_id, origin) VALUES (?, ?)")
-        .bind(1, site.id)
-        .bind(2, origin)
-        .run();
-  }
-  // No hours declared means "always open" in the site's default zone, replacing whatever the
-  // rows said: a managed site has no other source of truth.
-  storage::saveHours(c, site.id, site.hours.value_or(core::sites::WorkingHours{}));
-}
-
-std::int64_t upsertDepartment(Connection& c, const std::string& siteId, const DepartmentDecl& d,
-                              ReconcileReport& report) {
-  auto& find = c.prepare("SELECT id FROM departments WHERE site_id = ? AND slug = ?");
-  find.bind(1, siteId).bind(2, d.id);
-  if (find.step()) {
-    std::int64_t id = find.columnInt64(0);
-    c.prepare("UPDATE departments SET name = ?, managed_by_config = 1 WHERE id = ?")
-        .bind(1, d.name)
-        .bind(2, id)
-        .run();
-    ++report.departmentsUpdated;
-    return id;
-  }
-  c.prepare("INSERT INTO departments(site_id, slug, name, managed_by_config) VALUES (?, ?, ?, 1)")
-      .bind(1, siteId)
-      .bind(2, d.id)
-      .bind(3, d.name)
-      .run();
-  ++report.departmentsCreated;
-  return c.lastInsertRowId();
-}
-
-void reconcileDepartments(Connection& c, const SiteDecl& site, std::int64_t now,
-                          ReconcileReport& report) {
-  std::set<std::string> declared;
-  std::set<std::int64_t> declaredUsers;
-  for (const DepartmentDecl& d : site.departments) {
-    declared.insert(d.id);
-    std::int64_t departmentId = upsertDepartment(c, site.id, d, report);
-    std::vector<std::int64_t> members;
-    for (const std::string& email : d.operators) {
-      std::int64_t userId = ensureUser(c, email, site.language, now, report);
-      members.push_back(userId);
-      declaredUsers.insert(userId);
-      // A user who already has a role here (an owner, say) keeps it; only newcomers become
-      // config-managed operators.
-      int added = c.prepare(
-                       "INSERT INTO memberships(user_id, site_id, role, managed_by_config, "
-                       "created_at) VALUES (?, ?, 'operator', 1, ?) "
-                       "ON CONFLICT(user_id, site_id) DO NOTHING")
-                      .bind(1, userId)
-                      .bind(2, site.id)
-                      .bind(3, now)
-                      .run();
-      report.membershipsCreated += added;
-    }
-    c.prepare("DELETE FROM department_members WHERE department_id = ?").bind(1, departmentId).run();
-    for (std::int64_t userId : members) {
-      c.prepare("INSERT INTO department_members(department_id, user_id) VALUES (?, ?)")
-          .bind(1, departmentId)
-          .bind(2, userId)
-          .run();
-    }
-  }
-
-  std::vector<std::pair<std::int64_t, std::string>> managed;
-  auto& list =
-      c.prepare("SELECT id, slug FROM departments WHERE site_id = ? AND managed_by_config = 1");
-  list.bind(1, site.id);
-  while (list.step()) managed.emplace_back(list.columnInt64(0), list.columnText(1));
-  for (const auto& [id, slug] : managed) {
-    if (declared.count(slug)) continue;
-    c.prepare("UPDATE departments SET managed_by_config = 0 WHERE id = ?").bind(1, id).run();
-    ++report.departmentsReleased;
-  }
-
-  std::vector<std::int64_t> managedMembers;
-  auto& ms =
-      c.prepare("SELECT user_id FROM memberships WHERE site_id = ? AND managed_by_config = 1");
-  ms.bind(1, site.id);
-  while (ms.step()) managedMembers.push_back(ms.columnInt64(0));
-  for (std::int64_t userId : managedMembers) {
-    if (declaredUsers.count(userId)) continue;
-    c.prepare("UPDATE memberships SET managed_by_config = 0 WHERE site_id = ? AND user_id = ?")
-        .bind(1, site.id)
-        .bind(2, userId)
-        .run();
-    ++report.membershipsReleased;
-  }
-}
-
-void releaseUndeclaredSites(Connection& c, const Config& config, ReconcileReport& report) {
-  std::set<std::string> declared;
-  for (const SiteDecl& s : config.sites) declared.insert(s.id);
-  std::vector<std::string> released;
-  auto& list = c.prepare("SELECT id FROM sites WHERE managed_by_config = 1");
-  while (list.step()) {
-    std::string id = list.columnText(0);
-    if (!declared.count(id)) released.push_back(std::move(id));
-  }
-  for (const std::string& id : released) {
-    c.prepare("UPDATE sites SET managed_by_config = 0 WHERE id = ?").bind(1, id).run();
-    report.departmentsReleased += c.prepare(
-                                       "UPDATE departments SET managed_by_config = 0 "
-                                       "WHERE site_id = ? AND managed_by_config = 1")
-                                      .bind(1, id)
-                                      .run();
-    report.membershipsReleased += c.prepare(
-                                       "UPDATE memberships SET managed_by_config = 0 "
-                                       "WHERE site_id = ? AND managed_by_config = 1")
-                                      .bind(1, id)
-                                      .run();
-    ++report.sitesReleased;
-  }
-}
-
-}  // namespace
 
 std::string newWidgetKey() {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -185,18 +20,14 @@ std::string newWidgetKey() {
   return key;
 }
 
-ReconcileReport reconcileSitesOn(Connection& c, const Config& config, std::int64_t now) {
-  ReconcileReport report;
-  for (const SiteDecl& site : config.sites) {
-    upsertSite(c, site, now, report);
-    reconcileDepartments(c, site, now, report);
-  }
-  releaseUndeclaredSites(c, config, report);
-  return report;
+ReconcileReport reconcileSitesOn(storage::Connection& c, const Config& config, std::int64_t now) {
+  // A SiteDecl is a DeclaredSite plus its line in the file; storage needs only the declaration.
+  std::vector<core::sites::DeclaredSite> declared(config.sites.begin(), config.sites.end());
+  return storage::reconcileDeclaredSites(c, declared, now, newWidgetKey);
 }
 
 ReconcileReport reconcileSites(storage::Database& db, const Config& config, std::int64_t now) {
-  return db.writeSync([&](Connection& c) { return reconcileSitesOn(c, config, now); });
+  return db.writeSync([&](storage::Connection& c) { return reconcileSitesOn(c, config, now); });
 }
 
 }  // namespace callpy::config

@@ -213,13 +213,6 @@ bool isValidMailbox(std::string_view mailbox) {
   return isValidEmail(mailbox.substr(open + 1, mailbox.size() - open - 2));
 }
 
-bool isValidSlug(std::string_view id) {
-  if (id.empty() || id.size() > 32) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 bool isValidLogLevel(std::string_view level) {
   return level == "debug" || level == "info" || level == "notice" || level == "warning" ||
          level == "error";

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "config/config.h"
+#include "core/sites/types.h"
 
 namespace callpy::config {
 
@@ -20,8 +21,8 @@ std::optional<std::string> normalizePublicUrl(std::string_view text, std::string
 bool isValidEmail(std::string_view address);
 // "addr" or "Display Name <addr>".
 bool isValidMailbox(std::string_view mailbox);
-// [a-z0-9-]{1,32}: ids of sites and departments, used in URLs.
-bool isValidSlug(std::string_view id);
+// Ids of sites and departments follow core's one rule ([a-z0-9-]{1,32}).
+using core::sites::isValidSlug;
 bool isValidLogLevel(std::string_view level);
 // A DNS name (letters, digits, '-', dots) or an IPv4 address.
 bool isValidHostName(std::string_view host);

@@ -11,8 +11,8 @@ Connection::Connection(const std::string& path, Mode mode) : path_(path), mode_(
   // NOMUTEX: a connection is used by one thread at a time (the writer, or a leased reader), so
   // SQLite's own per-connection mutex is pure overhead.
   int flags = SQLITE_OPEN_NOMUTEX;
-  flags |= mode == Mode::ReadWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-                                   : SQLITE_OPEN_READONLY;
+  flags |=
+      mode == Mode::ReadWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -54,9 +54,8 @@ void Connection::exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     const std::string message = error != nullptr ? error : sqlite3_errstr(rc);
     sqlite3_free(error);
-    const int code = (sqlite3_extended_errcode(db_) & 0xff) == (rc & 0xff)
-                         ? sqlite3_extended_errcode(db_)
-                         : rc;
+    const int code =
+        (sqlite3_extended_errcode(db_) & 0xff) == (rc & 0xff) ? sqlite3_extended_errcode(db_) : rc;
     detail::throwSqlite(code, "cannot execute \"" + text + "\"", message, path_);
   }
 }

@@ -24,9 +24,9 @@ class Writer;
 class ReadPool;
 
 struct DatabaseOptions {
-  std::string path;                 // the SQLite file
-  int readers = 4;                  // read-only connections in the pool
-  std::size_t maxBatch = 4096;      // most jobs folded into one transaction
+  std::string path;             // the SQLite file
+  int readers = 4;              // read-only connections in the pool
+  std::size_t maxBatch = 4096;  // most jobs folded into one transaction
 };
 
 class Database {
@@ -42,7 +42,7 @@ class Database {
   std::future<R> write(std::function<R(Connection&)> job);
   // Same, deducing R from any callable taking Connection& (no std::function allocation).
   template <typename F>
-    requires std::is_invocable_v<F&, Connection&>
+  requires std::is_invocable_v<F&, Connection&>
   auto write(F&& job) -> std::future<std::invoke_result_t<F&, Connection&>>;
   // Convenience: queue and wait.
   template <typename F>

@@ -51,15 +51,15 @@ namespace callpy::storage {
 
 template <typename R>
 std::future<R> Database::write(std::function<R(Connection&)> job) {
-  auto owned = std::make_unique<detail::PromiseJob<R, std::function<R(Connection&)>>>(
-      std::move(job));
+  auto owned =
+      std::make_unique<detail::PromiseJob<R, std::function<R(Connection&)>>>(std::move(job));
   auto future = owned->future();
   submit(std::move(owned));
   return future;
 }
 
 template <typename F>
-  requires std::is_invocable_v<F&, Connection&>
+requires std::is_invocable_v<F&, Connection&>
 auto Database::write(F&& job) -> std::future<std::invoke_result_t<F&, Connection&>> {
   using R = std::invoke_result_t<F&, Connection&>;
   auto owned = std::make_unique<detail::PromiseJob<R, std::decay_t<F>>>(std::forward<F>(job));

@@ -15,7 +15,7 @@ class SiteRepository : public core::ports::SiteStore {
   Database& db_;
 };
 
-// Hours rows of one site, shared with the config reconciler.
+// Hours rows of one site, shared with reconcile_repository.
 core::sites::WorkingHours loadHours(Connection& c, const std::string& siteId);
 void saveHours(Connection& c, const std::string& siteId, const core::sites::WorkingHours& hours);
 

@@ -70,10 +70,10 @@ Statement& Statement::bind(int index, std::int64_t value) {
 
 Statement& Statement::bind(int index, std::string_view text) {
   // SQLITE_TRANSIENT: the caller's buffer may die before step(); the copy is cheap next to I/O.
-  checkBind(db_,
-            sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                SQLITE_UTF8),
-            index);
+  checkBind(
+      db_,
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      index);
   return *this;
 }
 

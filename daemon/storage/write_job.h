@@ -23,12 +23,12 @@ namespace callpy::storage {
 // Cumulative writer figures since open (for /metrics and the benchmark). Times are wall-clock
 // microseconds spent by the writer thread in each phase of its batches.
 struct WriteStats {
-  std::uint64_t batches = 0;        // transactions committed or attempted
-  std::uint64_t jobs = 0;           // jobs completed (successfully or not)
-  std::uint64_t gatherMicros = 0;   // holding a batch open for more jobs
-  std::uint64_t runMicros = 0;      // BEGIN + jobs in their savepoints
-  std::uint64_t commitMicros = 0;   // COMMIT, i.e. mostly the fsync
-  std::uint64_t completeMicros = 0; // fulfilling the futures (waking the waiters)
+  std::uint64_t batches = 0;         // transactions committed or attempted
+  std::uint64_t jobs = 0;            // jobs completed (successfully or not)
+  std::uint64_t gatherMicros = 0;    // holding a batch open for more jobs
+  std::uint64_t runMicros = 0;       // BEGIN + jobs in their savepoints
+  std::uint64_t commitMicros = 0;    // COMMIT, i.e. mostly the fsync
+  std::uint64_t completeMicros = 0;  // fulfilling the futures (waking the waiters)
 };
 
 }  // namespace callpy::storage

@@ -42,8 +42,9 @@ std::vector<std::string> column(Connection& c, const std::string& sql, int index
 // Table -> its columns at some version.
 std::map<std::string, std::vector<std::string>> tablesOf(Connection& c) {
   std::map<std::string, std::vector<std::string>> tables;
-  for (const auto& t : column(c, "SELECT name FROM sqlite_schema WHERE type = 'table' AND "
-                                 "name NOT LIKE 'sqlite_%' ORDER BY name")) {
+  for (const auto& t : column(c,
+                              "SELECT name FROM sqlite_schema WHERE type = 'table' AND "
+                              "name NOT LIKE 'sqlite_%' ORDER BY name")) {
     tables[t] = column(c, "SELECT name FROM pragma_table_info('" + t + "') ORDER BY cid");
   }
   return tables;
@@ -84,8 +85,8 @@ TEST_P(UpgradeTest, UpgradesToTheLatestVersionKeepingData) {
     ASSERT_EQ(userVersion(c), from);
     if (from > 0) {
       const fs::path seed = seedFile(from);
-      ASSERT_TRUE(fs::exists(seed)) << "add " << seed.string()
-                                    << " with sample rows for schema version " << from;
+      ASSERT_TRUE(fs::exists(seed))
+          << "add " << seed.string() << " with sample rows for schema version " << from;
       c.exec(readFile(seed));
     }
     tables = tablesOf(c);
@@ -123,8 +124,7 @@ TEST_P(UpgradeTest, UpgradesToTheLatestVersionKeepingData) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryVersion, UpgradeTest,
-                         ::testing::Range(0, latestSchemaVersion() + 1),
+INSTANTIATE_TEST_SUITE_P(EveryVersion, UpgradeTest, ::testing::Range(0, latestSchemaVersion() + 1),
                          [](const ::testing::TestParamInfo<int>& info) {
                            return "FromV" + std::to_string(info.param);
                          });

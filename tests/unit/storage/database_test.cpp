@@ -110,11 +110,10 @@ TEST(DatabaseTest, NewerSchemaIsRefusedWithAClearMessage) {
     Connection c(path, Connection::Mode::ReadWrite);
     c.exec("PRAGMA user_version=" + std::to_string(latestSchemaVersion() + 1));
   }
-  const std::string expected = "database " + path + " has schema version " +
-                               std::to_string(latestSchemaVersion() + 1) +
-                               " but this callpyd knows only up to " +
-                               std::to_string(latestSchemaVersion()) +
-                               "; upgrade callpyd or restore a backup";
+  const std::string expected =
+      "database " + path + " has schema version " + std::to_string(latestSchemaVersion() + 1) +
+      " but this callpyd knows only up to " + std::to_string(latestSchemaVersion()) +
+      "; upgrade callpyd or restore a backup";
   try {
     Database::open({.path = path});
     FAIL() << "expected SchemaTooNewError";
@@ -146,9 +145,9 @@ TEST(DatabaseTest, BacksUpBeforeMigrating) {
   EXPECT_EQ(userVersion(c), old + 1);
 
   ASSERT_FALSE(backup.empty());
-  EXPECT_TRUE(std::regex_match(backup, std::regex(std::regex_replace(
-                                           path, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
-                                       "\\.pre-v" + std::to_string(old) + "-[0-9]+\\.bak")))
+  EXPECT_TRUE(std::regex_match(
+      backup, std::regex(std::regex_replace(path, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                         "\\.pre-v" + std::to_string(old) + "-[0-9]+\\.bak")))
       << backup;
   EXPECT_EQ(backupsIn(dir.path()), std::vector<std::string>{fs::path(backup).filename().string()});
   EXPECT_EQ(versionOf(backup), old);  // the backup holds the schema before the migration
@@ -179,8 +178,8 @@ TEST(DatabaseTest, MigrationBreakingAForeignKeyIsRefused) {
   const std::string path = dir.file("fk.db");
   Database::open({.path = path}).reset();
   Connection c(path, Connection::Mode::ReadWrite);
-  const auto extra = withExtra(
-      "INSERT INTO site_origins (site_id, origin) VALUES ('nosuchsite', 'https://x')");
+  const auto extra =
+      withExtra("INSERT INTO site_origins (site_id, origin) VALUES ('nosuchsite', 'https://x')");
   EXPECT_THROW(prepareSchema(c, extra), StorageError);
   EXPECT_EQ(userVersion(c), latestSchemaVersion());
   Statement& s = c.prepare("PRAGMA foreign_keys");
@@ -250,7 +249,8 @@ TEST(DatabaseTest, ReadBlocksWhileEveryReaderIsBusy) {
     });
   });
   ASSERT_EQ(holding.get_future().wait_for(20s), std::future_status::ready);
-  auto second = std::async(std::launch::async, [&] { return db->read([](Connection&) { return 7; }); });
+  auto second =
+      std::async(std::launch::async, [&] { return db->read([](Connection&) { return 7; }); });
   // Checking for absence needs some wait; 100 ms is ample for a read that is not blocked.
   EXPECT_EQ(second.wait_for(100ms), std::future_status::timeout);
   letGo.set_value();

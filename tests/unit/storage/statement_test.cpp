@@ -44,7 +44,9 @@ TEST_F(StatementTest, OptionalsBindNullAndReadBack) {
   insert.bind(1, 1).bind(2, std::optional<std::int64_t>{}).bind(3, std::optional<std::string>{});
   insert.run();
   insert.reset();
-  insert.bind(1, 2).bind(2, std::optional<std::int64_t>{5}).bind(3, std::optional<std::string>{"x"});
+  insert.bind(1, 2)
+      .bind(2, std::optional<std::int64_t>{5})
+      .bind(3, std::optional<std::string>{"x"});
   insert.run();
 
   Statement select(c_.raw(), "SELECT i, s FROM t ORDER BY id");

@@ -24,9 +24,7 @@ constexpr auto kDeadline = 20s;
 // A one-shot signal a test thread and a writer job can wait on (with a deadline, never forever).
 class Signal {
  public:
-  void set() {
-    promise_.set_value();
-  }
+  void set() { promise_.set_value(); }
   bool wait() { return future_.wait_for(kDeadline) == std::future_status::ready; }
 
  private:
@@ -83,9 +81,8 @@ TEST_F(WriterTest, SixtyFourConcurrentProducersLoseNothing) {
       for (int i = 0; i < kPerThread; ++i) {
         const std::string v = std::to_string(t) + ":" + std::to_string(i);
         try {
-          db_->writeSync([&](Connection& c) {
-            c.prepare("INSERT INTO t (v) VALUES (?)").bind(1, v).run();
-          });
+          db_->writeSync(
+              [&](Connection& c) { c.prepare("INSERT INTO t (v) VALUES (?)").bind(1, v).run(); });
         } catch (...) {
           ++failures;
         }
@@ -103,8 +100,8 @@ TEST_F(WriterTest, FailingJobIsRolledBackAloneInItsBatch) {
   auto blocker = blockWriter(started, release);
   auto a = db_->write([](Connection& c) { c.exec("INSERT INTO t (v) VALUES ('a')"); });
   auto b = db_->write([](Connection& c) {
-    c.exec("INSERT INTO t (v) VALUES ('b')");   // applied, then undone with the savepoint
-    c.exec("INSERT INTO t (v) VALUES ('a')");   // UNIQUE violation
+    c.exec("INSERT INTO t (v) VALUES ('b')");  // applied, then undone with the savepoint
+    c.exec("INSERT INTO t (v) VALUES ('a')");  // UNIQUE violation
   });
   auto thrower = db_->write([](Connection& c) {
     c.exec("INSERT INTO t (v) VALUES ('x')");
@@ -158,9 +155,9 @@ TEST_F(WriterTest, EveryCommittedFutureIsVisibleToAFreshConnection) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 10; ++i) {
         const std::string v = "r" + std::to_string(t) + "_" + std::to_string(i);
-        db_->write([v](Connection& c) {
-             c.prepare("INSERT INTO t (v) VALUES (?)").bind(1, v).run();
-           }).get();
+        db_->write(
+               [v](Connection& c) { c.prepare("INSERT INTO t (v) VALUES (?)").bind(1, v).run(); })
+            .get();
         if (countRows(db_->path(), "v = '" + v + "'") != 1) ++missing;
       }
     });
@@ -171,8 +168,9 @@ TEST_F(WriterTest, EveryCommittedFutureIsVisibleToAFreshConnection) {
 
 TEST_F(WriterTest, FailedCommitFailsEveryJobOfTheBatch) {
   db_->writeSync([](Connection& c) {
-    c.exec("CREATE TABLE parent (id INTEGER PRIMARY KEY);"
-           "CREATE TABLE child (p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)");
+    c.exec(
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE child (p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)");
   });
   Signal started, release;
   auto blocker = blockWriter(started, release);
@@ -233,9 +231,8 @@ TEST_F(WriterTest, SuccessMeansDurableEvenWhenSqliteAbortsTheTransaction) {
 }
 
 TEST_F(WriterTest, WritingFromInsideAJobIsRefused) {
-  auto outer = db_->write([&](Connection&) {
-    EXPECT_THROW(db_->writeSync([](Connection&) {}), std::logic_error);
-  });
+  auto outer = db_->write(
+      [&](Connection&) { EXPECT_THROW(db_->writeSync([](Connection&) {}), std::logic_error); });
   outer.get();
 }
 

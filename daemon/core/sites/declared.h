@@ -1,0 +1,28 @@
+#pragma once
+// Sites and departments as an administrator declares them (today: in callpyd.yaml, DESIGN §6),
+// before they are reconciled into the database. Pure data, so storage can reconcile them without
+// depending on the config layer that reads them.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/sites/working_hours.h"
+
+namespace callpy::core::sites {
+
+struct DeclaredDepartment {
+  std::string id;  // slug, unique within the site (departments.slug)
+  std::string name;
+  std::vector<std::string> operators;  // e-mail addresses, as written
+};
+
+struct DeclaredSite {
+  std::string id;  // slug [a-z0-9-]{1,32}
+  std::string name;
+  std::vector<std::string> origins;  // normalised scheme://host[:port]
+  std::string language = "ru";
+  std::vector<DeclaredDepartment> departments;
+  std::optional<WorkingHours> hours;  // nullopt: no hours declared (always open)
+};
+
+}  // namespace callpy::core::sites
