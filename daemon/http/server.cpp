@@ -155,7 +155,11 @@ Listener::Listener(const ListenerOptions& options, ApiContext& ctx) : options_(o
     socket.listen(256);
     port_ = socket.address().port();
   }
-  auto* params = new Poco::Net::HTTPServerParams;
+  // Owned through AutoPtr from the start: the connection factory and the TCPServer each keep a
+  // reference. Handing both the raw pointer made two owners of one reference count, so the
+  // params were freed while the dispatcher still used them (heap corruption after a few
+  // start/stop cycles).
+  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(options_.threads);
   params->setMaxQueued(256);
   params->setKeepAlive(true);

@@ -1,5 +1,6 @@
 #include "observability/metrics.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -18,9 +19,13 @@ void Histogram::observe(double seconds) {
 }
 
 static std::string formatDouble(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  // Shortest text that reads back as the same double: "0.0005", "123456789" (a fixed "%.6g"
+  // would turn a database size into "1.23457e+08").
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 
 std::string Histogram::render(const std::string& name) const {

@@ -78,7 +78,9 @@ bool base64UrlDecode(const std::string& text, std::string& out) {
       out += static_cast<char>((buffer >> bits) & 0xff);
     }
   }
-  return true;
+  // Leftover bits must be the zero padding of a whole last byte (2 or 4 bits): anything else
+  // means a truncated text or a second spelling of the same bytes.
+  return bits < 6 && (buffer & ((1u << bits) - 1)) == 0;
 }
 
 std::string OpenSslCrypto::hashPassword(const std::string& password) {

@@ -80,6 +80,8 @@ Site SiteService::create(const std::string& name, const std::string& url,
       auto base = slugify(name);
       if (base.empty()) base = "site";
       base = base.substr(0, 28);
+      // Cutting may leave a dash at the end; "-2" after it would make "name--2".
+      while (base.size() > 1 && base.back() == '-') base.pop_back();
       site.id = base;
       for (int n = 2; tx.site(site.id); ++n) site.id = base + "-" + std::to_string(n);
     }
@@ -165,6 +167,7 @@ Department SiteService::createDepartment(const Principal& p, const std::string& 
     if (!slugIn.empty() && taken(slug)) throw conflict("a department with id " + slug + " exists");
     if (slug.empty()) slug = "department";
     auto base = slug.substr(0, 28);
+    while (base.size() > 1 && base.back() == '-') base.pop_back();
     for (int n = 2; taken(slug); ++n) slug = base + "-" + std::to_string(n);
     d.id = tx.createDepartment(siteId, slug, name);
     d.slug = slug;

@@ -5,6 +5,11 @@
 
 namespace callpy::core::sites {
 
+namespace {
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+}  // namespace
+
 std::optional<std::string> originOf(const std::string& rawUrl) {
   std::string url = rawUrl;
   url.erase(0, url.find_first_not_of(" \t"));
@@ -16,21 +21,32 @@ std::optional<std::string> originOf(const std::string& rawUrl) {
     sep = 0;
   } else {
     scheme = url.substr(0, sep);
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), lower);
     sep += 3;
   }
   if (scheme != "http" && scheme != "https") return std::nullopt;
   auto end = url.find_first_of("/?#", sep);
   std::string host = url.substr(sep, end == std::string::npos ? std::string::npos : end - sep);
   if (host.empty() || host.find('@') != std::string::npos) return std::nullopt;
-  std::transform(host.begin(), host.end(), host.begin(), ::tolower);
+  std::transform(host.begin(), host.end(), host.begin(), lower);
+  // The port follows the last colon, except inside an IPv6 literal ("[::1]").
   auto colon = host.rfind(':');
+  if (colon != std::string::npos && host.find(']', colon) != std::string::npos) {
+    colon = std::string::npos;
+  }
   std::string name = colon == std::string::npos ? host : host.substr(0, colon);
   if (colon != std::string::npos) {
     auto port = host.substr(colon + 1);
-    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit) ||
+    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), isDigit) ||
         std::stoi(port) == 0 || std::stoi(port) > 65535) {
       return std::nullopt;
+    }
+    // Browsers leave the scheme's default port out of Origin; so must we, or nothing matches.
+    int number = std::stoi(port);
+    if ((scheme == "https" && number == 443) || (scheme == "http" && number == 80)) {
+      host = name;
+    } else {
+      host = name + ":" + std::to_string(number);
     }
   }
   if (name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) {
