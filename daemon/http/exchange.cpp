@@ -128,7 +128,7 @@ void Exchange::sendText(int status, const std::string& contentType, const std::s
   if (req_.getMethod() != "HEAD") out << body;
 }
 
-void Exchange::sendError(const Error& e) {
+void Exchange::sendError(const Error& e, int status) {
   Poco::JSON::Object::Ptr err = new Poco::JSON::Object;
   err->set("code", core::errorCodeName(e.code()));
   err->set("message", std::string(e.what()));
@@ -138,7 +138,7 @@ void Exchange::sendError(const Error& e) {
   if (e.code() == ErrorCode::Limit && e.retryAfter() > 0) {
     resp_.set("Retry-After", std::to_string(e.retryAfter()));
   }
-  sendJson(httpStatusFor(e.code()), body);
+  sendJson(status ? status : httpStatusFor(e.code()), body);
 }
 
 std::string requireString(const Poco::JSON::Object::Ptr& o, const std::string& key) {

@@ -44,7 +44,8 @@ class Exchange {
 
   void sendJson(int status, const Poco::JSON::Object::Ptr& body);
   void sendText(int status, const std::string& contentType, const std::string& body);
-  void sendError(const core::Error& e);
+  // Status from the error code unless `status` overrides it (405 has no code of its own).
+  void sendError(const core::Error& e, int status = 0);
   bool sent() const { return resp_.sent(); }
 
  private:

@@ -26,6 +26,21 @@ bool splitPath(const std::string& path, std::vector<std::string>& out) {
   return true;
 }
 
+std::string pathForLog(const std::string& uri) {
+  std::string path = uri.substr(0, uri.find_first_of("?#"));
+  std::string out;
+  std::size_t start = 0;
+  while (start < path.size()) {
+    auto end = path.find('/', start + 1);
+    if (end == std::string::npos) end = path.size();
+    auto segment = path.substr(start, end - start);  // with its leading '/'
+    // Our tokens are 43 characters; ids and names in paths are at most 32.
+    out += segment.size() > 33 ? "/[redacted]" : segment;
+    start = end;
+  }
+  return out;
+}
+
 void Router::add(std::string method, const std::string& pattern, Access access, Handler handler) {
   Route r;
   r.method = std::move(method);
@@ -55,6 +70,7 @@ Match Router::match(const std::string& method, const std::string& path) const {
     if (!ok) continue;
     if (r.method != method && !(method == "HEAD" && r.method == "GET")) {
       m.pathMatchedOtherMethod = true;
+      m.allowedMethods.push_back(r.method);
       continue;
     }
     m.route = &r;

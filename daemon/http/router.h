@@ -31,6 +31,7 @@ struct Match {
   const Route* route = nullptr;
   Params params;
   bool pathMatchedOtherMethod = false;
+  std::vector<std::string> allowedMethods;  // when only other methods match the path
 };
 
 class Router {
@@ -41,6 +42,9 @@ class Router {
  private:
   std::vector<Route> routes_;
 };
+
+// The path without its query, with long segments (tokens) replaced by "[redacted]": safe to log.
+std::string pathForLog(const std::string& uri);
 
 // Splits "/a/b/c" into {"a","b","c"} and percent-decodes each segment; false when malformed.
 bool splitPath(const std::string& path, std::vector<std::string>& out);

@@ -78,7 +78,10 @@ void dispatch(Exchange& ex, const Dispatch& d) {
     return;
   }
   if (match.pathMatchedOtherMethod) {
-    ex.sendError(Error(ErrorCode::Invalid, "method " + ex.method() + " is not allowed here"));
+    std::string allow;
+    for (const auto& m : match.allowedMethods) allow += (allow.empty() ? "" : ", ") + m;
+    ex.response().set("Allow", allow);
+    ex.sendError(Error(ErrorCode::Invalid, "method " + ex.method() + " is not allowed here"), 405);
     return;
   }
   if (d.files && d.files->serve(ex, path)) return;
@@ -96,10 +99,10 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     } catch (const Error& e) {
       if (!ex.sent()) ex.sendError(e);
     } catch (const Poco::Exception& e) {
-      obs::logError("http.internal_error", {{"path", req.getURI()}, {"error", e.displayText()}});
+      obs::logError("http.internal_error", {{"path", pathForLog(req.getURI())}, {"error", e.displayText()}});
       if (!ex.sent()) ex.sendError(Error(ErrorCode::Internal, "internal error"));
     } catch (const std::exception& e) {
-      obs::logError("http.internal_error", {{"path", req.getURI()}, {"error", e.what()}});
+      obs::logError("http.internal_error", {{"path", pathForLog(req.getURI())}, {"error", e.what()}});
       if (!ex.sent()) ex.sendError(Error(ErrorCode::Internal, "internal error"));
     }
     obs::Metrics::instance().countHttp(static_cast<int>(resp.getStatus()));

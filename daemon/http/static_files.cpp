@@ -74,7 +74,8 @@ bool StaticFiles::serve(Exchange& ex, const std::string& path) {
   if (!splitPath(path, segments)) return false;
   std::string relative;
   for (const auto& s : segments) {
-    if (s.empty() || s == "." || s == ".." || s.find('/') != std::string::npos ||
+    // No hidden files (".env", ".git"), which also rules out "." and "..".
+    if (s.empty() || s[0] == '.' || s.find('/') != std::string::npos ||
         s.find('\0') != std::string::npos) {
       return false;
     }

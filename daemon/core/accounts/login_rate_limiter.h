@@ -25,13 +25,18 @@ class LoginRateLimiter {
   void recordFailure(const std::string& account, const std::string& address, std::int64_t now);
   // A successful sign-in clears the account's failures (not the address's).
   void recordSuccess(const std::string& account);
+  // Accounts and addresses with failures on record (for tests and metrics).
+  std::size_t trackedKeys();
 
  private:
   using Window = std::deque<std::int64_t>;
-  int waitFor(Window& w, int limit, std::int64_t now);
+  int waitFor(std::unordered_map<std::string, Window>& map, const std::string& key, int limit,
+              std::int64_t now);
   void prune(Window& w, std::int64_t now);
 
+  static constexpr std::size_t kMinSweepAt = 100000;
   RateLimitSettings settings_;
+  std::size_t nextSweepAt_ = kMinSweepAt;
   std::mutex mutex_;
   std::unordered_map<std::string, Window> accounts_;
   std::unordered_map<std::string, Window> addresses_;

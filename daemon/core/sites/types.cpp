@@ -72,10 +72,11 @@ std::string slugify(const std::string& name) {
 }
 
 bool isValidSlug(const std::string& slug) {
-  return !slug.empty() && slug.size() <= 32 &&
-         std::all_of(slug.begin(), slug.end(), [](unsigned char c) {
-           return (std::isalnum(c) && !std::isupper(c)) || c == '-';
-         });
+  auto alnum = [](unsigned char c) { return c < 0x80 && std::isalnum(c) && !std::isupper(c); };
+  return !slug.empty() && slug.size() <= 32 && alnum(static_cast<unsigned char>(slug.front())) &&
+         alnum(static_cast<unsigned char>(slug.back())) &&
+         std::all_of(slug.begin(), slug.end(),
+                     [&](unsigned char c) { return alnum(c) || c == '-'; });
 }
 
 }  // namespace callpy::core::sites

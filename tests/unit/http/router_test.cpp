@@ -102,3 +102,17 @@ TEST(Router, MalformedPathMatchesNothing) {
 
 }  // namespace
 }  // namespace callpy::http
+
+namespace callpy::http {
+namespace {
+
+// Paths carry secrets (invitation tokens): logs get them redacted.
+TEST(PathForLog, RedactsLongSegments) {
+  EXPECT_EQ(pathForLog("/api/panel/sites/shop"), "/api/panel/sites/shop");
+  EXPECT_EQ(pathForLog("/api/panel/invites/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"),
+            "/api/panel/invites/[redacted]");
+  EXPECT_EQ(pathForLog("/app/reset?token=secretsecretsecret"), "/app/reset");
+}
+
+}  // namespace
+}  // namespace callpy::http

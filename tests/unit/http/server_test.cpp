@@ -123,7 +123,7 @@ TEST_F(Http, InvalidInputHasTheErrorShape) {
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.errorCode(), "not_found");
   r = send(*c, {"DELETE", "/api/panel/auth/login"});
-  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.errorCode(), "invalid");
 }
 
@@ -205,6 +205,20 @@ TEST_F(Http, StaticFilesAndSpaFallback) {
   EXPECT_EQ(r.status, 302);
   EXPECT_EQ(r.header("Location"), "/app/");
   EXPECT_EQ(send(*c, {"POST", "/app/x", "{}"}).status, 404);
+}
+
+TEST_F(Http, OtherMethodIs405WithAllow) {
+  auto [session, csrf] = signIn();
+  auto r = send(*c, {"PUT", "/api/panel/me", "{}", session, csrf});
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.errorCode(), "invalid");
+  EXPECT_EQ(r.header("Allow"), "GET, PATCH");
+}
+
+TEST_F(Http, DotfilesAreNotServed) {
+  std::ofstream(env.webRoot / "app" / ".env") << "SECRET=1";
+  auto r = send(*c, {"GET", "/app/.env"});
+  EXPECT_EQ(r.body.find("SECRET"), std::string::npos);
 }
 
 TEST_F(Http, TraversalIsNotServed) {

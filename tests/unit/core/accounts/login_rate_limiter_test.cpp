@@ -53,6 +53,17 @@ TEST(LoginRateLimiter, SuccessClearsTheAccountOnly) {
   EXPECT_GT(l.retryAfter("c", "ip", kT0), 0);
 }
 
+// Checking must not store anything: otherwise every probe with a new e-mail grows memory.
+TEST(LoginRateLimiter, LookupsDoNotGrowMemory) {
+  LoginRateLimiter limiter({5, 20, 300});
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(limiter.retryAfter("user" + std::to_string(i) + "@example.com", "10.0.0.1", 1000), 0);
+  }
+  EXPECT_EQ(limiter.trackedKeys(), 0u);
+  limiter.recordFailure("a@example.com", "10.0.0.1", 1000);
+  EXPECT_EQ(limiter.trackedKeys(), 2u);
+}
+
 TEST(LoginRateLimiter, WaitIsAtLeastOneSecond) {
   LoginRateLimiter l({1, 100, 60});
   l.recordFailure("a", "ip", kT0);

@@ -71,3 +71,17 @@ TEST(IsValidSlug, Cases) {
 
 }  // namespace
 }  // namespace callpy::core::sites
+
+namespace callpy::core::sites {
+namespace {
+
+TEST(IsValidSlug, StartsAndEndsWithALetterOrDigit) {
+  EXPECT_TRUE(isValidSlug("a"));
+  EXPECT_TRUE(isValidSlug("shop-2"));
+  EXPECT_FALSE(isValidSlug("-"));
+  EXPECT_FALSE(isValidSlug("-shop"));
+  EXPECT_FALSE(isValidSlug("shop-"));
+}
+
+}  // namespace
+}  // namespace callpy::core::sites
