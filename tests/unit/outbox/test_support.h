@@ -32,9 +32,10 @@ std::uint16_t freePort();
 // writer adds, a multipart one without it; neither is part of what we sent.
 std::string trimTrailingNewlines(std::string text);
 
-// Polls `done` until it returns true or `timeout` passes; returns its last answer.
+// Polls `done` until it returns true or `timeout` passes; returns its last answer. The deadline
+// is generous because CI runs these under ASan on two loaded cores; passing tests never wait it.
 bool waitUntil(const std::function<bool()>& done,
-               std::chrono::milliseconds timeout = std::chrono::seconds(10));
+               std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 struct SinkOptions {
   std::optional<std::string> auth;  // "user:password"
