@@ -118,6 +118,7 @@ int Daemon::open() {
   }
   storage::DatabaseOptions dbOptions;
   dbOptions.path = config_.dataDir + "/callpy.db";
+  dbOptions.onCommit = [](double seconds) { obs::Metrics::instance().commitLatency.observe(seconds); };
   try {
     db_ = storage::Database::open(dbOptions);
   } catch (const storage::SchemaTooNewError& e) {

@@ -71,7 +71,7 @@ std::string Metrics::render() const {
   counter("callpy_mails_sent_total", "E-mails handed to the SMTP server.", mailsSent);
   counter("callpy_mails_failed_total", "E-mails given up after permanent errors or retries.",
           mailsFailed);
-  out += "# HELP callpy_db_commit_seconds Time from queueing a write to its durable commit.\n";
+  out += "# HELP callpy_db_commit_seconds Duration of each durable COMMIT (fsync) of the storage writer.\n";
   out += "# TYPE callpy_db_commit_seconds histogram\n";
   out += commitLatency.render("callpy_db_commit_seconds");
   std::lock_guard lock(gaugesMutex_);

@@ -51,7 +51,7 @@ std::unique_ptr<Database> Database::open(const DatabaseOptions& options) {
   }
   quickCheck(*connection);
   db->schemaVersion_ = prepareSchema(*connection, compiledMigrations());
-  db->writer_ = std::make_unique<Writer>(std::move(connection), options.maxBatch);
+  db->writer_ = std::make_unique<Writer>(std::move(connection), options.maxBatch, options.onCommit);
   db->readers_ = std::make_unique<ReadPool>(options.path, options.readers);
   return db;
 }

@@ -27,6 +27,7 @@ struct DatabaseOptions {
   std::string path;             // the SQLite file
   int readers = 4;              // read-only connections in the pool
   std::size_t maxBatch = 4096;  // most jobs folded into one transaction
+  std::function<void(double seconds)> onCommit = {};  // each COMMIT's duration (metrics)
 };
 
 class Database {

@@ -38,9 +38,11 @@ void rollbackQuietly(Connection& c) {
 
 }  // namespace
 
-Writer::Writer(std::unique_ptr<Connection> connection, std::size_t maxBatch)
+Writer::Writer(std::unique_ptr<Connection> connection, std::size_t maxBatch,
+               std::function<void(double)> onCommit)
     : connection_(std::move(connection)),
       maxBatch_(std::max<std::size_t>(maxBatch, 1)),
+      onCommit_(std::move(onCommit)),
       completer_([this] { completeLoop(); }),
       thread_([this] { loop(); }) {}
 
@@ -242,7 +244,9 @@ void Writer::runBatch(Batch& batch, Errors& errors, std::size_t target,
     addMicros(counters_.run, begun, committing);
     try {
       c.prepare("COMMIT").run();
-      addMicros(counters_.commit, committing, Clock::now());
+      const auto committed = Clock::now();
+      addMicros(counters_.commit, committing, committed);
+      if (onCommit_) onCommit_(std::chrono::duration<double>(committed - committing).count());
     } catch (...) {
       const auto error = std::current_exception();
       rollbackQuietly(c);

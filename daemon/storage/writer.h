@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -23,7 +24,10 @@ class Writer {
   // runBatch()); it bounds the latency a lone write can gain from group commit.
   static constexpr std::chrono::microseconds kGatherWindow{300};
 
-  Writer(std::unique_ptr<Connection> connection, std::size_t maxBatch);
+  // `onCommit` (may be empty) gets each durable COMMIT's duration in seconds, on the writer
+  // thread: keep it cheap (the app feeds a lock-free histogram).
+  Writer(std::unique_ptr<Connection> connection, std::size_t maxBatch,
+         std::function<void(double)> onCommit = {});
   // Runs every job already queued, completes every future, then stops the threads and closes
   // the connection.
   ~Writer();
@@ -57,6 +61,7 @@ class Writer {
 
   std::unique_ptr<Connection> connection_;
   const std::size_t maxBatch_;
+  const std::function<void(double)> onCommit_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

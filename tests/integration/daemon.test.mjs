@@ -70,6 +70,8 @@ describe('a running daemon', () => {
     assert.equal(m.status, 200);
     assert.match(m.body, /^callpy_http_requests_total\{code="2xx"\} \d+$/m);
     assert.match(m.body, /^# TYPE callpy_db_commit_seconds histogram$/m);
+    // Start-up wrote to the database (reconcile), so commits were timed.
+    assert.match(m.body, /^callpy_db_commit_seconds_count [1-9]\d*$/m);
     assert.match(m.body, /^callpy_outbox_backlog \d+$/m);
     assert.equal((await fetch(`${d.base}/metrics`)).status, 404);
   });

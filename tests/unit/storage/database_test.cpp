@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -55,6 +56,22 @@ TEST(DatabaseTest, OpensAFreshFileAtTheLatestSchema) {
   EXPECT_TRUE(backupsIn(dir.path()).empty());  // nothing to back up in a new file
   db.reset();
   EXPECT_EQ(versionOf(dir.file("a.db")), latestSchemaVersion());
+}
+
+// The app feeds callpy_db_commit_seconds from this hook.
+TEST(DatabaseTest, ReportsEachCommitDuration) {
+  testing::TempDir dir;
+  std::atomic<int> commits{0};
+  std::atomic<bool> positive{true};
+  auto db = Database::open({.path = dir.file("a.db"), .onCommit = [&](double seconds) {
+                              ++commits;
+                              if (!(seconds > 0)) positive = false;
+                            }});
+  const int before = commits.load();
+  db->writeSync([](Connection& c) { c.exec("CREATE TABLE t(x)"); });
+  db->writeSync([](Connection& c) { c.exec("INSERT INTO t VALUES (1)"); });
+  EXPECT_EQ(commits.load() - before, 2);
+  EXPECT_TRUE(positive.load());
 }
 
 TEST(DatabaseTest, GarbageFileIsRefusedAsCorrupt) {
