@@ -184,6 +184,14 @@ void Daemon::registerGauges() {
   m.addGauge("callpy_outbox_backlog", "Outbound jobs (e-mail) not yet sent.", [this] {
     return static_cast<double>(db_->read([](storage::Connection& c) { return storage::outboxBacklog(c); }));
   });
+  m.addCounter("callpy_login_failures_total", "Failed or rate-limited sign-in attempts.",
+               [this] { return static_cast<double>(accounts_->loginFailures()); });
+  m.addCounter("callpy_mails_sent_total", "E-mails accepted by the SMTP server.",
+               [this] { return static_cast<double>(outbox_->stats().sent); });
+  m.addCounter("callpy_mails_retried_total", "E-mail attempts that failed and were rescheduled.",
+               [this] { return static_cast<double>(outbox_->stats().retried); });
+  m.addCounter("callpy_mails_failed_total", "E-mails given up (permanent error or too many tries).",
+               [this] { return static_cast<double>(outbox_->stats().failed); });
   m.addGauge("callpy_uptime_seconds", "Seconds since the daemon started.",
              [this] { return static_cast<double>(nowSeconds() - startedAt_); });
 }

@@ -51,8 +51,13 @@ void Metrics::countHttp(int status) {
 }
 
 void Metrics::addGauge(std::string name, std::string help, std::function<double()> read) {
-  std::lock_guard lock(gaugesMutex_);
-  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+  std::lock_guard lock(sampledMutex_);
+  sampled_.push_back({std::move(name), std::move(help), "gauge", std::move(read)});
+}
+
+void Metrics::addCounter(std::string name, std::string help, std::function<double()> read) {
+  std::lock_guard lock(sampledMutex_);
+  sampled_.push_back({std::move(name), std::move(help), "counter", std::move(read)});
 }
 
 std::string Metrics::render() const {
@@ -63,21 +68,13 @@ std::string Metrics::render() const {
     out += "callpy_http_requests_total{code=\"" + std::to_string(i + 1) + "xx\"} " +
            std::to_string(httpByClass_[static_cast<std::size_t>(i)].value()) + "\n";
   }
-  auto counter = [&out](const char* name, const char* help, const Counter& c) {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
-           " " + std::to_string(c.value()) + "\n";
-  };
-  counter("callpy_login_failures_total", "Failed or rate-limited sign-in attempts.", loginFailures);
-  counter("callpy_mails_sent_total", "E-mails handed to the SMTP server.", mailsSent);
-  counter("callpy_mails_failed_total", "E-mails given up after permanent errors or retries.",
-          mailsFailed);
   out += "# HELP callpy_db_commit_seconds Duration of each durable COMMIT (fsync) of the storage writer.\n";
   out += "# TYPE callpy_db_commit_seconds histogram\n";
   out += commitLatency.render("callpy_db_commit_seconds");
-  std::lock_guard lock(gaugesMutex_);
-  for (const auto& g : gauges_) {
-    out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " gauge\n" + g.name + " " +
-           formatDouble(g.read()) + "\n";
+  std::lock_guard lock(sampledMutex_);
+  for (const auto& g : sampled_) {
+    out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " " + g.type + "\n" +
+           g.name + " " + formatDouble(g.read()) + "\n";
   }
   return out;
 }

@@ -40,23 +40,22 @@ class Metrics {
 
   // HTTP requests by status class (index: 1xx..5xx → 0..4).
   void countHttp(int status);
-  Counter loginFailures;
-  Counter mailsSent;
-  Counter mailsFailed;
   Histogram commitLatency{{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
 
-  // Gauges computed when scraped (database size, outbox backlog, …): name, help, value source.
+  // Values read when scraped from the component that owns them: gauges (database size, outbox
+  // backlog …) and counters kept elsewhere (sign-in failures, mails sent …).
   void addGauge(std::string name, std::string help, std::function<double()> read);
+  void addCounter(std::string name, std::string help, std::function<double()> read);
   std::string render() const;
 
  private:
   std::array<Counter, 5> httpByClass_;
-  mutable std::mutex gaugesMutex_;
-  struct Gauge {
-    std::string name, help;
+  mutable std::mutex sampledMutex_;
+  struct Sampled {
+    std::string name, help, type;
     std::function<double()> read;
   };
-  std::vector<Gauge> gauges_;
+  std::vector<Sampled> sampled_;
 };
 
 }  // namespace callpy::observability

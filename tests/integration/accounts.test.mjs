@@ -196,6 +196,14 @@ describe('accounts and sites', () => {
     assert.match(r.headers.get('content-type'), /application\/json/);
   });
 
+  test('metrics count sent mails and failed sign-ins', async () => {
+    const m = (await d.admin('GET', '/metrics')).body;
+    const value = (name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(m)?.[1]);
+    assert.ok(value('callpy_mails_sent_total') >= 2, m);
+    assert.ok(value('callpy_login_failures_total') >= 6, m);
+    assert.equal(value('callpy_mails_failed_total'), 0);
+  });
+
   test('sign-out ends the session', async () => {
     const c = new PanelClient(d.base);
     await c.login(OWNER, 'new-owner-pass');

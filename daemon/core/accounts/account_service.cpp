@@ -71,6 +71,7 @@ NewSession AccountService::login(const std::string& rawEmail, const std::string&
   auto email = normalizeEmail(rawEmail);
   auto now = clock_();
   if (int wait = limiter_.retryAfter(email, address, now); wait > 0) {
+    loginFailures_.fetch_add(1, std::memory_order_relaxed);
     throw Error(ErrorCode::Limit, "too many failed sign-in attempts; try again later")
         .withRetryAfter(wait);
   }
@@ -94,6 +95,7 @@ NewSession AccountService::login(const std::string& rawEmail, const std::string&
     }
   }
   if (!ok) {
+    loginFailures_.fetch_add(1, std::memory_order_relaxed);
     limiter_.recordFailure(email, address, now);
     throw unauthorized("wrong e-mail or password");
   }

@@ -1,5 +1,6 @@
 #pragma once
 // Sign-in, sessions, profile, password reset, invitations and operator management (F1, F2).
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -82,6 +83,9 @@ class AccountService {
   // The caller becomes owner of a site it just created.
   void addOwner(std::int64_t userId, const std::string& siteId);
 
+  // Failed and rate-limited sign-in attempts since start (for /metrics).
+  std::uint64_t loginFailures() const { return loginFailures_.load(std::memory_order_relaxed); }
+
   // Resolves "42" or "name@example.com" to a user id, or throws not_found.
   std::int64_t resolveUser(ports::AccountTx& tx, const std::string& userRef);
 
@@ -95,6 +99,7 @@ class AccountService {
   Clock clock_;
   LoginRateLimiter limiter_;
   LoginRateLimiter resetLimiter_;
+  std::atomic<std::uint64_t> loginFailures_{0};
 };
 
 // E-mail syntax check good enough for accounts: one @, non-empty parts, a dot in the domain.

@@ -19,15 +19,23 @@ TEST(Metrics, CountersByStatusClass) {
   m.countHttp(503);
   m.countHttp(99);   // ignored
   m.countHttp(600);  // ignored
-  m.loginFailures.inc(3);
   auto text = m.render();
   EXPECT_TRUE(hasLine(text, "# TYPE callpy_http_requests_total counter")) << text;
   EXPECT_TRUE(hasLine(text, "callpy_http_requests_total{code=\"2xx\"} 2")) << text;
   EXPECT_TRUE(hasLine(text, "callpy_http_requests_total{code=\"4xx\"} 1")) << text;
   EXPECT_TRUE(hasLine(text, "callpy_http_requests_total{code=\"5xx\"} 1")) << text;
   EXPECT_TRUE(hasLine(text, "callpy_http_requests_total{code=\"1xx\"} 0")) << text;
+}
+
+TEST(Metrics, SampledCountersAreTypedAsCounters) {
+  Metrics m;
+  double failures = 3;
+  m.addCounter("callpy_login_failures_total", "Failed sign-ins.", [&] { return failures; });
+  auto text = m.render();
+  EXPECT_TRUE(hasLine(text, "# TYPE callpy_login_failures_total counter")) << text;
   EXPECT_TRUE(hasLine(text, "callpy_login_failures_total 3")) << text;
-  EXPECT_TRUE(hasLine(text, "callpy_mails_sent_total 0")) << text;
+  failures = 4;
+  EXPECT_TRUE(hasLine(m.render(), "callpy_login_failures_total 4"));
 }
 
 TEST(Metrics, HistogramBucketsAreCumulative) {
