@@ -132,6 +132,8 @@ std::int64_t Statement::columnInt64(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
 
+int Statement::columnCount() const { return sqlite3_column_count(stmt_); }
+
 double Statement::columnDouble(int column) const { return sqlite3_column_double(stmt_, column); }
 
 std::string Statement::columnText(int column) const {

@@ -43,6 +43,7 @@ class Statement {
   bool isNull(int column) const;
   std::int64_t columnInt64(int column) const;
   int columnInt(int column) const { return static_cast<int>(columnInt64(column)); }
+  int columnCount() const;
   double columnDouble(int column) const;
   std::string columnText(int column) const;  // "" for NULL
   std::optional<std::string> columnOptionalText(int column) const;

@@ -11,6 +11,7 @@
 
 #include "config/loader.h"
 #include "storage/site_repository.h"
+#include "../storage/sql_rows.h"
 
 namespace callpy::config {
 namespace {
@@ -87,28 +88,8 @@ class ReconcileTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  // Runs a query and returns each row's columns joined with '|'.
   std::vector<std::string> rows(const std::string& sql) {
-    return db_->read([&](storage::Connection& c) {
-      std::vector<std::string> out;
-      auto& s = c.prepare(sql);
-      int columns = columnsIn(sql);
-      while (s.step()) {
-        std::string row;
-        for (int k = 0; k < columns; ++k) {
-          if (k) row += "|";
-          row += s.isNull(k) ? "NULL" : s.columnText(k);
-        }
-        out.push_back(row);
-      }
-      return out;
-    });
-  }
-
-  // The Statement API has no column count; count the commas of the selection instead.
-  static int columnsIn(const std::string& sql) {
-    std::string select = sql.substr(0, sql.find(" FROM "));
-    return static_cast<int>(std::count(select.begin(), select.end(), ',')) + 1;
+    return storage::testing::sqlRows(*db_, sql);
   }
 
   fs::path dir_;

@@ -10,6 +10,7 @@
 #include "storage/database.h"
 #include "storage/site_repository.h"
 #include "temp_dir.h"
+#include "sql_rows.h"
 
 namespace callpy::storage {
 namespace {
@@ -81,28 +82,8 @@ class ReconcileRepo : public ::testing::Test {
     });
   }
 
-  // Runs a query and returns each row's columns joined with '|'.
   std::vector<std::string> rows(const std::string& sql) {
-    return db_->read([&](Connection& c) {
-      std::vector<std::string> out;
-      auto& s = c.prepare(sql);
-      int columns = columnsIn(sql);
-      while (s.step()) {
-        std::string row;
-        for (int k = 0; k < columns; ++k) {
-          if (k) row += "|";
-          row += s.isNull(k) ? "NULL" : s.columnText(k);
-        }
-        out.push_back(row);
-      }
-      return out;
-    });
-  }
-
-  // The Statement API has no column count; count the commas of the selection instead.
-  static int columnsIn(const std::string& sql) {
-    std::string select = sql.substr(0, sql.find(" FROM "));
-    return static_cast<int>(std::count(select.begin(), select.end(), ',')) + 1;
+    return storage::testing::sqlRows(*db_, sql);
   }
 };
 
