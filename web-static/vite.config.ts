@@ -1,18 +1,43 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type UserConfig } from 'vite';
 
 // Each app of the front end is its own Vite build with its own base path, so the
-// daemon can serve them as separate trees: the panel at /app/, later the widget at
-// /widget/ (add an entry to `apps` and a `build:<name>` script).
+// daemon can serve them as separate trees: the panel at /app/, the widget at /widget/.
 const apps = {
   panel: { root: 'src/panel', base: '/app/', outDir: '../build/web/app' },
 } as const;
 
-type AppName = keyof typeof apps;
+// The widget is two classic scripts with fixed names (the snippet on customers' sites
+// points at loader.js; loader.js loads chat.js), built as IIFE libraries: no module
+// loader, no chunks, CSS inlined as strings into the shadow root.
+const widgets = {
+  'widget-loader': { entry: 'src/widget/loader.ts', file: 'loader.js', empty: true },
+  'widget-chat': { entry: 'src/widget/chat.tsx', file: 'chat.js', empty: false },
+} as const;
 
-export default defineConfig(({ mode }) => {
+type AppName = keyof typeof apps;
+type WidgetName = keyof typeof widgets;
+
+export default defineConfig(({ mode }): UserConfig => {
+  const here = new URL('.', import.meta.url).pathname;
+  if (mode in widgets) {
+    const w = widgets[mode as WidgetName];
+    return {
+      root: here,
+      publicDir: false,
+      define: { 'process.env.NODE_ENV': '"production"' },
+      build: {
+        outDir: here + '../build/web/widget',
+        emptyOutDir: w.empty,
+        target: 'es2019',
+        minify: true,
+        sourcemap: false,
+        copyPublicDir: false,
+        lib: { entry: here + w.entry, formats: ['iife'], name: 'CallpyWidget', fileName: () => w.file },
+      },
+    };
+  }
   const name: AppName = mode in apps ? (mode as AppName) : 'panel';
   const app = apps[name];
-  const here = new URL('.', import.meta.url).pathname;
   return {
     root: here + app.root,
     base: app.base,

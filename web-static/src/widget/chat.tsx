@@ -1,0 +1,116 @@
+// chat.js: loaded on demand by loader.js. Wires the protocol client to the browser
+// (WebSocket, timers, localStorage, tabs) and renders the chat window into the
+// loader's closed shadow root.
+import { render } from 'preact';
+import { ChatClient, type SocketLike } from './client.ts';
+import type { ChatApi, LoaderContext } from './loader.ts';
+import { kKeyHasDialog, kKeyWindowOpen, storagePrefix, wsUrlFor } from './loader_logic.ts';
+import { kKeyToken, prefixedStore } from './storage.ts';
+import { adoptStyle } from './style.ts';
+import { App, type Controller } from './ui/app.tsx';
+import css from './chat.css?inline';
+
+function randomId(): string {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function safeStorage(get: () => Storage): Storage | null {
+  try {
+    return get();
+  } catch {
+    return null;
+  }
+}
+
+function tabId(): string {
+  // sessionStorage survives reloads of the same tab but is not shared with other tabs.
+  const session = prefixedStore(safeStorage(() => sessionStorage), 'callpy:');
+  let id = session.get('tab');
+  if (!id) session.set('tab', (id = randomId()));
+  return id;
+}
+
+const pick = (v: unknown, k: string) => {
+  const x = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return typeof x === 'string' ? x.slice(0, 200) : '';
+};
+
+function mount(ctx: LoaderContext): ChatApi {
+  const local = safeStorage(() => localStorage);
+  const prefix = storagePrefix(ctx.key);
+  const store = prefixedStore(local, prefix);
+  const client = new ChatClient({
+    url: wsUrlFor(ctx.publicUrl, ctx.key),
+    createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    now: () => Date.now(),
+    random: Math.random,
+    newId: randomId,
+    store,
+    tab: tabId(),
+    page: () => ({ url: location.href, title: document.title, referrer: document.referrer }),
+    lang: document.documentElement.lang || navigator.language || '',
+  });
+
+  const listeners = new Set<(open: boolean) => void>();
+  let open = false;
+  const controller: Controller = {
+    client,
+    launcher: ctx.launcher,
+    get open() {
+      return open;
+    },
+    setOpen(next) {
+      if (next === open) return;
+      open = next;
+      if (next) store.set(kKeyWindowOpen, '1');
+      else store.remove(kKeyWindowOpen);
+      client.setPersistent('widget', { open: next });
+      for (const fn of listeners) fn(next);
+    },
+    onOpenChange(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+
+  client.subscribe((s) => {
+    if (s.dialogId !== null) store.set(kKeyHasDialog, '1');
+    else if (s.historyLoaded) store.remove(kKeyHasDialog);
+  });
+  addEventListener('online', () => client.reconnectNow());
+  addEventListener('storage', (e) => {
+    if (e.storageArea !== local || !e.key?.startsWith(prefix)) return;
+    const k = e.key.slice(prefix.length);
+    if (k === kKeyToken) client.tokenChanged();
+    // Opening or closing the window in one tab does the same in the others.
+    if (k === kKeyWindowOpen) controller.setOpen(e.newValue === '1');
+  });
+  const presence = () => client.setPersistent('presence', { state: document.hidden ? 'background' : 'focused' });
+  document.addEventListener('visibilitychange', presence);
+  presence();
+  client.setPersistent('widget', { open: false });
+
+  adoptStyle(ctx.root, css);
+  const container = document.createElement('div');
+  ctx.root.appendChild(container);
+  render(<App c={controller} />, container);
+  client.start();
+  if (store.get(kKeyWindowOpen) === '1') controller.setOpen(true);
+
+  return {
+    open: () => controller.setOpen(true),
+    close: () => controller.setOpen(false),
+    toggle: () => controller.setOpen(!open),
+    setContactInfo: (info) =>
+      client.setPersistent('contact', { name: pick(info, 'name'), email: pick(info, 'email'), phone: pick(info, 'phone') }),
+    setCustomData: (data) => {
+      if (data && typeof data === 'object') client.setPersistent('custom', { data });
+    },
+  };
+}
+
+(window as unknown as { Callpy?: { _b?: (m: typeof mount) => void } }).Callpy?._b?.(mount);

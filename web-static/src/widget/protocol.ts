@@ -1,0 +1,129 @@
+// Frames of the realtime protocol v1 as the visitor side sees them
+// (daemon/realtime/protocol.md). Incoming JSON is untrusted: parseServerFrame() checks
+// the fields the client relies on and drops anything malformed instead of throwing.
+
+export const kProtocolVersion = 1;
+
+export type AuthorKind = 'visitor' | 'operator' | 'system';
+
+export interface Author {
+  kind: AuthorKind;
+  id?: number;
+  name?: string;
+}
+
+export interface SiteInfo {
+  name: string;
+  language: string;
+  open: boolean;
+  operatorsOnline: number;
+  typingPreview: boolean;
+}
+
+export interface PageInfo {
+  url: string;
+  title: string;
+  referrer: string;
+}
+
+export type ServerFrame =
+  | {
+      t: 'welcome';
+      visitorId: number;
+      token: string | null;
+      site: SiteInfo;
+      dialog: { id: number; seq: number } | null;
+    }
+  | { t: 'ack'; cid: string; id: number; dialog: number; seq: number; ts: number }
+  | { t: 'msg'; dialog: number; seq: number; id: number; cid: string | null; author: Author; text: string; ts: number }
+  | { t: 'resumed'; dialog: number; seq: number }
+  | { t: 'typing'; active: boolean }
+  | { t: 'status'; open: boolean; operatorsOnline: number }
+  | { t: 'err'; cid: string | null; code: string; message: string };
+
+type Json = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+
+function parseAuthor(v: unknown): Author | null {
+  if (!isObj(v)) return null;
+  const kind = v.kind;
+  if (kind !== 'visitor' && kind !== 'operator' && kind !== 'system') return null;
+  const a: Author = { kind };
+  if (isInt(v.id)) a.id = v.id;
+  if (typeof v.name === 'string') a.name = v.name;
+  return a;
+}
+
+/** Parses one text frame; null for malformed JSON, unknown types or missing fields. */
+export function parseServerFrame(data: unknown): ServerFrame | null {
+  if (typeof data !== 'string') return null;
+  let f: unknown;
+  try {
+    f = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (!isObj(f)) return null;
+  switch (f.t) {
+    case 'welcome': {
+      const visitor = f.visitor;
+      const site = f.site;
+      if (!isObj(visitor) || !isInt(visitor.id) || !isObj(site)) return null;
+      let dialog: { id: number; seq: number } | null = null;
+      if (isObj(f.dialog) && isInt(f.dialog.id) && isInt(f.dialog.seq)) dialog = { id: f.dialog.id, seq: f.dialog.seq };
+      return {
+        t: 'welcome',
+        visitorId: visitor.id,
+        token: typeof visitor.token === 'string' && visitor.token !== '' ? visitor.token : null,
+        site: {
+          name: str(site.name),
+          language: str(site.language, 'en'),
+          open: site.open !== false,
+          operatorsOnline: isInt(site.operators_online) ? site.operators_online : 0,
+          typingPreview: site.typing_preview === true,
+        },
+        dialog,
+      };
+    }
+    case 'ack':
+      if (typeof f.cid !== 'string' || !isInt(f.id) || !isInt(f.dialog) || !isInt(f.seq)) return null;
+      return { t: 'ack', cid: f.cid, id: f.id, dialog: f.dialog, seq: f.seq, ts: isInt(f.ts) ? f.ts : 0 };
+    case 'msg': {
+      const author = parseAuthor(f.author);
+      if (!author || !isInt(f.dialog) || !isInt(f.seq) || !isInt(f.id) || typeof f.text !== 'string') return null;
+      return {
+        t: 'msg',
+        dialog: f.dialog,
+        seq: f.seq,
+        id: f.id,
+        cid: typeof f.cid === 'string' ? f.cid : null,
+        author,
+        text: f.text,
+        ts: isInt(f.ts) ? f.ts : 0,
+      };
+    }
+    case 'resumed':
+      if (!isInt(f.dialog) || !isInt(f.seq)) return null;
+      return { t: 'resumed', dialog: f.dialog, seq: f.seq };
+    case 'typing':
+      return { t: 'typing', active: f.active === true || (typeof f.text === 'string' && f.text !== '') };
+    case 'status':
+      return {
+        t: 'status',
+        open: f.open !== false,
+        operatorsOnline: isInt(f.operators_online) ? f.operators_online : 0,
+      };
+    case 'err':
+      return {
+        t: 'err',
+        cid: typeof f.cid === 'string' ? f.cid : null,
+        code: str(f.code, 'error'),
+        message: str(f.message),
+      };
+    default:
+      return null;
+  }
+}

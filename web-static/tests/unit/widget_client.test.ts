@@ -1,0 +1,444 @@
+// The widget's protocol client against a fake WebSocket and a fake clock.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  ChatClient,
+  kAckTimeoutMs,
+  kHandshakeTimeoutMs,
+  kStableConnectionMs,
+  kTypingExpiryMs,
+  type ChatState,
+  type SocketLike,
+} from '../../src/widget/client.ts';
+import { memoryStore, kKeyOutbox, kKeyToken, type KeyValueStore } from '../../src/widget/storage.ts';
+
+class FakeSocket implements SocketLike {
+  sent: Record<string, unknown>[] = [];
+  closed: number | null = null;
+  onopen: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onclose: ((ev: { code: number }) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  constructor(readonly url: string) {}
+  send(data: string) {
+    if (this.closed !== null) throw new Error('send on a closed socket');
+    this.sent.push(JSON.parse(data));
+  }
+  close(code = 1000) {
+    this.closed = code;
+  }
+  // server side
+  open() {
+    this.onopen?.({});
+  }
+  push(frame: unknown) {
+    this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
+  }
+  drop(code = 1006) {
+    this.closed = code;
+    this.onclose?.({ code });
+  }
+  ofType(t: string) {
+    return this.sent.filter((f) => f.t === t);
+  }
+}
+
+class Harness {
+  time = 1_000_000;
+  timers: { at: number; fn: () => void; id: number }[] = [];
+  nextId = 1;
+  sockets: FakeSocket[] = [];
+  states: ChatState[] = [];
+  incoming: string[] = [];
+  cids = 0;
+  client: ChatClient;
+  constructor(readonly store: KeyValueStore = memoryStore(), random = () => 0.5) {
+    this.client = new ChatClient({
+      url: 'ws://daemon/ws/visitor?key=k',
+      createSocket: (url) => {
+        const s = new FakeSocket(url);
+        this.sockets.push(s);
+        return s;
+      },
+      setTimer: (fn, ms) => {
+        const t = { at: this.time + ms, fn, id: this.nextId++ };
+        this.timers.push(t);
+        return t.id;
+      },
+      clearTimer: (h) => {
+        this.timers = this.timers.filter((t) => t.id !== h);
+      },
+      now: () => this.time,
+      random,
+      newId: () => 'c' + ++this.cids,
+      store,
+      tab: 'tab1',
+      page: () => ({ url: 'https://shop.example/p', title: 'Shop', referrer: '' }),
+      lang: 'ru',
+    });
+    this.client.subscribe((s) => this.states.push(s));
+    this.client.onIncoming((m) => this.incoming.push(m.text));
+  }
+  get sock(): FakeSocket {
+    return this.sockets[this.sockets.length - 1]!;
+  }
+  get state() {
+    return this.client.snapshot;
+  }
+  advance(ms: number) {
+    const end = this.time + ms;
+    for (;;) {
+      this.timers.sort((a, b) => a.at - b.at);
+      const t = this.timers[0];
+      if (!t || t.at > end) break;
+      this.timers.shift();
+      this.time = t.at;
+      t.fn();
+    }
+    this.time = end;
+  }
+  welcome(dialog: { id: number; seq: number } | null = null, extra: Record<string, unknown> = {}) {
+    this.sock.open();
+    this.sock.push({
+      t: 'welcome',
+      v: 1,
+      visitor: { id: 42, ...extra },
+      site: { name: 'Shop', language: 'ru', open: true, operators_online: 1, typing_preview: false },
+      dialog,
+    });
+  }
+  texts() {
+    return this.state.messages.map((m) => m.text);
+  }
+}
+
+const opMsg = (seq: number, text: string, dialog = 7) => ({
+  t: 'msg',
+  dialog,
+  seq,
+  id: 100 + seq,
+  author: { kind: 'operator', id: 3, name: 'Anna' },
+  text,
+  ts: 1,
+});
+
+test('hello carries the stored token, tab, page and language; welcome stores a new token', () => {
+  const h = new Harness();
+  h.client.start();
+  assert.equal(h.state.conn, 'connecting');
+  assert.equal(h.sock.url, 'ws://daemon/ws/visitor?key=k');
+  h.sock.open();
+  assert.deepEqual(h.sock.sent[0], {
+    t: 'hello',
+    v: 1,
+    token: null,
+    tab: 'tab1',
+    page: { url: 'https://shop.example/p', title: 'Shop', referrer: '' },
+    lang: 'ru',
+  });
+  h.sock.push({ t: 'welcome', v: 1, visitor: { id: 42, token: 'T1' }, site: { name: 'Shop' }, dialog: null });
+  assert.equal(h.state.conn, 'open');
+  assert.equal(h.state.visitorId, 42);
+  assert.equal(h.store.get(kKeyToken), 'T1');
+
+  h.sock.drop();
+  h.advance(60_000);
+  h.sock.open();
+  assert.equal(h.sock.sent[0]!.token, 'T1', 'the reconnect is the same visitor');
+});
+
+test('a message sent before the welcome is queued, then sent and acked', () => {
+  const h = new Harness();
+  h.client.start();
+  const cid = h.client.send('hi there');
+  assert.equal(cid, 'c1');
+  assert.equal(h.state.messages[0]!.delivery, 'queued');
+  assert.equal(h.client.send('   '), null, 'blank text is not sent');
+  h.welcome();
+  assert.deepEqual(h.sock.ofType('msg'), [{ t: 'msg', cid: 'c1', text: 'hi there' }]);
+  assert.equal(h.state.messages[0]!.delivery, 'sending');
+  assert.ok(h.store.get(kKeyOutbox)?.includes('c1'), 'unacked messages are persisted');
+  h.sock.push({ t: 'ack', cid: 'c1', id: 501, dialog: 7, seq: 1, ts: 5 });
+  const m = h.state.messages[0]!;
+  assert.equal(m.delivery, 'sent');
+  assert.equal(m.seq, 1);
+  assert.equal(m.id, 501);
+  assert.equal(h.state.dialogId, 7);
+  assert.equal(h.store.get(kKeyOutbox), null, 'acked messages leave the outbox');
+});
+
+test('after a drop the client backs off, resumes after its last seq and re-sends with the same cid', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome({ id: 7, seq: 0 });
+  h.sock.push(opMsg(1, 'hello'));
+  h.client.send('question');
+  const first = h.sock;
+  first.drop();
+  assert.equal(h.state.conn, 'waiting');
+  assert.equal(h.state.messages[1]!.delivery, 'queued', 'unacked goes back to the queue');
+  assert.ok(h.state.retryAt! > h.time);
+  assert.equal(h.sockets.length, 1, 'no reconnect before the backoff delay');
+  h.advance(h.state.retryAt! - h.time);
+  assert.equal(h.sockets.length, 2);
+  h.welcome({ id: 7, seq: 2 });
+  assert.deepEqual(h.sock.ofType('resume'), [{ t: 'resume', dialog: 7, after: 1 }]);
+  assert.deepEqual(h.sock.ofType('msg'), [{ t: 'msg', cid: 'c1', text: 'question' }]);
+  // The server had committed it before the drop: it replays it and acks the retry identically.
+  h.sock.push({ ...opMsg(2, 'question'), author: { kind: 'visitor', id: 42 }, cid: 'c1' });
+  h.sock.push({ t: 'resumed', dialog: 7, seq: 2 });
+  h.sock.push({ t: 'ack', cid: 'c1', id: 102, dialog: 7, seq: 2, ts: 1 });
+  assert.deepEqual(h.texts(), ['hello', 'question'], 'exactly once');
+  assert.equal(h.state.messages[1]!.delivery, 'sent');
+});
+
+test('duplicates are dropped and messages are ordered by seq; a gap asks for a resume', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome({ id: 7, seq: 0 });
+  h.sock.push(opMsg(1, 'one'));
+  h.sock.push(opMsg(3, 'three'));
+  assert.deepEqual(h.sock.ofType('resume'), [{ t: 'resume', dialog: 7, after: 1 }]);
+  h.sock.push(opMsg(3, 'three'));
+  h.sock.push(opMsg(2, 'two'));
+  h.sock.push(opMsg(1, 'one'));
+  h.sock.push({ t: 'resumed', dialog: 7, seq: 3 });
+  assert.deepEqual(h.texts(), ['one', 'two', 'three']);
+  assert.deepEqual(h.incoming, ['one', 'three', 'two'], 'a duplicate is not announced again');
+  h.sock.push(opMsg(4, 'four'));
+  assert.equal(h.sock.ofType('resume').length, 1, 'no resume without a gap');
+});
+
+test('the history load is silent; live operator messages are announced', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome({ id: 7, seq: 2 });
+  assert.deepEqual(h.sock.ofType('resume'), [{ t: 'resume', dialog: 7, after: 0 }]);
+  assert.equal(h.state.historyLoaded, false);
+  h.sock.push(opMsg(1, 'old 1'));
+  h.sock.push(opMsg(2, 'old 2'));
+  h.sock.push({ t: 'resumed', dialog: 7, seq: 2 });
+  assert.equal(h.state.historyLoaded, true);
+  assert.deepEqual(h.incoming, []);
+  h.sock.push(opMsg(3, 'new'));
+  assert.deepEqual(h.incoming, ['new']);
+});
+
+test('an own message echoed before its ack is not shown twice', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome();
+  h.client.send('hi');
+  h.sock.push({ t: 'msg', dialog: 9, seq: 1, id: 1, cid: 'c1', author: { kind: 'visitor', id: 42 }, text: 'hi', ts: 1 });
+  h.sock.push({ t: 'ack', cid: 'c1', id: 1, dialog: 9, seq: 1, ts: 1 });
+  assert.deepEqual(h.texts(), ['hi']);
+  assert.equal(h.state.messages[0]!.delivery, 'sent');
+  assert.equal(h.state.messages[0]!.mine, true);
+  assert.deepEqual(h.incoming, [], 'own messages make no sound');
+});
+
+test('messages from the visitor\'s other tabs show as own', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome({ id: 7, seq: 0 });
+  h.sock.push({ t: 'msg', dialog: 7, seq: 1, id: 1, cid: 'other-tab', author: { kind: 'visitor', id: 42 }, text: 'x', ts: 1 });
+  assert.equal(h.state.messages[0]!.mine, true);
+});
+
+test('a rejected message is marked failed and can be retried with the same cid', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome();
+  h.client.send('spam');
+  h.sock.push({ t: 'err', cid: 'c1', code: 'limit', message: 'slow down' });
+  assert.equal(h.state.messages[0]!.delivery, 'failed');
+  assert.equal(h.state.messages[0]!.error, 'limit');
+  assert.equal(h.store.get(kKeyOutbox), null, 'failed messages are not re-sent on reload');
+  h.client.retry('c1');
+  assert.deepEqual(h.sock.ofType('msg'), [
+    { t: 'msg', cid: 'c1', text: 'spam' },
+    { t: 'msg', cid: 'c1', text: 'spam' },
+  ]);
+  assert.equal(h.state.messages[0]!.delivery, 'sending');
+});
+
+test('no ack in time means a dead connection: reconnect and re-send', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome();
+  h.client.send('hello?');
+  const first = h.sock;
+  h.advance(kAckTimeoutMs - 1);
+  assert.equal(first.closed, null);
+  h.advance(1);
+  assert.notEqual(first.closed, null, 'the silent socket is closed');
+  assert.equal(h.state.conn, 'waiting');
+  h.advance(60_000);
+  h.welcome();
+  assert.deepEqual(h.sock.ofType('msg'), [{ t: 'msg', cid: 'c1', text: 'hello?' }]);
+});
+
+test('no welcome in time closes the socket and retries', () => {
+  const h = new Harness();
+  h.client.start();
+  h.sock.open();
+  h.advance(kHandshakeTimeoutMs);
+  assert.notEqual(h.sockets[0]!.closed, null);
+  assert.equal(h.state.conn, 'waiting');
+  assert.equal(h.state.everConnected, false);
+});
+
+test('backoff grows with each failed attempt and resets after a stable connection', () => {
+  const h = new Harness(memoryStore(), () => 0.999);
+  h.client.start();
+  const delays: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    h.sock.drop();
+    delays.push(h.state.retryAt! - h.time);
+    h.advance(delays[i]!);
+  }
+  for (let i = 1; i < delays.length; i++) assert.ok(delays[i]! >= delays[i - 1]!, `non-decreasing: ${delays}`);
+  assert.ok(delays[0]! <= 500 && delays[7]! <= 30_000 && delays[7]! > 20_000, `${delays}`);
+  h.welcome();
+  h.advance(kStableConnectionMs);
+  h.sock.drop();
+  assert.ok(h.state.retryAt! - h.time <= 500, 'a connection that worked restarts the schedule');
+  h.advance(1000);
+  h.welcome();
+  h.sock.drop(); // dropped right after the welcome: keep backing off
+  assert.ok(h.state.retryAt! - h.time > 500);
+});
+
+test('retry now skips the backoff', () => {
+  const h = new Harness();
+  h.client.start();
+  h.sock.drop();
+  h.sock.drop;
+  assert.equal(h.sockets.length, 1);
+  h.client.reconnectNow();
+  assert.equal(h.sockets.length, 2);
+  assert.equal(h.state.conn, 'connecting');
+});
+
+test('operator typing shows and expires; an operator message clears it', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome({ id: 7, seq: 0 });
+  h.sock.push({ t: 'typing', active: true });
+  assert.equal(h.state.operatorTyping, true);
+  h.advance(kTypingExpiryMs);
+  assert.equal(h.state.operatorTyping, false);
+  h.sock.push({ t: 'typing', active: true });
+  h.sock.push(opMsg(1, 'answer'));
+  assert.equal(h.state.operatorTyping, false);
+});
+
+test('status frames update the online state honestly', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome();
+  assert.equal(h.state.site!.operatorsOnline, 1);
+  h.sock.push({ t: 'status', open: true, operators_online: 0 });
+  assert.equal(h.state.site!.operatorsOnline, 0);
+});
+
+test('malformed and unknown frames are ignored', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome({ id: 7, seq: 0 });
+  h.sock.push('{not json');
+  h.sock.push({ t: 'msg', dialog: 7, seq: 'x', text: 1 });
+  h.sock.push({ t: 'whatever' });
+  h.sock.push([1, 2]);
+  assert.equal(h.state.messages.length, 0);
+  assert.equal(h.state.conn, 'open');
+});
+
+test('the outbox survives a reload and is re-sent with the same cid', () => {
+  const store = memoryStore();
+  const a = new Harness(store);
+  a.client.start();
+  a.client.send('typed offline');
+  a.client.stop();
+  const b = new Harness(store);
+  assert.deepEqual(b.texts(), ['typed offline']);
+  b.client.start();
+  b.welcome();
+  assert.deepEqual(b.sock.ofType('msg'), [{ t: 'msg', cid: 'c1', text: 'typed offline' }]);
+});
+
+test('a message in another dialog starts a new conversation', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome({ id: 7, seq: 0 });
+  h.sock.push(opMsg(1, 'old dialog'));
+  h.sock.push(opMsg(1, 'new dialog', 8));
+  assert.equal(h.state.dialogId, 8);
+  assert.deepEqual(h.texts(), ['new dialog']);
+});
+
+test('a welcome without a dialog clears a closed one', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome({ id: 7, seq: 0 });
+  h.sock.push(opMsg(1, 'bye'));
+  h.sock.drop();
+  h.advance(60_000);
+  h.welcome(null);
+  assert.equal(h.state.dialogId, null);
+  assert.deepEqual(h.texts(), []);
+});
+
+test('typing: on/off edges without the preview, throttled text with it', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome();
+  h.client.setDraft('h');
+  h.client.setDraft('he');
+  h.client.setDraft('hel');
+  assert.deepEqual(h.sock.ofType('typing'), [{ t: 'typing', active: true }]);
+  h.client.setDraft('');
+  assert.deepEqual(h.sock.ofType('typing').at(-1), { t: 'typing', active: false });
+
+  const p = new Harness();
+  p.client.start();
+  p.sock.open();
+  p.sock.push({ t: 'welcome', v: 1, visitor: { id: 1 }, site: { name: 'S', typing_preview: true }, dialog: null });
+  for (const d of ['a', 'ab', 'abc', 'abcd']) p.client.setDraft(d);
+  p.advance(1000);
+  const typing = p.sock.ofType('typing');
+  assert.ok(typing.length <= 2, `throttled: ${JSON.stringify(typing)}`);
+  assert.deepEqual(typing.at(-1), { t: 'typing', text: 'abcd' }, 'the latest draft wins');
+  p.advance(1000);
+  for (let i = 0; i < 50; i++) {
+    p.client.setDraft('x'.repeat(i));
+    p.advance(20);
+  }
+  const burst = p.sock.ofType('typing').length - typing.length;
+  assert.ok(burst <= 5, `≤ 5 per second, got ${burst}`);
+});
+
+test('contact info and custom data are sent on every connection', () => {
+  const h = new Harness();
+  h.client.start();
+  h.client.setPersistent('contact', { name: 'Ann', email: 'a@x', phone: '' });
+  h.welcome();
+  assert.deepEqual(h.sock.ofType('contact'), [{ t: 'contact', name: 'Ann', email: 'a@x', phone: '' }]);
+  h.sock.drop();
+  h.advance(60_000);
+  h.welcome();
+  assert.equal(h.sock.ofType('contact').length, 1);
+});
+
+test('a token changed by another tab reconnects as that visitor', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome(null, { token: 'A' });
+  h.client.tokenChanged();
+  assert.equal(h.sockets.length, 1, 'our own token: nothing to do');
+  h.store.set(kKeyToken, 'B');
+  h.client.tokenChanged();
+  assert.equal(h.sockets.length, 2);
+  h.sock.open();
+  assert.equal(h.sock.sent[0]!.token, 'B');
+});
