@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { callpyctl, startDaemon, startSmtpSink, tempDir } from '../support/daemon.mjs';
+import { callpyctl, latestSchemaVersion, startDaemon, startSmtpSink, tempDir } from '../support/daemon.mjs';
 
 describe('callpyctl', () => {
   let d;
@@ -26,7 +26,7 @@ describe('callpyctl', () => {
     const j = d.ctl('--format', 'json', 'status');
     assert.equal(j.code, 0, j.stderr);
     const parsed = JSON.parse(j.stdout);
-    assert.equal(parsed.schema_version, 1);
+    assert.equal(parsed.schema_version, latestSchemaVersion);
   });
 
   test('bootstrapping: add a site, invite its owner with a printed link, before any web sign-in', () => {

@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { callpyd, freePort, repoRoot, startDaemon, tempDir, waitFor } from '../support/daemon.mjs';
+import { callpyd, freePort, latestSchemaVersion, repoRoot, startDaemon, tempDir, waitFor } from '../support/daemon.mjs';
 
 function run(...args) {
   return spawnSync(callpyd, args, { encoding: 'utf8' });
@@ -79,7 +79,7 @@ describe('a running daemon', () => {
   test('status reports version, schema and listeners', async () => {
     const s = await d.admin('GET', '/api/admin/v1/status');
     assert.equal(s.status, 200);
-    assert.equal(s.body.schema_version, 1);
+    assert.equal(s.body.schema_version, latestSchemaVersion);
     assert.ok(s.body.listeners.some((l) => l.includes(String(d.port))));
   });
 

@@ -14,6 +14,10 @@ export const callpyd = process.env.CALLPYD_BIN ?? path.join(repoRoot, 'build/asa
 export const callpyctl = process.env.CALLPYCTL_BIN ?? path.join(repoRoot, 'build/asan/cli/callpyctl');
 export const webRoot = process.env.CALLPY_WEB_ROOT ?? path.join(repoRoot, 'build/web');
 
+// The schema version this tree's callpyd migrates to: the number of the last migration file.
+export const latestSchemaVersion = Math.max(...fs.readdirSync(path.join(repoRoot, 'daemon/storage/migrations'))
+  .filter((f) => /^\d{4}_.*\.sql$/.test(f)).map((f) => Number(f.slice(0, 4))));
+
 export async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
