@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <thread>
 #include <iostream>
 #include <mutex>
 
@@ -15,14 +16,18 @@
 #include "config/reconcile.h"
 #include "config/zoneinfo.h"
 #include "core/accounts/account_service.h"
+#include "core/dialogs/dialog_service.h"
 #include "core/sites/site_service.h"
 #include "http/server.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
 #include "outbox/outbox_worker.h"
+#include "realtime/chat_gateway.h"
+#include "realtime/realtime_server.h"
 #include "security/openssl_crypto.h"
 #include "storage/account_repository.h"
 #include "storage/database.h"
+#include "storage/dialog_repository.h"
 #include "storage/outbox_repository.h"
 #include "storage/site_repository.h"
 #include "storage/status_queries.h"
@@ -102,6 +107,12 @@ class Daemon {
   std::unique_ptr<storage::SiteRepository> siteRepo_;
   std::unique_ptr<core::accounts::AccountService> accounts_;
   std::unique_ptr<core::sites::SiteService> sites_;
+  // Declared before the dialog store: the store's destructor delivers its last async results
+  // through the gateway, which must still exist then.
+  std::unique_ptr<realtime::RealtimeServer> realtime_;
+  std::unique_ptr<realtime::ChatGateway> chat_;
+  std::unique_ptr<storage::DialogRepository> dialogRepo_;
+  std::unique_ptr<core::dialogs::DialogService> dialogs_;
   std::unique_ptr<http::ApiContext> api_;
   std::vector<std::unique_ptr<http::Listener>> listeners_;
 };
@@ -192,6 +203,7 @@ void Daemon::registerGauges() {
                [this] { return static_cast<double>(outbox_->stats().retried); });
   m.addCounter("callpy_mails_failed_total", "E-mails given up (permanent error or too many tries).",
                [this] { return static_cast<double>(outbox_->stats().failed); });
+  realtime_->registerMetrics(m);
   m.addGauge("callpy_uptime_seconds", "Seconds since the daemon started.",
              [this] { return static_cast<double>(nowSeconds() - startedAt_); });
 }
@@ -279,7 +291,17 @@ int Daemon::run() {
                                                                accountSettings, nowSeconds);
   sites_ = std::make_unique<core::sites::SiteService>(*siteRepo_, crypto_, zones_,
                                                       config_.publicUrl, nowSeconds);
-  api_ = std::make_unique<http::ApiContext>(http::ApiContext{*accounts_, *sites_, false, {}, {}});
+  dialogRepo_ = std::make_unique<storage::DialogRepository>(*db_);
+  dialogs_ = std::make_unique<core::dialogs::DialogService>(*dialogRepo_, crypto_, nowSeconds);
+  realtime::RealtimeOptions rtOptions;
+  rtOptions.maxConnectionsPerAddress = config_.limits.maxConnectionsPerIp;
+  realtime_ = std::make_unique<realtime::RealtimeServer>(rtOptions);
+  realtime_->start(std::max(1u, std::min(2u, std::thread::hardware_concurrency())));
+  realtime::ChatGatewayOptions chatOptions;
+  chatOptions.publicOrigin = core::sites::originOf(config_.publicUrl).value_or(config_.publicUrl);
+  chat_ = std::make_unique<realtime::ChatGateway>(*realtime_, *dialogs_, *sites_, chatOptions);
+  api_ = std::make_unique<http::ApiContext>(
+      http::ApiContext{*accounts_, *sites_, false, {}, {}, chat_.get(), dialogs_.get()});
   api_->secureCookies = config_.publicUrl.rfind("https://", 0) == 0;
   api_->status = [this] { return status(); };
   api_->reload = [this] { return reload(); };
@@ -308,6 +330,9 @@ int Daemon::run() {
   }
   // Drain: stop accepting and finish requests in progress, then the outbox, then the writer.
   for (auto it = listeners_.rbegin(); it != listeners_.rend(); ++it) (*it)->stop();
+  realtime_->stop();     // closes every WebSocket with 1001
+  chat_->shutdown();     // finishes the frames already taken
+  dialogRepo_.reset();   // waits for acknowledgements still on their way to disk
   outbox_->stop();
   db_.reset();
   obs::logNotice("daemon.stopped");

@@ -7,8 +7,13 @@
 #include <Poco/JSON/Object.h>
 
 #include "core/accounts/account_service.h"
+#include "core/dialogs/dialog_service.h"
 #include "core/sites/site_service.h"
 #include "http/router.h"
+
+namespace callpy::realtime {
+class ChatGateway;
+}
 
 namespace callpy::http {
 
@@ -19,6 +24,8 @@ struct ApiContext {
   // Admin-only hooks, set by the app.
   std::function<Poco::JSON::Object::Ptr()> status;
   std::function<std::vector<std::string>()> reload;  // returns config errors (empty: ok)
+  realtime::ChatGateway* chat = nullptr;  // WebSocket endpoints (public listener)
+  core::dialogs::DialogService* dialogs = nullptr;  // dialogs REST (public listener)
 };
 
 constexpr const char* kSessionCookie = "callpy_session";
@@ -28,6 +35,10 @@ constexpr const char* kSessionCookie = "callpy_session";
 void registerResourceRoutes(Router& r, const std::string& prefix, ApiContext& ctx, bool admin);
 // Sign-in, profile, reset and invitation endpoints (public listener only).
 void registerAuthRoutes(Router& r, ApiContext& ctx);
+// Dialogs, History and messages for the panel (public listener).
+void registerDialogRoutes(Router& r, ApiContext& ctx);
+// /ws/visitor and /ws/operator (public listener).
+void registerRealtimeRoutes(Router& r, ApiContext& ctx);
 // status and reload (admin socket only).
 void registerAdminRoutes(Router& r, ApiContext& ctx);
 

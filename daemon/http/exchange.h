@@ -47,6 +47,8 @@ class Exchange {
   // Status from the error code unless `status` overrides it (405 has no code of its own).
   void sendError(const core::Error& e, int status = 0);
   bool sent() const { return resp_.sent(); }
+  // For handlers that answer on the raw socket (WebSocket upgrade): nothing is left to drain.
+  void markBodyConsumed() { bodyConsumed_ = true; }
 
  private:
   core::Error bodyTooLarge();

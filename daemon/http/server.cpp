@@ -139,6 +139,8 @@ Listener::Listener(const ListenerOptions& options, ApiContext& ctx) : options_(o
   if (options_.kind == ListenerKind::Public) {
     registerAuthRoutes(router_, ctx);
     registerResourceRoutes(router_, "/api/panel", ctx, false);
+    if (ctx.chat) registerRealtimeRoutes(router_, ctx);
+    if (ctx.dialogs) registerDialogRoutes(router_, ctx);
     if (options_.webRoot) files_ = std::make_unique<StaticFiles>(*options_.webRoot);
   } else if (options_.kind == ListenerKind::Admin) {
     registerResourceRoutes(router_, "/api/admin/v1", ctx, true);

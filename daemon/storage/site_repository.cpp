@@ -82,6 +82,14 @@ class SqlSiteTx : public core::ports::SiteTx {
     site.origins = origins(id);
     return site;
   }
+  std::optional<Site> siteByWidgetKey(const std::string& widgetKey) override {
+    auto& s = c_.prepare("SELECT id FROM sites WHERE widget_key = ?");
+    s.bind(1, widgetKey);
+    if (!s.step()) return std::nullopt;
+    auto id = s.columnText(0);
+    s.reset();
+    return site(id);
+  }
   void createSite(const Site& site, std::int64_t now) override {
     c_.prepare(
           "INSERT INTO sites(id, name, language, timezone, widget_key, managed_by_config, "

@@ -159,6 +159,13 @@ Visitor DialogService::setVisitorBlocked(const accounts::Principal& p, std::int6
 
 // --- dialogs ---
 
+std::optional<Dialog> DialogService::currentDialog(const VisitorRef& v) {
+  std::optional<Dialog> d;
+  store_.read([&](ports::DialogTx& tx) { d = tx.openDialogOf(v.id); });
+  if (d && d->siteId != v.siteId) return std::nullopt;
+  return d;
+}
+
 Dialog DialogService::openDialog(const VisitorRef& v, std::optional<std::int64_t> departmentId) {
   // Most calls find the dialog already open: answer those from a reader, off the writer.
   std::optional<Dialog> existing;

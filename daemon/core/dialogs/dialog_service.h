@@ -62,6 +62,8 @@ class DialogService {
   // The visitor's open dialog, or a new one (in `departmentId` when given; it must belong to the
   // visitor's site). Forbidden for a blocked visitor.
   Dialog openDialog(const VisitorRef& v, std::optional<std::int64_t> departmentId = {});
+  // The visitor's open dialog, without opening one.
+  std::optional<Dialog> currentDialog(const VisitorRef& v);
   Dialog dialog(const Actor& a, std::int64_t dialogId);
   std::vector<DialogSummary> listDialogs(const accounts::Principal& p, const DialogQuery& q);
   // Closing a closed dialog changes nothing.

@@ -16,6 +16,7 @@ class SiteTx {
   virtual ~SiteTx() = default;
   virtual std::vector<sites::Site> allSites() = 0;
   virtual std::optional<sites::Site> site(const std::string& id) = 0;
+  virtual std::optional<sites::Site> siteByWidgetKey(const std::string& widgetKey) = 0;
   virtual void createSite(const sites::Site& site, std::int64_t now) = 0;
   virtual void updateSite(const sites::Site& site) = 0;  // name, language, origins
   virtual void deleteSite(const std::string& id) = 0;

@@ -253,6 +253,13 @@ HoursView SiteService::setHours(const Principal& p, const std::string& siteId,
   return {hours, openAt(hours, clock_())};
 }
 
+std::optional<Site> SiteService::siteByWidgetKey(const std::string& widgetKey) {
+  if (widgetKey.empty() || widgetKey.size() > 64) return std::nullopt;
+  std::optional<Site> site;
+  store_.read([&](ports::SiteTx& tx) { site = tx.siteByWidgetKey(widgetKey); });
+  return site;
+}
+
 bool SiteService::isOpenNow(const std::string& siteId) {
   WorkingHours h;
   store_.read([&](ports::SiteTx& tx) { h = tx.hours(siteId); });

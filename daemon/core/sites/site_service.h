@@ -58,6 +58,8 @@ class SiteService {
   HoursView hours(const accounts::Principal& p, const std::string& siteId);
   HoursView setHours(const accounts::Principal& p, const std::string& siteId,
                      const WorkingHours& hours);
+  // The site a widget key belongs to (public: the key is in every page of the site).
+  std::optional<Site> siteByWidgetKey(const std::string& widgetKey);
   // Whether the site is open now (used by the widget and routing later).
   bool isOpenNow(const std::string& siteId);
 

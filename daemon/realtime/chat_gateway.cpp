@@ -1,0 +1,128 @@
+#include "realtime/chat_gateway.h"
+
+#include "observability/log.h"
+#include "realtime/operator_session.h"
+#include "realtime/upgrade.h"
+#include "realtime/visitor_session.h"
+
+namespace callpy::realtime {
+
+ChatGateway::ChatGateway(RealtimeServer& server, core::dialogs::DialogService& dialogs,
+                         core::sites::SiteService& sites, ChatGatewayOptions options)
+    : server_(server),
+      dialogs_(dialogs),
+      sites_(sites),
+      options_(std::move(options)),
+      pool_(std::make_unique<WorkerPool>(options_.workers)) {}
+
+void ChatGateway::shutdown() { pool_.reset(); }
+
+namespace {
+void refuse(Poco::Net::HTTPServerResponse& resp, Poco::Net::HTTPResponse::HTTPStatus status,
+            const std::string& message) {
+  std::string body = "{\"error\":{\"code\":\"" +
+                     std::string(status == Poco::Net::HTTPResponse::HTTP_NOT_FOUND ? "not_found"
+                                                                                   : "forbidden") +
+                     "\",\"message\":\"" + message + "\"}}";
+  resp.setStatus(status);
+  resp.setContentType("application/json; charset=utf-8");
+  resp.setContentLength(static_cast<std::streamsize>(body.size()));
+  resp.send() << body;
+}
+}  // namespace
+
+void ChatGateway::upgradeVisitor(Poco::Net::HTTPServerRequest& req,
+                                 Poco::Net::HTTPServerResponse& resp, const std::string& widgetKey) {
+  auto site = sites_.siteByWidgetKey(widgetKey);
+  if (!site) {
+    refuse(resp, Poco::Net::HTTPResponse::HTTP_NOT_FOUND, "unknown widget key");
+    return;
+  }
+  auto origins = site->origins;
+  // Browsers always send Origin: it must be one of the site's addresses, so other sites cannot
+  // open chats in this site's name. Non-browser clients send none (and could forge one anyway).
+  OriginCheck check = [origins](std::string_view origin, bool hasOrigin) {
+    if (!hasOrigin) return true;
+    for (const auto& o : origins) {
+      if (o == origin) return true;
+    }
+    return false;
+  };
+  VisitorSessionContext context{site->id, site->name, site->language,
+                                req.get("User-Agent", ""), req.get("Accept-Language", "")};
+  upgradeToWebSocket(req, resp, server_, std::make_unique<VisitorSession>(*this, context), check);
+}
+
+void ChatGateway::upgradeOperator(Poco::Net::HTTPServerRequest& req,
+                                  Poco::Net::HTTPServerResponse& resp,
+                                  const core::accounts::Principal& principal) {
+  // The session cookie rides along with any cross-site WebSocket: only our own panel may use it.
+  OriginCheck check = [this](std::string_view origin, bool hasOrigin) {
+    return !hasOrigin || origin == options_.publicOrigin;
+  };
+  upgradeToWebSocket(req, resp, server_, std::make_unique<OperatorSession>(*this, principal),
+                     check);
+}
+
+void ChatGateway::sendTo(ConnectionId c, const frames::Json& frame) {
+  server_.post(c, encodeText(frames::text(frame)));
+}
+
+void ChatGateway::sendTo(const std::vector<ConnectionId>& tabs, const frames::Json& frame) {
+  if (tabs.empty()) return;
+  // Encoded once, the same buffer queued to every tab.
+  server_.post(std::span<const ConnectionId>(tabs), encodeText(frames::text(frame)));
+}
+
+void ChatGateway::toDialog(const std::string& siteId, std::int64_t visitorId,
+                           const frames::Json& frame) {
+  auto tabs = hub_.visitorTabs(visitorId);
+  auto ops = hub_.operatorTabsOfSite(siteId);
+  tabs.insert(tabs.end(), ops.begin(), ops.end());
+  sendTo(tabs, frame);
+}
+
+void ChatGateway::toOperators(const std::string& siteId, const frames::Json& frame) {
+  sendTo(hub_.operatorTabsOfSite(siteId), frame);
+}
+
+frames::Json ChatGateway::statusFrame(const std::string& siteId) {
+  auto f = frames::object("status");
+  f->set("open", sites_.isOpenNow(siteId));
+  f->set("operators_online", hub_.operatorsOnline(siteId));
+  return f;
+}
+
+void ChatGateway::announceStatus(const std::vector<std::string>& sites) {
+  for (const auto& s : sites) sendTo(hub_.visitorTabsOfSite(s), statusFrame(s));
+}
+
+frames::Json ChatGateway::visitorFrame(const VisitorView& v) {
+  frames::Json inner = new Poco::JSON::Object;
+  inner->set("id", v.id);
+  inner->set("name", v.name);
+  frames::Json contact = new Poco::JSON::Object;
+  contact->set("name", v.contactName);
+  contact->set("email", v.contactEmail);
+  contact->set("phone", v.contactPhone);
+  inner->set("contact", contact);
+  inner->set("state", std::string(v.focused ? "focused" : "background"));
+  inner->set("widget_open", v.widgetOpen);
+  frames::Json page = new Poco::JSON::Object;
+  page->set("url", v.pageUrl);
+  page->set("title", v.pageTitle);
+  inner->set("page", page);
+  bool phone = v.userAgent.find("Mobi") != std::string::npos ||
+               v.userAgent.find("Android") != std::string::npos;
+  inner->set("device", std::string(phone ? "phone" : "pc"));
+  inner->set("user_agent", v.userAgent);
+  if (v.dialogId) inner->set("dialog", *v.dialogId);
+  else inner->set("dialog", Poco::Dynamic::Var());
+  inner->set("since", v.sinceMs);
+  auto f = frames::object("visitor");
+  f->set("site", v.siteId);
+  f->set("visitor", inner);
+  return f;
+}
+
+}  // namespace callpy::realtime

@@ -1,0 +1,67 @@
+#pragma once
+// The chat side of the realtime gateway: upgrades /ws/visitor and /ws/operator requests into
+// sessions on the RealtimeServer, and fans frames out to visitors' tabs and operators' tabs.
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/accounts/types.h"
+#include "core/dialogs/dialog_service.h"
+#include "core/sites/site_service.h"
+#include "realtime/chat_frames.h"
+#include "realtime/chat_hub.h"
+#include "realtime/realtime_server.h"
+#include "realtime/worker_pool.h"
+
+namespace callpy::realtime {
+
+struct ChatGatewayOptions {
+  std::string publicOrigin;  // scheme://host[:port] of the panel, for the operator Origin check
+  unsigned workers = 8;      // threads for blocking work behind frames
+};
+
+class ChatGateway {
+ public:
+  ChatGateway(RealtimeServer& server, core::dialogs::DialogService& dialogs,
+              core::sites::SiteService& sites, ChatGatewayOptions options);
+
+  // Answer an upgrade request (HTTP layer). Both answer the HTTP error themselves when refused.
+  void upgradeVisitor(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp,
+                      const std::string& widgetKey);
+  void upgradeOperator(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp,
+                       const core::accounts::Principal& principal);
+
+  // Runs the frames already queued on the workers, then stops them (after RealtimeServer::stop).
+  void shutdown();
+
+  // Used by the sessions.
+  RealtimeServer& server() { return server_; }
+  ChatHub& hub() { return hub_; }
+  WorkerPool& pool() { return *pool_; }
+  core::dialogs::DialogService& dialogs() { return dialogs_; }
+  core::sites::SiteService& sites() { return sites_; }
+
+  void sendTo(ConnectionId c, const frames::Json& frame);
+  void sendTo(const std::vector<ConnectionId>& tabs, const frames::Json& frame);
+  // A message of a dialog: every tab of its visitor and every operator tab of its site.
+  void toDialog(const std::string& siteId, std::int64_t visitorId, const frames::Json& frame);
+  void toOperators(const std::string& siteId, const frames::Json& frame);
+  // `status` frames with the current operators_online to the visitors of these sites.
+  void announceStatus(const std::vector<std::string>& sites);
+  frames::Json statusFrame(const std::string& siteId);
+  static frames::Json visitorFrame(const VisitorView& v);
+
+ private:
+  RealtimeServer& server_;
+  core::dialogs::DialogService& dialogs_;
+  core::sites::SiteService& sites_;
+  ChatGatewayOptions options_;
+  ChatHub hub_;
+  std::unique_ptr<WorkerPool> pool_;
+};
+
+}  // namespace callpy::realtime

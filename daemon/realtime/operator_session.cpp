@@ -1,0 +1,208 @@
+#include "realtime/operator_session.h"
+
+#include <Poco/JSON/Array.h>
+
+#include "core/common/error.h"
+#include "realtime/chat_gateway.h"
+
+namespace callpy::realtime {
+
+using namespace core::dialogs;
+
+OperatorSession::OperatorSession(ChatGateway& gateway, core::accounts::Principal principal)
+    : state_(std::make_shared<State>(gateway, std::move(principal))),
+      strand_(std::make_shared<Strand>(gateway.pool())) {}
+
+void OperatorSession::onOpen(ConnectionRef connection) { state_->connection = connection.id(); }
+
+void OperatorSession::onText(ConnectionRef, std::string_view text) {
+  strand_->post([state = state_, t = std::string(text)] { state->handle(t); });
+}
+
+void OperatorSession::onClose(std::uint16_t) {
+  strand_->post([state = state_] { state->closed(); });
+}
+
+void OperatorSession::State::send(const frames::Json& frame) { gateway.sendTo(connection, frame); }
+
+std::vector<std::string> OperatorSession::State::sites() const {
+  std::vector<std::string> out;
+  for (const auto& m : principal.memberships) {
+    if (!m.disabled) out.push_back(m.siteId);
+  }
+  return out;
+}
+
+std::string OperatorSession::State::displayName() const {
+  if (!principal.user) return "";
+  if (!principal.user->name.empty()) return principal.user->name;
+  return principal.user->email.substr(0, principal.user->email.find('@'));
+}
+
+const Dialog& OperatorSession::State::dialog(std::int64_t id) {
+  auto it = dialogs.find(id);
+  if (it != dialogs.end()) return it->second;
+  if (dialogs.size() > 1000) dialogs.clear();  // bounded cache
+  return dialogs.emplace(id, gateway.dialogs().dialog(principal, id)).first->second;
+}
+
+void OperatorSession::State::handle(const std::string& text) {
+  std::string problem;
+  auto frame = parseClientFrame(text, problem);
+  if (!frame) {
+    send(frames::error("invalid", problem));
+    return;
+  }
+  const auto type = (*frame)->getValue<std::string>("t");
+  if (!greeted) {
+    if (type != "hello") {
+      gateway.server().close(connection, close_code::kPolicyViolation, "hello first");
+      return;
+    }
+    hello();
+    return;
+  }
+  try {
+    if (type == "msg") message(*frame);
+    else if (type == "resume") resume(*frame);
+    else if (type == "typing") typing(*frame);
+    else if (type == "start") start(*frame);
+    else if (type == "close") close(*frame);
+    else if (type == "status") status(*frame);
+    else send(frames::error("invalid", "unknown frame type"));
+  } catch (...) {
+    send(errorFrame(std::current_exception(), stringField(*frame, "cid")));
+  }
+}
+
+void OperatorSession::State::hello() {
+  greeted = true;
+  auto welcome = frames::object("welcome");
+  welcome->set("v", 1);
+  frames::Json user = new Poco::JSON::Object;
+  user->set("id", principal.user ? principal.user->id : 0);
+  user->set("name", displayName());
+  welcome->set("user", user);
+  Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+  for (const auto& m : principal.memberships) {
+    if (m.disabled) continue;
+    frames::Json s = new Poco::JSON::Object;
+    s->set("id", m.siteId);
+    s->set("name", m.siteName);
+    s->set("role", std::string(core::accounts::roleName(m.role)));
+    list->add(s);
+  }
+  welcome->set("sites", list);
+  welcome->set("status", state);
+  send(welcome);
+  auto mySites = sites();
+  gateway.announceStatus(gateway.hub().operatorJoined(
+      connection, principal.user ? principal.user->id : 0, mySites, true));
+  for (const auto& v : gateway.hub().visitorsOfSites(mySites)) send(ChatGateway::visitorFrame(v));
+}
+
+void OperatorSession::State::message(const frames::Json& f) {
+  const auto cid = stringField(f, "cid");
+  if (!isValidCid(cid)) throw core::invalid("cid must be 1 to 64 printable characters", "cid");
+  auto id = intField(f, "dialog");
+  if (!id) throw core::invalid("dialog is required", "dialog");
+  if (!f->has("text") || !f->get("text").isString()) throw core::invalid("text is required", "text");
+  const auto& d = dialog(*id);
+  auto& gw = gateway;
+  auto conn = connection;
+  auto site = d.siteId;
+  auto visitor = d.visitorId;
+  auto name = displayName();
+  gateway.dialogs().postMessageAsync(
+      principal, *id, cid, f->getValue<std::string>("text"),
+      [&gw, conn, site, visitor, name, cid](std::optional<PostResult> result,
+                                            std::exception_ptr error) {
+        if (error) {
+          gw.sendTo(conn, errorFrame(error, cid));
+          return;
+        }
+        gw.sendTo(conn, frames::ack(result->message));
+        if (!result->duplicate) gw.toDialog(site, visitor, frames::message(result->message, name));
+      });
+}
+
+void OperatorSession::State::resume(const frames::Json& f) {
+  auto id = intField(f, "dialog");
+  if (!id) throw core::invalid("dialog is required", "dialog");
+  std::int64_t last = intField(f, "after").value_or(0);
+  for (;;) {
+    auto page = gateway.dialogs().messagesSince(principal, *id, last, 500);
+    for (const auto& m : page.messages) {
+      send(frames::message(m, ""));
+      last = m.seq;
+    }
+    if (page.messages.empty() || last >= page.lastSeq) {
+      last = std::max(last, page.lastSeq);
+      break;
+    }
+  }
+  auto done = frames::object("resumed");
+  done->set("dialog", *id);
+  done->set("seq", last);
+  send(done);
+}
+
+void OperatorSession::State::typing(const frames::Json& f) {
+  auto id = intField(f, "dialog");
+  if (!id || !typingThrottle.allow()) return;
+  const auto& d = dialog(*id);
+  auto out = frames::object("typing");
+  out->set("active", f->has("active") && f->get("active").isBoolean() && f->getValue<bool>("active"));
+  gateway.sendTo(gateway.hub().visitorTabs(d.visitorId), out);
+}
+
+void OperatorSession::State::start(const frames::Json& f) {
+  auto visitorId = intField(f, "visitor");
+  if (!visitorId) throw core::invalid("visitor is required", "visitor");
+  auto& dialogs = gateway.dialogs();
+  auto visitor = dialogs.visitor(principal, *visitorId);  // checks the operator's sites
+  auto d = dialogs.openDialog({visitor.id, visitor.siteId});
+  gateway.toOperators(d.siteId, frames::dialog(d));
+  for (auto tab : gateway.hub().visitorTabs(visitor.id)) {
+    if (auto view = gateway.hub().updateVisitor(visitor.id, tab, [&](VisitorView& v, TabState&) {
+          v.dialogId = d.id;
+        })) {
+      gateway.toOperators(d.siteId, ChatGateway::visitorFrame(*view));
+      break;
+    }
+  }
+}
+
+void OperatorSession::State::close(const frames::Json& f) {
+  auto id = intField(f, "dialog");
+  if (!id) throw core::invalid("dialog is required", "dialog");
+  auto d = gateway.dialogs().closeDialog(principal, *id);
+  dialogs.erase(*id);
+  gateway.toOperators(d.siteId, frames::dialog(d));
+  auto closedFrame = frames::object("closed");
+  closedFrame->set("dialog", d.id);
+  auto tabs = gateway.hub().visitorTabs(d.visitorId);
+  gateway.sendTo(tabs, closedFrame);
+  for (auto tab : tabs) {
+    gateway.hub().updateVisitor(d.visitorId, tab, [](VisitorView& v, TabState&) { v.dialogId.reset(); });
+  }
+}
+
+void OperatorSession::State::status(const frames::Json& f) {
+  auto wanted = stringField(f, "state");
+  if (wanted != "online" && wanted != "away" && wanted != "offline") {
+    throw core::invalid("state must be online, away or offline", "state");
+  }
+  state = wanted;
+  gateway.announceStatus(gateway.hub().operatorStatus(connection, state == "online"));
+  auto out = frames::object("status");
+  out->set("state", state);
+  send(out);
+}
+
+void OperatorSession::State::closed() {
+  if (!greeted) return;
+  gateway.announceStatus(gateway.hub().operatorLeft(connection));
+}
+
+}  // namespace callpy::realtime

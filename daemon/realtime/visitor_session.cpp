@@ -1,0 +1,261 @@
+#include "realtime/visitor_session.h"
+
+#include <chrono>
+
+#include "core/common/error.h"
+#include "realtime/chat_gateway.h"
+
+namespace callpy::realtime {
+
+using namespace core::dialogs;
+
+namespace {
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string visitorName(const Visitor& v) {
+  return v.displayName.empty() ? v.info.name : v.displayName;
+}
+}  // namespace
+
+VisitorSession::VisitorSession(ChatGateway& gateway, VisitorSessionContext context)
+    : state_(std::make_shared<State>(gateway, std::move(context))),
+      strand_(std::make_shared<Strand>(gateway.pool())) {}
+
+void VisitorSession::onOpen(ConnectionRef connection) { state_->connection = connection.id(); }
+
+void VisitorSession::onText(ConnectionRef, std::string_view text) {
+  strand_->post([state = state_, t = std::string(text)] { state->handle(t); });
+}
+
+void VisitorSession::onClose(std::uint16_t) {
+  strand_->post([state = state_] { state->closed(); });
+}
+
+void VisitorSession::State::send(const frames::Json& frame) { gateway.sendTo(connection, frame); }
+
+void VisitorSession::State::handle(const std::string& text) {
+  std::string problem;
+  auto frame = parseClientFrame(text, problem);
+  if (!frame) {
+    send(frames::error("invalid", problem));
+    return;
+  }
+  const auto type = (*frame)->getValue<std::string>("t");
+  if (visitorId == 0) {
+    if (type != "hello") {
+      gateway.server().close(connection, close_code::kPolicyViolation, "hello first");
+      return;
+    }
+    hello(*frame);
+    return;
+  }
+  try {
+    if (type == "msg") message(*frame);
+    else if (type == "resume") resume(*frame);
+    else if (type == "typing") typing(*frame);
+    else if (type == "presence" || type == "widget" || type == "page") presence(type, *frame);
+    else if (type == "contact" || type == "custom") contact(type, *frame);
+    else send(frames::error("invalid", "unknown frame type"));
+  } catch (...) {
+    send(errorFrame(std::current_exception(), stringField(*frame, "cid")));
+  }
+}
+
+void VisitorSession::State::hello(const frames::Json& f) {
+  auto& dialogs = gateway.dialogs();
+  std::optional<Visitor> visitor;
+  std::string newToken;
+  if (auto token = stringField(f, "token"); !token.empty()) {
+    visitor = dialogs.authenticateVisitor(context.siteId, token);
+  }
+  if (!visitor) {
+    VisitorInfo info;
+    info.userAgent = context.userAgent.substr(0, 512);
+    info.language = stringField(f, "lang").substr(0, 16);
+    auto created = dialogs.createVisitor(context.siteId, info);
+    newToken = created.token;
+    visitor = dialogs.visitor(created.visitor, created.visitor.id);
+  } else {
+    dialogs.touchVisitor(ref());
+  }
+  visitorId = visitor->id;
+  if (auto d = dialogs.currentDialog({visitorId, context.siteId})) dialogId = d->id;
+
+  VisitorView view;
+  view.id = visitorId;
+  view.siteId = context.siteId;
+  view.name = visitorName(*visitor);
+  view.contactName = visitor->info.name;
+  view.contactEmail = visitor->info.email;
+  view.contactPhone = visitor->info.phone;
+  view.userAgent = visitor->info.userAgent.empty() ? context.userAgent : visitor->info.userAgent;
+  view.dialogId = dialogId;
+  view.sinceMs = nowMs();
+  if (f->has("page") && f->getObject("page")) {
+    auto page = f->getObject("page");
+    view.pageUrl = stringField(page, "url").substr(0, 2048);
+    view.pageTitle = stringField(page, "title").substr(0, 512);
+  }
+  gateway.hub().visitorJoined(connection, view);
+
+  auto welcome = frames::object("welcome");
+  welcome->set("v", 1);
+  frames::Json v = new Poco::JSON::Object;
+  v->set("id", visitorId);
+  if (!newToken.empty()) v->set("token", newToken);
+  welcome->set("visitor", v);
+  frames::Json site = new Poco::JSON::Object;
+  site->set("name", context.siteName);
+  site->set("language", context.siteLanguage);
+  auto status = gateway.statusFrame(context.siteId);
+  site->set("open", status->get("open"));
+  site->set("operators_online", status->get("operators_online"));
+  site->set("typing_preview", true);
+  welcome->set("site", site);
+  if (dialogId) {
+    auto d = dialogs.dialog(ref(), *dialogId);
+    frames::Json dj = new Poco::JSON::Object;
+    dj->set("id", d.id);
+    dj->set("seq", d.lastSeq);
+    welcome->set("dialog", dj);
+  } else {
+    welcome->set("dialog", Poco::Dynamic::Var());
+  }
+  send(welcome);
+  publishView();
+}
+
+void VisitorSession::State::publishView() {
+  auto view = gateway.hub().updateVisitor(visitorId, connection, [](VisitorView&, TabState&) {});
+  if (view) gateway.toOperators(context.siteId, ChatGateway::visitorFrame(*view));
+}
+
+void VisitorSession::State::message(const frames::Json& f) {
+  const auto cid = stringField(f, "cid");
+  if (!isValidCid(cid)) throw core::invalid("cid must be 1 to 64 printable characters", "cid");
+  if (!f->has("text") || !f->get("text").isString()) throw core::invalid("text is required", "text");
+  const auto text = f->getValue<std::string>("text");
+  auto& dialogs = gateway.dialogs();
+  // The hub holds the visitor's current dialog for all tabs: another tab may have opened one,
+  // or an operator may have closed ours.
+  if (auto view = gateway.hub().updateVisitor(visitorId, connection, [](VisitorView&, TabState&) {})) {
+    dialogId = view->dialogId;
+  }
+  if (!dialogId) {
+    auto d = dialogs.openDialog(ref());
+    dialogId = d.id;
+    gateway.hub().updateVisitor(visitorId, connection,
+                                [&](VisitorView& v, TabState&) { v.dialogId = d.id; });
+    gateway.toOperators(context.siteId, frames::dialog(d));
+    publishView();
+  }
+  // The ack and the fan-out happen on the storage side once the message is durable.
+  auto site = context.siteId;
+  auto visitor = visitorId;
+  auto conn = connection;
+  auto& gw = gateway;
+  dialogs.postMessageAsync(ref(), *dialogId, cid, text,
+                           [&gw, site, visitor, conn, cid](std::optional<PostResult> result,
+                                                           std::exception_ptr error) {
+                             if (error) {
+                               gw.sendTo(conn, errorFrame(error, cid));
+                               return;
+                             }
+                             gw.sendTo(conn, frames::ack(result->message));
+                             if (!result->duplicate) {
+                               gw.toDialog(site, visitor, frames::message(result->message, ""));
+                             }
+                           });
+}
+
+void VisitorSession::State::resume(const frames::Json& f) {
+  auto dialog = intField(f, "dialog");
+  auto after = intField(f, "after").value_or(0);
+  if (!dialog) throw core::invalid("dialog is required", "dialog");
+  auto& dialogs = gateway.dialogs();
+  std::int64_t last = after;
+  for (;;) {
+    auto page = dialogs.messagesSince(ref(), *dialog, last, 500);
+    for (const auto& m : page.messages) {
+      send(frames::message(m, ""));
+      last = m.seq;
+    }
+    if (page.messages.empty() || last >= page.lastSeq) {
+      last = std::max(last, page.lastSeq);
+      break;
+    }
+  }
+  auto done = frames::object("resumed");
+  done->set("dialog", *dialog);
+  done->set("seq", last);
+  send(done);
+}
+
+void VisitorSession::State::typing(const frames::Json& f) {
+  if (!typingThrottle.allow()) return;
+  auto out = frames::object("typing");
+  if (dialogId) out->set("dialog", *dialogId);
+  else out->set("dialog", Poco::Dynamic::Var());
+  out->set("visitor", visitorId);
+  if (f->has("text") && f->get("text").isString()) {
+    out->set("text", f->getValue<std::string>("text").substr(0, 4000));
+  } else {
+    out->set("active", f->has("active") && f->get("active").isBoolean() && f->getValue<bool>("active"));
+  }
+  gateway.toOperators(context.siteId, out);
+}
+
+void VisitorSession::State::presence(const std::string& type, const frames::Json& f) {
+  if (!presenceThrottle.allow()) return;
+  auto view = gateway.hub().updateVisitor(visitorId, connection, [&](VisitorView& v, TabState& tab) {
+    if (type == "presence") tab.focused = stringField(f, "state") != "background";
+    else if (type == "widget") tab.widgetOpen = f->has("open") && f->get("open").isBoolean() && f->getValue<bool>("open");
+    else {
+      v.pageUrl = stringField(f, "url").substr(0, 2048);
+      v.pageTitle = stringField(f, "title").substr(0, 512);
+    }
+  });
+  if (view) gateway.toOperators(context.siteId, ChatGateway::visitorFrame(*view));
+}
+
+void VisitorSession::State::contact(const std::string& type, const frames::Json& f) {
+  VisitorInfo patch;
+  if (type == "contact") {
+    patch.name = stringField(f, "name").substr(0, 200);
+    patch.email = stringField(f, "email").substr(0, 254);
+    patch.phone = stringField(f, "phone").substr(0, 64);
+  } else if (f->has("data") && f->getObject("data")) {
+    auto data = f->getObject("data");
+    for (const auto& [k, v] : *data) {
+      if (patch.custom.size() >= 50) break;
+      patch.custom.emplace_back(k.substr(0, 64), v.isString() ? v.extract<std::string>().substr(0, 1024)
+                                                             : v.toString().substr(0, 1024));
+    }
+  }
+  auto visitor = gateway.dialogs().updateVisitorInfo(ref(), patch);
+  auto view = gateway.hub().updateVisitor(visitorId, connection, [&](VisitorView& v, TabState&) {
+    v.contactName = visitor.info.name;
+    v.contactEmail = visitor.info.email;
+    v.contactPhone = visitor.info.phone;
+    v.name = visitorName(visitor);
+  });
+  if (view) gateway.toOperators(context.siteId, ChatGateway::visitorFrame(*view));
+}
+
+void VisitorSession::State::closed() {
+  if (visitorId == 0) return;
+  if (auto gone = gateway.hub().visitorLeft(visitorId, connection)) {
+    auto f = frames::object("visitor_left");
+    f->set("site", context.siteId);
+    f->set("visitor", visitorId);
+    gateway.toOperators(context.siteId, f);
+  } else {
+    publishView();
+  }
+}
+
+}  // namespace callpy::realtime
