@@ -86,6 +86,25 @@ void ChatGateway::toOperators(const std::string& siteId, const frames::Json& fra
   sendTo(hub_.operatorTabsOfSite(siteId), frame);
 }
 
+void ChatGateway::dialogClosed(const core::dialogs::Dialog& d) {
+  toOperators(d.siteId, frames::dialog(d));
+  auto closedFrame = frames::object("closed");
+  closedFrame->set("dialog", d.id);
+  auto tabs = hub_.visitorTabs(d.visitorId);
+  sendTo(tabs, closedFrame);
+  for (auto tab : tabs) {
+    hub_.updateVisitor(d.visitorId, tab, [&](VisitorView& v, TabState&) {
+      if (v.dialogId == d.id) v.dialogId.reset();
+    });
+  }
+}
+
+void ChatGateway::disconnectUser(std::int64_t userId) {
+  for (auto tab : hub_.operatorTabsOfUser(userId)) {
+    server_.close(tab, close_code::kPolicyViolation, "access changed");
+  }
+}
+
 frames::Json ChatGateway::statusFrame(const std::string& siteId) {
   auto f = frames::object("status");
   f->set("open", sites_.isOpenNow(siteId));

@@ -35,6 +35,12 @@ class ChatGateway {
   void upgradeOperator(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp,
                        const core::accounts::Principal& principal);
 
+  // Tells a dialog's operators and visitor tabs that it was closed (also from REST).
+  void dialogClosed(const core::dialogs::Dialog& d);
+  // Closes the user's operator tabs (disabled, or roles changed): they reconnect and are
+  // authorised again with the memberships they have now.
+  void disconnectUser(std::int64_t userId);
+
   // Runs the frames already queued on the workers, then stops them (after RealtimeServer::stop).
   void shutdown();
 

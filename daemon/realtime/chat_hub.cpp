@@ -151,6 +151,15 @@ std::vector<ConnectionId> ChatHub::operatorTabsOfSite(const std::string& siteId)
   return {site->second.begin(), site->second.end()};
 }
 
+std::vector<ConnectionId> ChatHub::operatorTabsOfUser(std::int64_t userId) const {
+  std::lock_guard lock(mutex_);
+  std::vector<ConnectionId> out;
+  for (const auto& [tab, op] : operators_) {
+    if (op.userId == userId) out.push_back(tab);
+  }
+  return out;
+}
+
 int ChatHub::operatorsOnline(const std::string& siteId) const {
   std::lock_guard lock(mutex_);
   return onlineLocked(siteId);

@@ -53,6 +53,7 @@ class ChatHub {
   std::vector<std::string> operatorStatus(ConnectionId tab, bool online);
   std::vector<std::string> operatorLeft(ConnectionId tab);
   std::vector<ConnectionId> operatorTabsOfSite(const std::string& siteId) const;
+  std::vector<ConnectionId> operatorTabsOfUser(std::int64_t userId) const;
   // Distinct users with at least one tab online on the site.
   int operatorsOnline(const std::string& siteId) const;
 

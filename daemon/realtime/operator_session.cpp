@@ -178,14 +178,7 @@ void OperatorSession::State::close(const frames::Json& f) {
   if (!id) throw core::invalid("dialog is required", "dialog");
   auto d = gateway.dialogs().closeDialog(principal, *id);
   dialogs.erase(*id);
-  gateway.toOperators(d.siteId, frames::dialog(d));
-  auto closedFrame = frames::object("closed");
-  closedFrame->set("dialog", d.id);
-  auto tabs = gateway.hub().visitorTabs(d.visitorId);
-  gateway.sendTo(tabs, closedFrame);
-  for (auto tab : tabs) {
-    gateway.hub().updateVisitor(d.visitorId, tab, [](VisitorView& v, TabState&) { v.dialogId.reset(); });
-  }
+  gateway.dialogClosed(d);
 }
 
 void OperatorSession::State::status(const frames::Json& f) {

@@ -162,6 +162,26 @@ describe('live chat', () => {
     assert.equal(closed.code, 1009);
   });
 
+  test('closing from the REST API tells the visitor; disabling an operator drops their socket', async () => {
+    const { d, owner, site } = ctx;
+    const { v } = await visitor(d, site);
+    v.send({ t: 'msg', cid: 'r1', text: 'close me' });
+    const ack = await v.type('ack');
+    const closed = await owner.request('POST', `/api/panel/dialogs/${ack.dialog}/close`);
+    assert.equal(closed.status, 200);
+    assert.equal((await v.type('closed')).dialog, ack.dialog);
+
+    const inv = await d.admin('POST', `/api/admin/v1/sites/${site.id}/operators`, { email: 'op@example.com', print_link: true });
+    const token = new URL(inv.body.invite_link).searchParams.get('token');
+    const op = new PanelClient(d.base);
+    assert.equal((await op.request('POST', '/api/panel/invites/accept', { token, password: 'operator-pass' })).status, 200);
+    const { o } = await operator(d, op);
+    const dis = await owner.request('POST', `/api/panel/sites/${site.id}/operators/${inv.body.operator.user_id}/disable`);
+    assert.equal(dis.status, 200);
+    assert.equal((await o.closed()).code, 1008);
+    v.close();
+  });
+
   test('the first frame must be hello', async () => {
     const v = await WsClient.open(`${wsBase(ctx.d)}/ws/visitor?key=${ctx.site.widget_key}`);
     v.send({ t: 'msg', cid: 'c', text: 'hi' });

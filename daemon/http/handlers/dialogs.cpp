@@ -7,6 +7,7 @@
 #include "http/api.h"
 #include "http/exchange.h"
 #include "http/handlers/render.h"
+#include "realtime/chat_gateway.h"
 
 namespace callpy::http {
 
@@ -93,6 +94,7 @@ void registerDialogRoutes(Router& r, ApiContext& ctx) {
   });
   r.add("POST", p + "/{id}/close", Access::Session, [&ctx](Exchange& ex) {
     auto d = ctx.dialogs->closeDialog(ex.principal, dialogId(ex));
+    if (ctx.chat) ctx.chat->dialogClosed(d);
     ex.sendJson(200, wrap("status", std::string(dialogStatusName(d.status))));
   });
   r.add("POST", p + "/{id}/important", Access::Session, [&ctx](Exchange& ex) {

@@ -2,6 +2,7 @@
 #include "http/api.h"
 #include "http/exchange.h"
 #include "http/handlers/render.h"
+#include "realtime/chat_gateway.h"
 
 namespace callpy::http {
 
@@ -50,6 +51,8 @@ void registerTeamRoutes(Router& r, const std::string& p, ApiContext& ctx, bool a
   });
   r.add("POST", ops + "/{user}/disable", Access::Session, [&ctx](Exchange& ex) {
     auto e = ctx.accounts.setDisabled(ex.principal, ex.param("site"), ex.param("user"), true);
+    // Their open sockets go too; a reconnect is authorised with what is left.
+    if (ctx.chat) ctx.chat->disconnectUser(e.userId);
     ex.sendJson(200, wrap("operator", renderOperator(e)));
   });
   r.add("POST", ops + "/{user}/enable", Access::Session, [&ctx](Exchange& ex) {
@@ -59,6 +62,7 @@ void registerTeamRoutes(Router& r, const std::string& p, ApiContext& ctx, bool a
   r.add("PUT", ops + "/{user}/role", Access::Session, [&ctx](Exchange& ex) {
     auto e = ctx.accounts.setRole(ex.principal, ex.param("site"), ex.param("user"),
                                   requireRole(ex.json()));
+    if (ctx.chat) ctx.chat->disconnectUser(e.userId);
     ex.sendJson(200, wrap("operator", renderOperator(e)));
   });
 
