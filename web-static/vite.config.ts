@@ -54,7 +54,7 @@ export default defineConfig(({ mode }): UserConfig => {
     },
     server: {
       // `npm run dev` proxies the API to a daemon started by hand.
-      proxy: { '/api': 'http://127.0.0.1:8080' },
+      proxy: { '/api': 'http://127.0.0.1:8080', '/ws': { target: 'ws://127.0.0.1:8080', ws: true } },
     },
   };
 });

@@ -98,7 +98,12 @@ void OperatorSession::State::hello() {
   auto mySites = sites();
   gateway.announceStatus(gateway.hub().operatorJoined(
       connection, principal.user ? principal.user->id : 0, mySites, true));
-  for (const auto& v : gateway.hub().visitorsOfSites(mySites)) send(ChatGateway::visitorFrame(v));
+  // The snapshot of who is on the sites now; the panel does not announce these as new arrivals.
+  for (const auto& v : gateway.hub().visitorsOfSites(mySites)) {
+    auto frame = ChatGateway::visitorFrame(v);
+    frame->set("snapshot", true);
+    send(frame);
+  }
 }
 
 void OperatorSession::State::message(const frames::Json& f) {

@@ -61,13 +61,33 @@ void saveHours(Connection& c, const std::string& siteId, const WorkingHours& h) 
 
 namespace {
 
+// Address lists are stored comma-separated (addresses cannot contain commas once validated).
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string joinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
 class SqlSiteTx : public core::ports::SiteTx {
  public:
   explicit SqlSiteTx(Connection& c) : c_(c) {}
 
   std::vector<Site> allSites() override {
     auto& s = c_.prepare(
-        "SELECT id, name, language, timezone, widget_key, managed_by_config FROM sites ORDER BY name");
+        "SELECT id, name, language, timezone, widget_key, managed_by_config, offline_emails FROM sites "
+        "ORDER BY name");
     std::vector<Site> out;
     while (s.step()) out.push_back(readSite(s));
     for (auto& site : out) site.origins = origins(site.id);
@@ -75,7 +95,8 @@ class SqlSiteTx : public core::ports::SiteTx {
   }
   std::optional<Site> site(const std::string& id) override {
     auto& s = c_.prepare(
-        "SELECT id, name, language, timezone, widget_key, managed_by_config FROM sites WHERE id = ?");
+        "SELECT id, name, language, timezone, widget_key, managed_by_config, offline_emails FROM sites "
+        "WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     auto site = readSite(s);
@@ -99,8 +120,9 @@ class SqlSiteTx : public core::ports::SiteTx {
     setOrigins(site.id, site.origins);
   }
   void updateSite(const Site& site) override {
-    c_.prepare("UPDATE sites SET name = ?, language = ? WHERE id = ?")
-        .bind(1, site.name).bind(2, site.language).bind(3, site.id).run();
+    c_.prepare("UPDATE sites SET name = ?, language = ?, offline_emails = ? WHERE id = ?")
+        .bind(1, site.name).bind(2, site.language).bind(3, joinList(site.offlineEmails))
+        .bind(4, site.id).run();
     setOrigins(site.id, site.origins);
   }
   void deleteSite(const std::string& id) override {
@@ -161,6 +183,7 @@ class SqlSiteTx : public core::ports::SiteTx {
     site.timezone = s.columnText(3);
     site.widgetKey = s.columnText(4);
     site.managedByConfig = s.columnInt(5) != 0;
+    site.offlineEmails = splitList(s.columnText(6));
     return site;
   }
   std::vector<std::string> origins(const std::string& siteId) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/accounts/account_service.h"
 #include "core/common/error.h"
 
 namespace callpy::core::sites {
@@ -103,6 +104,17 @@ SiteView SiteService::update(const Principal& p, const std::string& id, const Si
     }
     if (origins.empty()) throw invalid("a site needs at least one address", "origins");
   }
+  std::vector<std::string> emails;
+  if (c.offlineEmails) {
+    if (c.offlineEmails->size() > 10) throw invalid("at most 10 addresses", "offline_emails");
+    for (const auto& e : *c.offlineEmails) {
+      auto address = accounts::normalizeEmail(e);
+      if (!accounts::isPlausibleEmail(address)) {
+        throw invalid("not an e-mail address: " + e, "offline_emails");
+      }
+      if (std::find(emails.begin(), emails.end(), address) == emails.end()) emails.push_back(address);
+    }
+  }
   if (c.name) checkName(*c.name);
   if (c.language) checkLanguage(*c.language);
   store_.write([&](ports::SiteTx& tx) {
@@ -113,6 +125,7 @@ SiteView SiteService::update(const Principal& p, const std::string& id, const Si
     if (c.name) site.name = *c.name;
     if (c.language) site.language = *c.language;
     if (c.origins) site.origins = origins;
+    if (c.offlineEmails) site.offlineEmails = emails;
     tx.updateSite(site);
     v = {site, p.roleOn(id)};
   });

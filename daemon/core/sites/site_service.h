@@ -23,6 +23,7 @@ struct SiteChanges {
   std::optional<std::string> name;
   std::optional<std::string> language;
   std::optional<std::vector<std::string>> origins;
+  std::optional<std::vector<std::string>> offlineEmails;
 };
 
 struct HoursView {

@@ -14,6 +14,7 @@ struct Site {
   std::vector<std::string> origins;
   std::string widgetKey;
   bool managedByConfig = false;
+  std::vector<std::string> offlineEmails;  // where offline-form requests are e-mailed (F7)
 };
 
 struct Department {

@@ -49,6 +49,9 @@ JsonObject renderSite(const core::sites::SiteView& v) {
   if (v.role) o->set("role", core::accounts::roleName(*v.role));
   else o->set("role", Poco::Dynamic::Var());
   o->set("managed_by_config", v.site.managedByConfig);
+  Poco::JSON::Array::Ptr emails = new Poco::JSON::Array;
+  for (const auto& e : v.site.offlineEmails) emails->add(e);
+  o->set("offline_emails", emails);
   return o;
 }
 

@@ -39,6 +39,15 @@ void registerSiteRoutes(Router& r, const std::string& p, ApiContext& ctx, bool a
         c.origins->push_back(o.extract<std::string>());
       }
     }
+    if (body->has("offline_emails")) {
+      auto list = body->getArray("offline_emails");
+      if (!list) throw core::invalid("offline_emails must be a list of addresses", "offline_emails");
+      c.offlineEmails.emplace();
+      for (const auto& e : *list) {
+        if (!e.isString()) throw core::invalid("offline_emails must be a list of addresses", "offline_emails");
+        c.offlineEmails->push_back(e.extract<std::string>());
+      }
+    }
     auto v = ctx.sites.update(ex.principal, ex.param("site"), c);
     ex.sendJson(200, wrap("site", renderSite(v)));
   });

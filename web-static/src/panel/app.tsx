@@ -17,6 +17,10 @@ import { ProfilePage } from './pages/profile.tsx';
 import { ResetPage } from './pages/reset.tsx';
 import { SitePage } from './pages/site.tsx';
 import { SitesPage } from './pages/sites.tsx';
+import { HistoryPage, ImportantPage } from './pages/archive.tsx';
+import { DialogsPage } from './pages/dialogs.tsx';
+import { VisitorsPage } from './pages/visitors.tsx';
+import { ChatProvider } from './chat/chat_context.tsx';
 import type { FunctionComponent } from 'preact';
 
 interface Page {
@@ -35,6 +39,13 @@ const kRoutes: Route<Page>[] = [
   { pattern: '/sites/:site', value: { component: SitePage } },
   { pattern: '/sites/:site/:tab', value: { component: SitePage } },
   { pattern: '/profile', value: { component: ProfilePage } },
+  { pattern: '/visitors', value: { component: VisitorsPage } },
+  { pattern: '/dialogs', value: { component: DialogsPage } },
+  { pattern: '/dialogs/:id', value: { component: DialogsPage } },
+  { pattern: '/history', value: { component: HistoryPage } },
+  { pattern: '/history/:id', value: { component: HistoryPage } },
+  { pattern: '/important', value: { component: ImportantPage } },
+  { pattern: '/important/:id', value: { component: ImportantPage } },
 ];
 
 const kLangKey = 'callpy.lang';
@@ -159,5 +170,9 @@ export function App() {
     const content = <Component params={match.params} query={loc.query} />;
     body = page.public ? content : <Shell>{content}</Shell>;
   }
-  return <AppContext.Provider value={state}>{body}</AppContext.Provider>;
+  return (
+    <AppContext.Provider value={state}>
+      <ChatProvider>{body}</ChatProvider>
+    </AppContext.Provider>
+  );
 }

@@ -65,6 +65,40 @@ export interface Snippet {
   anywhere: string;
 }
 
+export type DialogFolder = 'open' | 'history' | 'important';
+
+/** A row of GET /api/panel/dialogs. */
+export interface DialogSummary {
+  id: number;
+  site: string;
+  visitor: number;
+  visitor_name: string;
+  status: 'open' | 'closed';
+  last_seq: number;
+  last_message: string;
+  last_message_at: number;
+  important: boolean;
+  assignee: number | null;
+}
+
+/** A row of GET /api/panel/dialogs/{id}/messages. */
+export interface StoredMessage {
+  id: number;
+  seq: number;
+  author: { kind: 'visitor' | 'operator' | 'system'; id?: number; name?: string };
+  kind: string;
+  text: string;
+  ts: number;
+  cid: string | null;
+}
+
+export interface DialogQuery {
+  q?: string;
+  site?: string;
+  limit?: number;
+  offset?: number;
+}
+
 /** admin and owner manage a site; operators only read it. */
 export function canManage(role: Role | undefined): boolean {
   return role === 'owner' || role === 'admin';
@@ -152,5 +186,25 @@ export class PanelApi {
   }
   async setHours(site: string, hours: Omit<Hours, 'open_now'>): Promise<Hours> {
     return (await this.client.put<{ hours: Hours }>(`${P}/sites/${seg(site)}/hours`, { hours })).hours;
+  }
+
+  async dialogs(folder: DialogFolder, query: DialogQuery = {}): Promise<DialogSummary[]> {
+    const params = new URLSearchParams({ folder });
+    if (query.q) params.set('q', query.q);
+    if (query.site) params.set('site', query.site);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.offset !== undefined) params.set('offset', String(query.offset));
+    return (await this.client.get<{ dialogs: DialogSummary[] }>(`${P}/dialogs?${params.toString()}`)).dialogs;
+  }
+  dialogMessages(id: number, after = 0, limit?: number): Promise<{ messages: StoredMessage[]; last_seq: number }> {
+    const params = new URLSearchParams({ after: String(after) });
+    if (limit !== undefined) params.set('limit', String(limit));
+    return this.client.get(`${P}/dialogs/${seg(id)}/messages?${params.toString()}`);
+  }
+  closeDialog(id: number): Promise<unknown> {
+    return this.client.post(`${P}/dialogs/${seg(id)}/close`);
+  }
+  setImportant(id: number, important: boolean): Promise<unknown> {
+    return this.client.post(`${P}/dialogs/${seg(id)}/important`, { important });
   }
 }

@@ -2,6 +2,7 @@
 // (WebSocket, timers, localStorage, tabs) and renders the chat window into the
 // loader's closed shadow root.
 import { render } from 'preact';
+import { randomId } from '../shared/realtime.ts';
 import { ChatClient, type SocketLike } from './client.ts';
 import type { ChatApi, LoaderContext } from './loader.ts';
 import { kKeyHasDialog, kKeyWindowOpen, storagePrefix, wsUrlFor } from './loader_logic.ts';
@@ -9,12 +10,6 @@ import { kKeyToken, prefixedStore } from './storage.ts';
 import { adoptStyle } from './style.ts';
 import { App, type Controller } from './ui/app.tsx';
 import css from './chat.css?inline';
-
-function randomId(): string {
-  const b = new Uint8Array(16);
-  crypto.getRandomValues(b);
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
 
 function safeStorage(get: () => Storage): Storage | null {
   try {

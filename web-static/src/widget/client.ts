@@ -6,38 +6,22 @@
 // storage, so a reload keeps it) until the server acks it; after any reconnect it is
 // re-sent with the SAME cid (the server dedups); missed messages are fetched with
 // `resume`; messages are shown once each (dedup by seq/cid) and in seq order.
-import { backoffDelay } from './backoff.ts';
+import { Link, type LinkDeps } from '../shared/link.ts';
+import { MessageLog } from '../shared/message_log.ts';
+import type { ConnState, Delivery, TimerHandle } from '../shared/realtime.ts';
 import { kProtocolVersion, parseServerFrame, type Author, type PageInfo, type ServerFrame, type SiteInfo } from './protocol.ts';
 import { kKeyOutbox, kKeyToken, type KeyValueStore } from './storage.ts';
 
-/** The part of WebSocket the client uses. */
-export interface SocketLike {
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-}
+export type { ConnState, Delivery, SocketLike, TimerHandle } from '../shared/realtime.ts';
+export { kHandshakeTimeoutMs, kStableConnectionMs } from '../shared/link.ts';
 
-export type TimerHandle = unknown;
-
-export interface ClientDeps {
-  url: string;
-  createSocket(url: string): SocketLike;
-  setTimer(fn: () => void, ms: number): TimerHandle;
-  clearTimer(h: TimerHandle): void;
-  now(): number;
-  random(): number;
+export interface ClientDeps extends LinkDeps {
   newId(): string;
   store: KeyValueStore;
   tab: string;
   page(): PageInfo;
   lang: string;
 }
-
-/** queued: waiting for a connection; sending: on the wire, no ack yet; sent: acked (on disk). */
-export type Delivery = 'queued' | 'sending' | 'sent' | 'failed';
 
 export interface ChatMessage {
   key: string;
@@ -52,9 +36,6 @@ export interface ChatMessage {
   error?: string;
 }
 
-/** connecting: socket opening or handshake; open: welcomed; waiting: backoff before the next try. */
-export type ConnState = 'connecting' | 'open' | 'waiting' | 'stopped';
-
 export interface ChatState {
   conn: ConnState;
   everConnected: boolean;
@@ -68,9 +49,7 @@ export interface ChatState {
   operatorTyping: boolean;
 }
 
-export const kHandshakeTimeoutMs = 10_000;
 export const kAckTimeoutMs = 15_000;
-export const kStableConnectionMs = 5_000;
 export const kTypingExpiryMs = 6_000;
 export const kTypingThrottleMs = 250;
 export const kTypingRefreshMs = 3_000;
@@ -82,18 +61,11 @@ interface StoredOutboxItem {
 }
 
 export class ChatClient {
-  private socket: SocketLike | null = null;
-  private welcomed = false;
-  private welcomedAt = 0;
-  private stopped = true;
-  private retryTimer: TimerHandle | null = null;
-  private handshakeTimer: TimerHandle | null = null;
+  private link: Link;
   private ackTimer: TimerHandle | null = null;
   private typingTimer: TimerHandle | null = null;
   private draftTimer: TimerHandle | null = null;
-  private bySeq = new Map<number, ChatMessage>();
-  private pending = new Map<string, ChatMessage>();
-  private lastSeq = 0;
+  private log = new MessageLog<ChatMessage>();
   private resuming = false;
   private draft = '';
   private token: string | null = null;
@@ -116,8 +88,20 @@ export class ChatClient {
   };
 
   constructor(private readonly d: ClientDeps) {
+    this.link = new Link(d, {
+      hello: () => {
+        this.token = this.d.store.get(kKeyToken);
+        return { t: 'hello', v: kProtocolVersion, token: this.token, tab: this.d.tab, page: this.d.page(), lang: this.d.lang };
+      },
+      frame: (data) => {
+        const f = parseServerFrame(data);
+        if (f) this.handle(f);
+      },
+      gone: () => this.afterSocketGone(),
+      status: (st) => this.update(st),
+    });
     for (const item of this.loadOutbox()) {
-      this.pending.set(item.cid, this.ownMessage(item.cid, item.text, item.ts));
+      this.log.addPending(this.ownMessage(item.cid, item.text, item.ts));
     }
     this.state.messages = this.sorted();
   }
@@ -138,31 +122,22 @@ export class ChatClient {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.connect();
+    this.link.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    this.dropSocket();
-    this.clear('retryTimer');
-    this.update({ conn: 'stopped', retryAt: null });
+    this.link.stop();
   }
 
   /** Skips the rest of the backoff (the "retry now" button, the browser's `online` event). */
   reconnectNow(): void {
-    if (this.stopped || this.state.conn !== 'waiting') return;
-    this.clear('retryTimer');
-    this.connect();
+    this.link.reconnectNow();
   }
 
   /** Another tab may have stored a different visitor token: if so, reconnect as that visitor. */
   tokenChanged(): void {
-    if (this.stopped || this.d.store.get(kKeyToken) === this.token) return;
-    this.dropSocket();
-    this.clear('retryTimer');
-    this.connect();
+    if (!this.link.running || this.d.store.get(kKeyToken) === this.token) return;
+    this.link.restart();
   }
 
   /** Queues a message; returns its cid, or null for blank text. */
@@ -170,9 +145,9 @@ export class ChatClient {
     if (text.trim() === '') return null;
     const cid = this.d.newId();
     const m = this.ownMessage(cid, text, this.d.now());
-    this.pending.set(cid, m);
+    this.log.addPending(m);
     this.saveOutbox();
-    if (this.welcomed) this.transmit(m);
+    if (this.link.welcomed) this.transmit(m);
     this.sendTyping('', true);
     this.emit();
     return cid;
@@ -180,12 +155,11 @@ export class ChatClient {
 
   /** Sends a failed message again with the same cid. */
   retry(cid: string): void {
-    const m = this.pending.get(cid);
+    const m = this.log.pending(cid);
     if (!m || m.delivery !== 'failed') return;
-    this.replace(m, { delivery: 'queued', error: undefined });
+    const fresh = this.log.patchPending(m, { delivery: 'queued', error: undefined });
     this.saveOutbox();
-    const fresh = this.pending.get(cid)!;
-    if (this.welcomed) this.transmit(fresh);
+    if (this.link.welcomed) this.transmit(fresh);
     this.emit();
   }
 
@@ -201,95 +175,19 @@ export class ChatClient {
   setPersistent(type: string, frame: Record<string, unknown>): void {
     const full = { t: type, ...frame };
     this.persistent[type] = full;
-    if (this.welcomed) this.raw(full);
+    if (this.link.welcomed) this.raw(full);
   }
 
   // --- connection ---------------------------------------------------------------
 
-  private connect(): void {
-    let s: SocketLike;
-    try {
-      s = this.d.createSocket(this.d.url);
-    } catch {
-      this.scheduleReconnect();
-      return;
-    }
-    this.socket = s;
-    this.update({ conn: 'connecting', retryAt: null });
-    s.onopen = () => {
-      if (s !== this.socket) return;
-      this.token = this.d.store.get(kKeyToken);
-      this.raw({
-        t: 'hello',
-        v: kProtocolVersion,
-        token: this.token,
-        tab: this.d.tab,
-        page: this.d.page(),
-        lang: this.d.lang,
-      });
-      this.arm('handshakeTimer', kHandshakeTimeoutMs, () => this.fail());
-    };
-    s.onmessage = (ev) => {
-      if (s !== this.socket) return;
-      const f = parseServerFrame(ev.data);
-      if (f) this.handle(f);
-    };
-    s.onclose = () => {
-      if (s !== this.socket) return;
-      this.socket = null;
-      this.afterClose();
-    };
-    s.onerror = () => {};
-  }
-
-  /** The connection is considered dead (no welcome, no ack): close it and retry. */
-  private fail(): void {
-    this.dropSocket();
-    this.afterClose();
-  }
-
-  private dropSocket(): void {
-    const s = this.socket;
-    this.socket = null;
-    if (s) {
-      s.onopen = s.onmessage = s.onclose = s.onerror = null;
-      try {
-        s.close(4000, 'client reset');
-      } catch {
-        /* already closed */
-      }
-    }
-    this.afterSocketGone();
-  }
-
+  /** The socket is gone: whatever was in flight goes back to the queue. */
   private afterSocketGone(): void {
-    const stable = this.welcomed && this.d.now() - this.welcomedAt >= kStableConnectionMs;
-    if (stable) this.state.attempt = 0;
-    this.welcomed = false;
     this.resuming = false;
-    this.clear('handshakeTimer');
     this.clear('ackTimer');
     this.clear('typingTimer');
     this.clear('draftTimer');
-    for (const m of this.pending.values()) {
-      if (m.delivery === 'sending') this.replace(m, { delivery: 'queued' });
-    }
+    this.log.requeue();
     this.state.operatorTyping = false;
-  }
-
-  private afterClose(): void {
-    this.afterSocketGone();
-    if (this.stopped) return;
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    const delay = backoffDelay(this.state.attempt, this.d.random);
-    this.update({ conn: 'waiting', attempt: this.state.attempt + 1, retryAt: this.d.now() + delay });
-    this.retryTimer = this.d.setTimer(() => {
-      this.retryTimer = null;
-      this.connect();
-    }, delay);
   }
 
   // --- frames -------------------------------------------------------------------
@@ -315,9 +213,9 @@ export class ChatClient {
         if (this.state.site) this.update({ site: { ...this.state.site, open: f.open, operatorsOnline: f.operatorsOnline } });
         return;
       case 'err': {
-        const m = f.cid ? this.pending.get(f.cid) : undefined;
+        const m = f.cid ? this.log.pending(f.cid) : undefined;
         if (m) {
-          this.replace(m, { delivery: 'failed', error: f.code });
+          this.log.patchPending(m, { delivery: 'failed', error: f.code });
           this.saveOutbox();
           this.rearmAck();
           this.emit();
@@ -328,34 +226,32 @@ export class ChatClient {
   }
 
   private onWelcome(f: Extract<ServerFrame, { t: 'welcome' }>): void {
-    this.clear('handshakeTimer');
-    this.welcomed = true;
-    this.welcomedAt = this.d.now();
     if (f.token) this.d.store.set(kKeyToken, (this.token = f.token));
     this.state.visitorId = f.visitorId;
     this.state.site = f.site;
+    this.state.everConnected = true;
+    this.link.welcome();
     if (f.dialog) {
       if (this.state.dialogId !== f.dialog.id) this.switchDialog(f.dialog.id);
-      if (this.lastSeq < f.dialog.seq) this.resume();
+      if (this.log.lastSeq < f.dialog.seq) this.resume();
       else this.state.historyLoaded = true;
     } else {
       // No open dialog: a previous one was closed meanwhile; the window starts empty.
       if (this.state.dialogId !== null) this.switchDialog(null);
       this.state.historyLoaded = true;
     }
-    this.update({ conn: 'open', everConnected: true, retryAt: null });
     for (const frame of Object.values(this.persistent)) this.raw(frame);
-    for (const m of this.pending.values()) {
+    for (const m of this.log.pendingItems) {
       if (m.delivery !== 'failed') this.transmit(m);
     }
     this.emit();
   }
 
   private onAck(f: Extract<ServerFrame, { t: 'ack' }>): void {
-    const m = this.pending.get(f.cid);
+    const m = this.log.pending(f.cid);
     if (!m) return; // a late duplicate ack
     this.enterDialog(f.dialog);
-    this.pending.delete(f.cid);
+    this.log.removePending(f.cid);
     this.saveOutbox();
     this.place({ ...m, id: f.id, seq: f.seq, ts: f.ts || m.ts, delivery: 'sent', error: undefined });
     this.rearmAck();
@@ -364,11 +260,11 @@ export class ChatClient {
 
   private onMsg(f: Extract<ServerFrame, { t: 'msg' }>): void {
     this.enterDialog(f.dialog);
-    if (this.bySeq.has(f.seq)) return; // already have it (resume overlap, duplicate fan-out)
-    const own = f.cid ? this.pending.get(f.cid) : undefined;
+    if (this.log.has(f.seq)) return; // already have it (resume overlap, duplicate fan-out)
+    const own = f.cid ? this.log.pending(f.cid) : undefined;
     if (own && f.author.kind === 'visitor') {
       // Our own message echoed (e.g. to this tab) before its ack: it is committed.
-      this.pending.delete(f.cid!);
+      this.log.removePending(f.cid!);
       this.saveOutbox();
     }
     const m: ChatMessage = {
@@ -399,46 +295,36 @@ export class ChatClient {
   }
 
   private switchDialog(id: number | null): void {
-    this.bySeq.clear();
-    this.lastSeq = 0;
+    this.log.reset();
     this.resuming = false;
     this.state.dialogId = id;
   }
 
   private place(m: ChatMessage): void {
-    const seq = m.seq!;
-    this.bySeq.set(seq, m);
-    const gap = seq > this.lastSeq + 1;
-    while (this.bySeq.has(this.lastSeq + 1)) this.lastSeq++;
-    if (gap && this.welcomed) this.resume();
+    if (this.log.place(m) && this.link.welcomed) this.resume();
   }
 
   private resume(): void {
-    if (this.resuming || this.state.dialogId === null || !this.welcomed) return;
+    if (this.resuming || this.state.dialogId === null || !this.link.welcomed) return;
     this.resuming = true;
-    this.raw({ t: 'resume', dialog: this.state.dialogId, after: this.lastSeq });
+    this.raw({ t: 'resume', dialog: this.state.dialogId, after: this.log.lastSeq });
   }
 
   private transmit(m: ChatMessage): void {
-    this.replace(m, { delivery: 'sending' });
+    this.log.patchPending(m, { delivery: 'sending' });
     this.raw({ t: 'msg', cid: m.cid, text: m.text });
-    if (this.ackTimer === null) this.arm('ackTimer', kAckTimeoutMs, () => this.fail());
+    if (this.ackTimer === null) this.arm('ackTimer', kAckTimeoutMs, () => this.link.fail());
   }
 
   /** Restarts the ack deadline while something is in flight; clears it otherwise. */
   private rearmAck(): void {
     this.clear('ackTimer');
-    for (const m of this.pending.values()) {
-      if (m.delivery === 'sending') {
-        this.arm('ackTimer', kAckTimeoutMs, () => this.fail());
-        return;
-      }
-    }
+    if (this.log.hasInFlight()) this.arm('ackTimer', kAckTimeoutMs, () => this.link.fail());
   }
 
   private sendTyping(text: string, immediate: boolean): void {
     this.draft = text;
-    if (!this.welcomed) return;
+    if (!this.link.welcomed) return;
     const preview = this.state.site?.typingPreview === true;
     const now = this.d.now();
     const flush = () => {
@@ -468,22 +354,13 @@ export class ChatClient {
   }
 
   private raw(frame: Record<string, unknown>): void {
-    try {
-      this.socket?.send(JSON.stringify(frame));
-    } catch {
-      /* the close event follows */
-    }
+    this.link.send(frame);
   }
 
   // --- helpers ------------------------------------------------------------------
 
   private ownMessage(cid: string, text: string, ts: number): ChatMessage {
     return { key: cid, cid, id: null, seq: null, author: { kind: 'visitor' }, mine: true, text, ts, delivery: 'queued' };
-  }
-
-  private replace(m: ChatMessage, patch: Partial<ChatMessage>): void {
-    const next = { ...m, ...patch };
-    if (m.cid && this.pending.get(m.cid) === m) this.pending.set(m.cid, next);
   }
 
   private loadOutbox(): StoredOutboxItem[] {
@@ -501,7 +378,7 @@ export class ChatClient {
 
   private saveOutbox(): void {
     const items: StoredOutboxItem[] = [];
-    for (const m of this.pending.values()) {
+    for (const m of this.log.pendingItems) {
       if (m.delivery !== 'failed') items.push({ cid: m.cid!, text: m.text, ts: m.ts });
     }
     if (items.length) this.d.store.set(kKeyOutbox, JSON.stringify(items));
@@ -509,11 +386,10 @@ export class ChatClient {
   }
 
   private sorted(): ChatMessage[] {
-    const acked = [...this.bySeq.values()].sort((a, b) => a.seq! - b.seq!);
-    return acked.concat([...this.pending.values()]);
+    return this.log.messages();
   }
 
-  private arm(name: 'handshakeTimer' | 'ackTimer' | 'typingTimer', ms: number, fn: () => void): void {
+  private arm(name: 'ackTimer' | 'typingTimer', ms: number, fn: () => void): void {
     this.clear(name);
     this[name] = this.d.setTimer(() => {
       this[name] = null;
@@ -521,7 +397,7 @@ export class ChatClient {
     }, ms);
   }
 
-  private clear(name: 'retryTimer' | 'handshakeTimer' | 'ackTimer' | 'typingTimer' | 'draftTimer'): void {
+  private clear(name: 'ackTimer' | 'typingTimer' | 'draftTimer'): void {
     const h = this[name];
     if (h !== null) this.d.clearTimer(h);
     this[name] = null;

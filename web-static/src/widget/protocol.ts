@@ -2,15 +2,9 @@
 // (daemon/realtime/protocol.md). Incoming JSON is untrusted: parseServerFrame() checks
 // the fields the client relies on and drops anything malformed instead of throwing.
 
-export const kProtocolVersion = 1;
+import { isInt, isObj, parseAuthor, parseJsonFrame, str, type Author } from '../shared/realtime.ts';
 
-export type AuthorKind = 'visitor' | 'operator' | 'system';
-
-export interface Author {
-  kind: AuthorKind;
-  id?: number;
-  name?: string;
-}
+export { kProtocolVersion, type Author, type AuthorKind } from '../shared/realtime.ts';
 
 export interface SiteInfo {
   name: string;
@@ -41,32 +35,10 @@ export type ServerFrame =
   | { t: 'status'; open: boolean; operatorsOnline: number }
   | { t: 'err'; cid: string | null; code: string; message: string };
 
-type Json = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
-const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
-
-function parseAuthor(v: unknown): Author | null {
-  if (!isObj(v)) return null;
-  const kind = v.kind;
-  if (kind !== 'visitor' && kind !== 'operator' && kind !== 'system') return null;
-  const a: Author = { kind };
-  if (isInt(v.id)) a.id = v.id;
-  if (typeof v.name === 'string') a.name = v.name;
-  return a;
-}
-
 /** Parses one text frame; null for malformed JSON, unknown types or missing fields. */
 export function parseServerFrame(data: unknown): ServerFrame | null {
-  if (typeof data !== 'string') return null;
-  let f: unknown;
-  try {
-    f = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (!isObj(f)) return null;
+  const f = parseJsonFrame(data);
+  if (!f) return null;
   switch (f.t) {
     case 'welcome': {
       const visitor = f.visitor;

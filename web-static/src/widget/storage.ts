@@ -1,38 +1,6 @@
-// Small key-value persistence for the widget. localStorage may be missing or throw
-// (Safari private mode, blocked third-party storage, quota), so every access is guarded
-// and the widget keeps working in memory.
-
-export interface KeyValueStore {
-  get(key: string): string | null;
-  set(key: string, value: string): void;
-  remove(key: string): void;
-}
-
-export function memoryStore(): KeyValueStore {
-  const m = new Map<string, string>();
-  return {
-    get: (k) => m.get(k) ?? null,
-    set: (k, v) => void m.set(k, v),
-    remove: (k) => void m.delete(k),
-  };
-}
-
-/** A store whose keys are all prefixed, e.g. "callpy:<widget key>:token". */
-export function prefixedStore(backend: Storage | null | undefined, prefix: string): KeyValueStore {
-  const fallback = memoryStore();
-  const guard = <T>(fn: (s: Storage) => T, alt: () => T): T => {
-    try {
-      return backend ? fn(backend) : alt();
-    } catch {
-      return alt();
-    }
-  };
-  return {
-    get: (k) => guard((s) => s.getItem(prefix + k), () => fallback.get(k)),
-    set: (k, v) => guard((s) => s.setItem(prefix + k, v), () => fallback.set(k, v)),
-    remove: (k) => guard((s) => s.removeItem(prefix + k), () => fallback.remove(k)),
-  };
-}
+// The widget's persistence: the guarded stores live in src/shared/storage.ts; the keys
+// under the per-widget prefix are the widget's own.
+export { memoryStore, prefixedStore, type KeyValueStore } from '../shared/storage.ts';
 
 // Keys under the per-widget prefix; shared with the loader (loader_logic.ts).
 export const kKeyToken = 'token';

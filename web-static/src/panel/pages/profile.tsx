@@ -4,6 +4,7 @@ import { useApp } from '../app_context.ts';
 import { ErrorBox, Field, Input, Notice } from '../components/ui.tsx';
 import { errorText } from '../errors.ts';
 import { passwordProblem } from '../validation.ts';
+import { NotificationSettings } from '../components/notification_settings.tsx';
 
 export function ProfilePage() {
   const { t } = useApp();
@@ -15,6 +16,7 @@ export function ProfilePage() {
       <div class="stack">
         <ProfileForm />
         <PasswordForm />
+        <NotificationSettings />
       </div>
     </section>
   );

@@ -1,0 +1,100 @@
+// The browser side of alerts: a short WebAudio beep (no sound file to fetch) and system
+// notifications while the panel's tab is in the background. Browsers only let audio start
+// after a user gesture, so the audio context is unlocked on the first click in the panel;
+// notification permission is asked only from the settings toggle, never on load.
+import type { T } from '../i18n/index.ts';
+import type { OperatorClient, OperatorEvent } from './operator_client.ts';
+import type { SettingsStore } from './settings.ts';
+import { visitorDisplayName } from './operator_client.ts';
+
+let audio: AudioContext | null = null;
+
+export function unlockSound(): void {
+  try {
+    audio ??= new AudioContext();
+    if (audio.state === 'suspended') void audio.resume();
+  } catch {
+    audio = null;
+  }
+}
+
+/** A short beep: one tone for a visitor, two rising tones for a message. */
+export function beep(kind: 'visitor' | 'message'): void {
+  if (!audio || audio.state !== 'running') return;
+  const t = audio.currentTime;
+  const tones: [number, number][] = kind === 'visitor' ? [[660, 0]] : [[880, 0], [1320, 0.12]];
+  for (const [freq, start] of tones) {
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.type = 'sine';
+    osc.frequency.value = freq;
+    gain.gain.setValueAtTime(0.0001, t + start);
+    gain.gain.exponentialRampToValueAtTime(0.18, t + start + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t + start + 0.25);
+    osc.connect(gain).connect(audio.destination);
+    osc.start(t + start);
+    osc.stop(t + start + 0.27);
+  }
+}
+
+export type Permission = 'granted' | 'denied' | 'default' | 'unsupported';
+
+export function notificationPermission(): Permission {
+  return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+}
+
+export async function requestNotifications(): Promise<Permission> {
+  if (typeof Notification === 'undefined') return 'unsupported';
+  try {
+    return await Notification.requestPermission();
+  } catch {
+    return Notification.permission;
+  }
+}
+
+/** Wires the client's events to sound and notifications; returns the unsubscribe. */
+export function attachAlerts(
+  client: OperatorClient,
+  settings: SettingsStore,
+  t: () => T,
+  open: (dialog: number | null) => void,
+): () => void {
+  const onGesture = () => unlockSound();
+  document.addEventListener('pointerdown', onGesture, { capture: true });
+  document.addEventListener('keydown', onGesture, { capture: true });
+  const off = client.onEvent((e: OperatorEvent) => {
+    const s = settings.current;
+    const tr = t();
+    const seen = e.kind === 'visitor_message' && e.onScreen && !document.hidden;
+    if (s.sound && !seen) beep(e.kind === 'visitor_arrived' ? 'visitor' : 'message');
+    if (!s.notify || !document.hidden || notificationPermission() !== 'granted' || e.kind === 'visitor_arrived') return;
+    const visitorName = (id: number, name: string) => name || visitorDisplayName(client.snapshot.visitors.find((v) => v.id === id)) || tr('visitors.anonymous', { id });
+    let title: string;
+    let body: string;
+    let dialog: number;
+    if (e.kind === 'dialog_opened') {
+      title = tr('notify.new_dialog');
+      body = visitorName(e.dialog.visitor, e.dialog.visitorName);
+      dialog = e.dialog.id;
+    } else {
+      title = tr('notify.new_message', { name: visitorName(e.dialog.visitor, e.dialog.visitorName) });
+      body = e.message.text.slice(0, 200);
+      dialog = e.dialog.id;
+    }
+    try {
+      const n = new Notification(title, { body, tag: 'callpy-dialog-' + dialog });
+      n.onclick = () => {
+        window.focus();
+        open(dialog);
+        n.close();
+      };
+    } catch {
+      // Some browsers (Android Chrome) only allow notifications from a service worker.
+    }
+  });
+  return () => {
+    off();
+    document.removeEventListener('pointerdown', onGesture, { capture: true });
+    document.removeEventListener('keydown', onGesture, { capture: true });
+  };
+}

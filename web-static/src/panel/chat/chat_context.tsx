@@ -1,0 +1,96 @@
+// One operator client per signed-in user, shared by every page through a context: it
+// connects when the user is known, stops on sign-out, and drives sound/notifications.
+import { createContext, type ComponentChildren } from 'preact';
+import { useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { randomId, type SocketLike } from '../../shared/realtime.ts';
+import { prefixedStore } from '../../shared/storage.ts';
+import { useApp } from '../app_context.ts';
+import { navigate } from '../location.ts';
+import type { PanelApi } from '../panel_api.ts';
+import { attachAlerts } from './alerts.ts';
+import { OperatorClient, type OperatorState } from './operator_client.ts';
+import { SettingsStore, type AlertSettings } from './settings.ts';
+
+export interface ChatContextValue {
+  client: OperatorClient;
+  state: OperatorState;
+  settings: SettingsStore;
+  alerts: AlertSettings;
+}
+
+const ChatContext = createContext<ChatContextValue | null>(null);
+
+export function useChat(): ChatContextValue {
+  const v = useContext(ChatContext);
+  if (!v) throw new Error('useChat outside ChatProvider');
+  return v;
+}
+
+/** Null outside a signed-in session (public pages). */
+export function useOptionalChat(): ChatContextValue | null {
+  return useContext(ChatContext);
+}
+
+function safeStorage(get: () => Storage): Storage | null {
+  try {
+    return get();
+  } catch {
+    return null;
+  }
+}
+
+function operatorSocketUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/operator`;
+}
+
+function createClient(api: PanelApi, userId: number): OperatorClient {
+  return new OperatorClient({
+    url: operatorSocketUrl(),
+    createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    now: () => Date.now(),
+    random: Math.random,
+    newId: randomId,
+    store: prefixedStore(safeStorage(() => localStorage), `callpy.panel.${userId}.`),
+    rest: {
+      openDialogs: () => api.dialogs('open'),
+      messages: (dialog, after, limit) => api.dialogMessages(dialog, after, limit),
+    },
+  });
+}
+
+export function ChatProvider({ children }: { children: ComponentChildren }) {
+  const { api, me, t } = useApp();
+  const userId = me?.user.id ?? null;
+  const settings = useMemo(() => new SettingsStore(prefixedStore(safeStorage(() => localStorage), 'callpy.panel.')), []);
+  const client = useMemo(() => (userId === null ? null : createClient(api, userId)), [api, userId]);
+  const [state, setState] = useState<OperatorState | null>(client?.snapshot ?? null);
+  const [alerts, setAlerts] = useState(settings.current);
+  const tRef = useRef(t);
+  tRef.current = t;
+
+  useEffect(() => settings.subscribe(setAlerts), [settings]);
+
+  useEffect(() => {
+    if (!client) {
+      setState(null);
+      return;
+    }
+    setState(client.snapshot);
+    const off = client.subscribe(setState);
+    const detach = attachAlerts(client, settings, () => tRef.current, (d) => navigate(d === null ? '/dialogs' : `/dialogs/${d}`));
+    const online = () => client.reconnectNow();
+    window.addEventListener('online', online);
+    client.start();
+    return () => {
+      window.removeEventListener('online', online);
+      detach();
+      off();
+      client.stop();
+    };
+  }, [client, settings]);
+
+  const value = client && state ? { client, state, settings, alerts } : null;
+  return <ChatContext.Provider value={value}>{children}</ChatContext.Provider>;
+}

@@ -1,0 +1,127 @@
+// What the operator client exposes to the pages: the state snapshot and the events.
+import type { Author, ConnState, Delivery } from '../../shared/realtime.ts';
+import type { DialogSummary } from '../panel_api.ts';
+import type { OperatorStatus, VisitorInfo } from './protocol.ts';
+
+export interface OperatorMessage {
+  key: string;
+  dialog: number;
+  cid: string | null;
+  id: number | null;
+  seq: number | null;
+  author: Author;
+  mine: boolean;
+  text: string;
+  ts: number;
+  delivery: Delivery;
+  error?: string;
+}
+
+export interface DialogEntry {
+  id: number;
+  site: string;
+  visitor: number;
+  visitorName: string;
+  status: 'open' | 'closed';
+  lastSeq: number;
+  lastMessage: string;
+  lastMessageAt: number;
+  important: boolean;
+  assignee: number | null;
+  /** Visitor messages that arrived live while the dialog was not on screen. */
+  unread: number;
+}
+
+export interface ChatView {
+  loaded: boolean;
+  loading: boolean;
+  error: string | null;
+  messages: OperatorMessage[];
+  /** What the visitor is typing: text with the typing preview, '' when only "is typing" is known. */
+  typing: string | null;
+}
+
+export interface OperatorState {
+  conn: ConnState;
+  everConnected: boolean;
+  attempt: number;
+  retryAt: number | null;
+  user: { id: number; name: string } | null;
+  sites: { id: string; role: string }[];
+  status: OperatorStatus;
+  /** Visitors online now, newest first. */
+  visitors: VisitorInfo[];
+  /** Visitors without a dialog the operator has not looked at yet (the nav counter). */
+  newVisitors: number;
+  /** Dialogs known this session (open ones from the list, closed ones seen closing), latest first. */
+  dialogs: DialogEntry[];
+  chats: Readonly<Record<number, ChatView>>;
+}
+
+export type OperatorEvent =
+  | { kind: 'visitor_arrived'; visitor: VisitorInfo }
+  | { kind: 'dialog_opened'; dialog: DialogEntry }
+  | { kind: 'visitor_message'; dialog: DialogEntry; message: OperatorMessage; onScreen: boolean };
+
+/** Display name parts of a visitor: the given name, the contact name, or null for "Visitor #id". */
+export function visitorDisplayName(v: Pick<VisitorInfo, 'name' | 'contact'> | undefined): string | null {
+  if (!v) return null;
+  return v.name.trim() || v.contact.name.trim() || null;
+}
+
+/** An outbox entry as kept in storage (survives a reload until acked). */
+export interface StoredOutboxItem {
+  cid: string;
+  dialog: number;
+  text: string;
+  ts: number;
+}
+
+/** The stored outbox; anything malformed (another version, a hand edit) is dropped. */
+export function parseOutbox(raw: string | null): StoredOutboxItem[] {
+  try {
+    const v: unknown = JSON.parse(raw ?? '[]');
+    if (!Array.isArray(v)) return [];
+    return v.filter(
+      (i): i is StoredOutboxItem =>
+        typeof i === 'object' &&
+        i !== null &&
+        typeof i.cid === 'string' &&
+        Number.isInteger(i.dialog) &&
+        typeof i.text === 'string' &&
+        typeof i.ts === 'number',
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Merges the REST list of open dialogs into the known ones: live data newer than the list
+ * (a message that arrived after the query) wins; open dialogs missing from the list were
+ * closed while we were not listening.
+ */
+export function mergeOpenDialogs(known: Map<number, DialogEntry>, list: DialogSummary[]): void {
+  const open = new Set<number>();
+  for (const s of list) {
+    open.add(s.id);
+    const prev = known.get(s.id);
+    const liveNewer = prev !== undefined && prev.lastSeq > s.last_seq;
+    known.set(s.id, {
+      id: s.id,
+      site: s.site,
+      visitor: s.visitor,
+      visitorName: s.visitor_name || prev?.visitorName || '',
+      status: s.status,
+      lastSeq: Math.max(s.last_seq, prev?.lastSeq ?? 0),
+      lastMessage: liveNewer ? prev.lastMessage : s.last_message,
+      lastMessageAt: liveNewer ? prev.lastMessageAt : s.last_message_at,
+      important: s.important,
+      assignee: s.assignee,
+      unread: prev?.unread ?? 0,
+    });
+  }
+  for (const e of known.values()) {
+    if (e.status === 'open' && !open.has(e.id)) known.set(e.id, { ...e, status: 'closed' });
+  }
+}

@@ -1,0 +1,134 @@
+// Frames of the realtime protocol v1 as the operator side sees them (/ws/operator,
+// notes: daemon/realtime/protocol.md). Incoming JSON is untrusted: parseOperatorFrame()
+// checks the fields the panel relies on and drops anything malformed instead of throwing.
+import { isInt, isObj, parseAuthor, parseJsonFrame, str, type Author } from '../../shared/realtime.ts';
+
+export type OperatorStatus = 'online' | 'away' | 'offline';
+export const kStatuses: readonly OperatorStatus[] = ['online', 'away', 'offline'];
+export const isStatus = (v: unknown): v is OperatorStatus => v === 'online' || v === 'away' || v === 'offline';
+
+/** 'left' is set by the client on visitor_left; the daemon sends only the first two. */
+export type Presence = 'focused' | 'background' | 'left';
+export type Device = 'pc' | 'phone';
+
+export interface VisitorInfo {
+  id: number;
+  site: string;
+  name: string;
+  contact: { name: string; email: string; phone: string };
+  state: Presence;
+  widgetOpen: boolean;
+  page: { url: string; title: string };
+  device: Device | null;
+  userAgent: string;
+  dialog: number | null;
+  since: number;
+}
+
+export type DialogStatus = 'open' | 'closed';
+
+export interface DialogInfo {
+  id: number;
+  site: string;
+  visitor: number;
+  status: DialogStatus;
+  lastSeq: number;
+  assignee: number | null;
+}
+
+export type OperatorFrame =
+  | { t: 'welcome'; user: { id: number; name: string }; sites: { id: string; role: string }[]; status: OperatorStatus }
+  | { t: 'visitor'; visitor: VisitorInfo; snapshot: boolean }
+  | { t: 'visitor_left'; visitor: number }
+  | { t: 'dialog'; dialog: DialogInfo }
+  | { t: 'ack'; cid: string; id: number; dialog: number; seq: number; ts: number }
+  | { t: 'msg'; dialog: number; seq: number; id: number; cid: string | null; author: Author; text: string; ts: number }
+  | { t: 'resumed'; dialog: number; seq: number }
+  | { t: 'typing'; dialog: number; visitor: number | null; text: string; active: boolean }
+  | { t: 'status'; state: OperatorStatus }
+  | { t: 'err'; cid: string | null; code: string; message: string };
+
+function parseVisitor(v: unknown, site: string): VisitorInfo | null {
+  if (!isObj(v) || !isInt(v.id)) return null;
+  const contact = isObj(v.contact) ? v.contact : {};
+  const page = isObj(v.page) ? v.page : {};
+  return {
+    id: v.id,
+    site: str(v.site, site),
+    name: str(v.name),
+    contact: { name: str(contact.name), email: str(contact.email), phone: str(contact.phone) },
+    state: v.state === 'background' ? 'background' : 'focused',
+    widgetOpen: v.widget_open === true,
+    page: { url: str(page.url), title: str(page.title) },
+    device: v.device === 'pc' || v.device === 'phone' ? v.device : null,
+    userAgent: str(v.user_agent),
+    dialog: isInt(v.dialog) ? v.dialog : null,
+    since: isInt(v.since) ? v.since : 0,
+  };
+}
+
+export function parseDialog(d: unknown): DialogInfo | null {
+  if (!isObj(d) || !isInt(d.id) || !isInt(d.visitor)) return null;
+  return {
+    id: d.id,
+    site: str(d.site),
+    visitor: d.visitor,
+    status: d.status === 'closed' ? 'closed' : 'open',
+    lastSeq: isInt(d.last_seq) ? d.last_seq : 0,
+    assignee: isInt(d.assignee) ? d.assignee : null,
+  };
+}
+
+/** Parses one text frame; null for malformed JSON, unknown types or missing fields. */
+export function parseOperatorFrame(data: unknown): OperatorFrame | null {
+  const f = parseJsonFrame(data);
+  if (!f) return null;
+  switch (f.t) {
+    case 'welcome': {
+      const user = f.user;
+      if (!isObj(user) || !isInt(user.id)) return null;
+      const sites = Array.isArray(f.sites)
+        ? f.sites.filter(isObj).map((s) => ({ id: str(s.id), role: str(s.role) }))
+        : [];
+      return { t: 'welcome', user: { id: user.id, name: str(user.name) }, sites, status: isStatus(f.status) ? f.status : 'online' };
+    }
+    case 'visitor': {
+      const visitor = parseVisitor(f.visitor, str(f.site));
+      return visitor ? { t: 'visitor', visitor, snapshot: f.snapshot === true } : null;
+    }
+    case 'visitor_left':
+      return isInt(f.visitor) ? { t: 'visitor_left', visitor: f.visitor } : null;
+    case 'dialog': {
+      const dialog = parseDialog(f.dialog);
+      return dialog ? { t: 'dialog', dialog } : null;
+    }
+    case 'ack':
+      if (typeof f.cid !== 'string' || !isInt(f.id) || !isInt(f.dialog) || !isInt(f.seq)) return null;
+      return { t: 'ack', cid: f.cid, id: f.id, dialog: f.dialog, seq: f.seq, ts: isInt(f.ts) ? f.ts : 0 };
+    case 'msg': {
+      const author = parseAuthor(f.author);
+      if (!author || !isInt(f.dialog) || !isInt(f.seq) || !isInt(f.id) || typeof f.text !== 'string') return null;
+      const cid = typeof f.cid === 'string' ? f.cid : null;
+      return { t: 'msg', dialog: f.dialog, seq: f.seq, id: f.id, cid, author, text: f.text, ts: isInt(f.ts) ? f.ts : 0 };
+    }
+    case 'resumed':
+      return isInt(f.dialog) && isInt(f.seq) ? { t: 'resumed', dialog: f.dialog, seq: f.seq } : null;
+    case 'typing':
+      if (!isInt(f.dialog)) return null;
+      // With the typing preview the draft text is the signal (empty: input cleared);
+      // without it the visitor sends only {active}.
+      return {
+        t: 'typing',
+        dialog: f.dialog,
+        visitor: isInt(f.visitor) ? f.visitor : null,
+        text: str(f.text),
+        active: f.active === true || (typeof f.text === 'string' && f.text !== ''),
+      };
+    case 'status':
+      return isStatus(f.state) ? { t: 'status', state: f.state } : null;
+    case 'err':
+      return { t: 'err', cid: typeof f.cid === 'string' ? f.cid : null, code: str(f.code, 'error'), message: str(f.message) };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,173 @@
+// The conversation part of a dialog: messages with author, time and (own ones) delivery
+// state, the visitor's live draft under them (sneak peek), and the composer. Every text
+// is rendered as text: Preact escapes it, nothing here injects HTML.
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { insertAt, kEmoji } from '../../shared/emoji.ts';
+import { useApp } from '../app_context.ts';
+import type { OperatorMessage } from '../chat/operator_client.ts';
+import { timeLabel } from '../chat/visitor_info.ts';
+import type { T } from '../i18n/index.ts';
+import { IconSmile } from './icons.tsx';
+
+function authorLabel(t: T, m: OperatorMessage, visitorLabel: string): string {
+  if (m.mine) return t('chat.you');
+  if (m.author.kind === 'visitor') return visitorLabel;
+  if (m.author.kind === 'system') return t('chat.system');
+  return m.author.name || t('chat.operator');
+}
+
+interface MessagesProps {
+  messages: OperatorMessage[];
+  visitorLabel: string;
+  typing: string | null;
+  onRetry?: (cid: string) => void;
+  empty: string;
+}
+
+export function MessageList({ messages, visitorLabel, typing, onRetry, empty }: MessagesProps) {
+  const { t, lang } = useApp();
+  const box = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const now = Date.now();
+  // Stay at the bottom while the operator is there; do not yank them down while reading up.
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [messages, typing]);
+  const onScroll = () => {
+    const el = box.current;
+    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+  };
+  return (
+    <div class="messages" ref={box} onScroll={onScroll} data-testid="chat-messages" aria-label={t('chat.messages')} role="log">
+      {messages.length === 0 && <div class="messages__empty">{empty}</div>}
+      {messages.map((m) => (
+        <div
+          key={m.key}
+          class={`msg msg--${m.mine ? 'mine' : m.author.kind}`}
+          data-testid="chat-message"
+          data-state={m.delivery}
+          data-mine={m.mine ? 'true' : 'false'}
+        >
+          <div class="msg__meta">
+            <span class="msg__author">{authorLabel(t, m, visitorLabel)}</span>
+            <time class="msg__time">{timeLabel(m.ts, now, lang)}</time>
+          </div>
+          <div class="msg__text">{m.text}</div>
+          {m.mine && m.delivery !== 'sent' && (
+            <div class={`msg__state msg__state--${m.delivery}`} data-testid="chat-message-state">
+              {t(`chat.${m.delivery}`)}
+              {m.delivery === 'failed' && onRetry && m.cid && (
+                <button type="button" class="btn btn--link" data-testid="chat-retry" onClick={() => onRetry(m.cid!)}>
+                  {t('chat.retry')}
+                </button>
+              )}
+            </div>
+          )}
+          {m.mine && m.delivery === 'sent' && (
+            <div class="msg__state msg__state--sent" title={t('chat.sent')}>
+              ✓
+            </div>
+          )}
+        </div>
+      ))}
+      {typing !== null && (
+        <div class="peek" data-testid="chat-typing-preview" aria-live="polite">
+          <span class="peek__label">{typing ? t('chat.visitor_draft') : t('chat.visitor_typing')}</span>
+          {typing && <span class="peek__text">{typing}</span>}
+        </div>
+      )}
+    </div>
+  );
+}
+
+interface ComposerProps {
+  onSend: (text: string) => void;
+  onDraft: (text: string) => void;
+  /** Resets the draft when the dialog changes. */
+  dialogKey: number;
+}
+
+export function Composer({ onSend, onDraft, dialogKey }: ComposerProps) {
+  const { t } = useApp();
+  const [text, setText] = useState('');
+  const [picker, setPicker] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    setText('');
+    setPicker(false);
+    input.current?.focus();
+  }, [dialogKey]);
+  const change = (v: string) => {
+    setText(v);
+    onDraft(v);
+  };
+  const send = () => {
+    if (text.trim() === '') return;
+    onSend(text);
+    setText('');
+    input.current?.focus();
+  };
+  const pick = (emoji: string) => {
+    const el = input.current;
+    const r = insertAt(text, el?.selectionStart ?? text.length, el?.selectionEnd ?? text.length, emoji);
+    change(r.text);
+    setPicker(false);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(r.caret, r.caret);
+    });
+  };
+  return (
+    <div class="composer">
+      {picker && (
+        <div class="emoji" data-testid="chat-emoji-picker" role="listbox" aria-label={t('chat.emoji')}>
+          {kEmoji.map((e) => (
+            <button key={e} type="button" class="emoji__btn" role="option" aria-selected="false" onClick={() => pick(e)}>
+              {e}
+            </button>
+          ))}
+        </div>
+      )}
+      <label class="sr-only" for="chat-input">
+        {t('chat.input')}
+      </label>
+      <textarea
+        id="chat-input"
+        ref={input}
+        class="composer__input"
+        data-testid="chat-input"
+        spellcheck={true}
+        rows={2}
+        maxLength={10000}
+        placeholder={t('chat.placeholder')}
+        value={text}
+        onInput={(e) => change((e.currentTarget as HTMLTextAreaElement).value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            send();
+          } else if (e.key === 'Escape' && picker) {
+            setPicker(false);
+          }
+        }}
+      />
+      <div class="composer__tools">
+        <button
+          type="button"
+          class="btn btn--ghost btn--small composer__emoji"
+          data-testid="chat-emoji"
+          aria-expanded={picker}
+          title={t('chat.emoji')}
+          aria-label={t('chat.emoji')}
+          onClick={() => setPicker(!picker)}
+        >
+          <IconSmile />
+        </button>
+        <button type="button" class="btn btn--primary btn--small" data-testid="chat-send" disabled={text.trim() === ''} onClick={send}>
+          {t('chat.send')}
+        </button>
+      </div>
+    </div>
+  );
+}
