@@ -1,5 +1,6 @@
 #include "realtime/chat_gateway.h"
 
+#include "core/routing/router.h"
 #include "observability/log.h"
 #include "realtime/operator_session.h"
 #include "realtime/upgrade.h"
@@ -84,6 +85,30 @@ void ChatGateway::toDialog(const std::string& siteId, std::int64_t visitorId,
 
 void ChatGateway::toOperators(const std::string& siteId, const frames::Json& frame) {
   sendTo(hub_.operatorTabsOfSite(siteId), frame);
+}
+
+core::dialogs::Dialog ChatGateway::routeNewDialog(const core::dialogs::Dialog& d) {
+  core::routing::RoutingInput input;
+  core::accounts::Principal system;
+  system.system = true;
+  for (const auto& dep : sites_.departments(system, d.siteId)) {
+    input.departments.push_back({dep.id, dep.operators});
+  }
+  input.chosenDepartment = d.departmentId;
+  auto load = dialogs_.openDialogsByAssignee(d.siteId);
+  for (const auto& [userId, idleSince] : hub_.onlineOperators(d.siteId)) {
+    core::routing::OperatorSnapshot op;
+    op.userId = userId;
+    op.online = true;
+    op.activeDialogs = load.count(userId) ? load.at(userId) : 0;
+    op.idleSince = idleSince;
+    input.operators.push_back(op);
+  }
+  auto decision = core::routing::route(input);
+  if (!decision.assignee) return d;
+  auto assigned = dialogs_.assign(system, d.id, *decision.assignee);
+  hub_.noteAssigned(*decision.assignee, assigned.createdAt);
+  return assigned;
 }
 
 void ChatGateway::dialogClosed(const core::dialogs::Dialog& d) {

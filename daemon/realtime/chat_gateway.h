@@ -35,6 +35,9 @@ class ChatGateway {
   void upgradeOperator(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp,
                        const core::accounts::Principal& principal);
 
+  // Assigns a newly opened dialog (core/routing: department, least-loaded online operator) and
+  // tells the site's operators. Leaves it unassigned when nobody is online.
+  core::dialogs::Dialog routeNewDialog(const core::dialogs::Dialog& d);
   // Tells a dialog's operators and visitor tabs that it was closed (also from REST).
   void dialogClosed(const core::dialogs::Dialog& d);
   // Closes the user's operator tabs (disabled, or roles changed): they reconnect and are

@@ -114,6 +114,8 @@ std::vector<std::string> ChatHub::operatorJoined(ConnectionId tab, std::int64_t 
   for (const auto& s : sites) before[s] = onlineLocked(s);
   for (const auto& s : sites) operatorsBySite_[s].insert(tab);
   operators_[tab] = OperatorTab{userId, sites, online};
+  // Never given a dialog yet: idle "since forever", so preferred on ties.
+  idleSince_.try_emplace(userId, 0);
   return changedSites(sites, before);
 }
 
@@ -158,6 +160,30 @@ std::vector<ConnectionId> ChatHub::operatorTabsOfUser(std::int64_t userId) const
     if (op.userId == userId) out.push_back(tab);
   }
   return out;
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> ChatHub::onlineOperators(
+    const std::string& siteId) const {
+  std::lock_guard lock(mutex_);
+  std::set<std::int64_t> users;
+  auto site = operatorsBySite_.find(siteId);
+  if (site != operatorsBySite_.end()) {
+    for (auto tab : site->second) {
+      const auto& op = operators_.at(tab);
+      if (op.online) users.insert(op.userId);
+    }
+  }
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  for (auto u : users) {
+    auto it = idleSince_.find(u);
+    out.emplace_back(u, it == idleSince_.end() ? 0 : it->second);
+  }
+  return out;
+}
+
+void ChatHub::noteAssigned(std::int64_t userId, std::int64_t when) {
+  std::lock_guard lock(mutex_);
+  idleSince_[userId] = when;
 }
 
 int ChatHub::operatorsOnline(const std::string& siteId) const {

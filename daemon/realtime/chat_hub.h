@@ -56,6 +56,9 @@ class ChatHub {
   std::vector<ConnectionId> operatorTabsOfUser(std::int64_t userId) const;
   // Distinct users with at least one tab online on the site.
   int operatorsOnline(const std::string& siteId) const;
+  // Those users, each with when they were last given a dialog (or came online): for routing.
+  std::vector<std::pair<std::int64_t, std::int64_t>> onlineOperators(const std::string& siteId) const;
+  void noteAssigned(std::int64_t userId, std::int64_t when);
 
  private:
   struct VisitorEntry {
@@ -77,6 +80,7 @@ class ChatHub {
   std::map<std::string, std::set<std::int64_t>> visitorsBySite_;
   std::map<ConnectionId, OperatorTab> operators_;
   std::map<std::string, std::set<ConnectionId>> operatorsBySite_;
+  std::map<std::int64_t, std::int64_t> idleSince_;  // user → last assignment or arrival
 };
 
 }  // namespace callpy::realtime

@@ -147,6 +147,7 @@ void VisitorSession::State::message(const frames::Json& f) {
   }
   if (!dialogId) {
     auto d = dialogs.openDialog(ref());
+    if (!d.assigneeId) d = gateway.routeNewDialog(d);
     dialogId = d.id;
     gateway.hub().updateVisitor(visitorId, connection,
                                 [&](VisitorView& v, TabState&) { v.dialogId = d.id; });

@@ -236,6 +236,15 @@ class SqlDialogTx : public core::ports::DialogTx {
     }
     return out;
   }
+  std::map<std::int64_t, int> openDialogsByAssignee(const std::string& siteId) override {
+    auto& s = c_.prepare(
+        "SELECT assignee_id, count(*) FROM dialogs WHERE site_id = ? AND status = 'open' "
+        "AND assignee_id IS NOT NULL GROUP BY assignee_id");
+    s.bind(1, siteId);
+    std::map<std::int64_t, int> out;
+    while (s.step()) out[s.columnInt64(0)] = s.columnInt(1);
+    return out;
+  }
   std::vector<DialogSummary> findDialogs(const dialogs::DialogQuery& q,
                                          const std::vector<std::string>& siteIds,
                                          bool allSites) override {

@@ -230,3 +230,37 @@ describe('durability', () => {
     await d.stop();
   });
 });
+
+describe('routing', () => {
+  test('new dialogs go to the online operator with the fewest open dialogs', async () => {
+    const { d, owner, site } = await setUp();
+    const inv = await d.admin('POST', `/api/admin/v1/sites/${site.id}/operators`, { email: 'second@example.com', print_link: true });
+    const token = new URL(inv.body.invite_link).searchParams.get('token');
+    const second = new PanelClient(d.base);
+    assert.equal((await second.request('POST', '/api/panel/invites/accept', { token, password: 'second-pass' })).status, 200);
+    const { o: o1, welcome: w1 } = await operator(d, owner);
+    const { o: o2, welcome: w2 } = await operator(d, second);
+    const assignees = [];
+    for (const name of ['a', 'b']) {
+      const { v } = await visitor(d, site);
+      v.send({ t: 'msg', cid: name, text: `hello from ${name}` });
+      const ack = await v.type('ack');
+      const frame = await o1.type('dialog', (f) => f.dialog.id === ack.dialog && f.dialog.assignee !== null);
+      assignees.push(frame.dialog.assignee);
+      v.close();
+    }
+    assert.deepEqual(assignees.sort(), [w1.user.id, w2.user.id].sort(), 'one dialog each');
+    // Nobody online: the dialog waits unassigned.
+    o1.close();
+    o2.close();
+    await o1.closed();
+    await o2.closed();
+    const { v } = await visitor(d, site);
+    v.send({ t: 'msg', cid: 'c', text: 'anyone?' });
+    const ack = await v.type('ack');
+    const list = await owner.request('GET', '/api/panel/dialogs?folder=open');
+    assert.equal(list.body.dialogs.find((x) => x.id === ack.dialog).assignee, null);
+    v.close();
+    await d.stop();
+  });
+});

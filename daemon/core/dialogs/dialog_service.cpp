@@ -263,6 +263,12 @@ Dialog DialogService::rate(const VisitorRef& v, std::int64_t dialogId, int ratin
   return out;
 }
 
+std::map<std::int64_t, int> DialogService::openDialogsByAssignee(const std::string& siteId) {
+  std::map<std::int64_t, int> out;
+  store_.read([&](ports::DialogTx& tx) { out = tx.openDialogsByAssignee(siteId); });
+  return out;
+}
+
 Dialog DialogService::assign(const accounts::Principal& p, std::int64_t dialogId,
                              std::int64_t userId) {
   const Actor a(p);

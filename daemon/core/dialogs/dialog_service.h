@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,6 +77,8 @@ class DialogService {
   // Group dialog: `userId` (an enabled operator of the site) joins as invited.
   Dialog invite(const accounts::Principal& p, std::int64_t dialogId, std::int64_t userId);
   std::vector<Participant> participants(const Actor& a, std::int64_t dialogId);
+  // Load per operator for routing: open dialogs assigned to each user of the site.
+  std::map<std::int64_t, int> openDialogsByAssignee(const std::string& siteId);
 
   // --- messages ---
   // Stores a text message and returns it once durable. Idempotent: the same author and cid in

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,8 @@ class DialogTx {
   virtual std::vector<dialogs::Participant> participants(std::int64_t dialogId) = 0;
   // Dialogs of `siteIds` (every site when `allSites`) in q.folder, newest first; q.search, when
   // not empty, keeps those with a message containing its words as a phrase.
+  // Open dialogs per assignee on a site (operators without one are absent).
+  virtual std::map<std::int64_t, int> openDialogsByAssignee(const std::string& siteId) = 0;
   virtual std::vector<dialogs::DialogSummary> findDialogs(const dialogs::DialogQuery& q,
                                                           const std::vector<std::string>& siteIds,
                                                           bool allSites) = 0;

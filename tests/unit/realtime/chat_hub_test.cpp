@@ -71,5 +71,18 @@ TEST(ChatHub, OnlineOperatorsCountDistinctUsers) {
   EXPECT_EQ(hub.operatorTabsOfUser(6), std::vector<ConnectionId>{12});
 }
 
+TEST(ChatHub, OnlineOperatorsCarryTheirLastAssignment) {
+  ChatHub hub;
+  hub.operatorJoined(1, 5, {"a"}, true);
+  hub.operatorJoined(2, 6, {"a"}, true);
+  hub.operatorJoined(3, 7, {"a"}, false);  // away: not a routing candidate
+  hub.noteAssigned(6, 1000);
+  auto online = hub.onlineOperators("a");
+  std::sort(online.begin(), online.end());
+  using P = std::pair<std::int64_t, std::int64_t>;
+  EXPECT_EQ(online, (std::vector<P>{{5, 0}, {6, 1000}}));
+  EXPECT_TRUE(hub.onlineOperators("b").empty());
+}
+
 }  // namespace
 }  // namespace callpy::realtime
