@@ -164,26 +164,28 @@ void OutboxWorker::runJob(const storage::OutboxJob& job) {
   // A storage error here propagates to run(): the outcome is lost and the job stays due, so it
   // runs again later (a mail the server already accepted may then be sent twice).
   if (result.sent()) {
-    db_.writeSync([&](storage::Connection& c) { storage::markOutboxDone(c, job.id, t); });
+    // Counted and logged before the outcome is recorded: the mail has left either way, and
+    // whoever sees the row done must also see the count.
     ++sent_;
     log(6, "outbox_sent id=" + id + " kind=" + kind + " attempt=" + std::to_string(attempt));
+    db_.writeSync([&](storage::Connection& c) { storage::markOutboxDone(c, job.id, t); });
     return;
   }
   const std::string error = clip(result.error);
   if (result.permanent() || attempt >= options_.maxAttempts) {
-    db_.writeSync([&](storage::Connection& c) { storage::markOutboxFailed(c, job.id, t, error); });
     ++failed_;
     log(3, "outbox_failed id=" + id + " kind=" + kind + " attempt=" + std::to_string(attempt) +
                " permanent=" + (result.permanent() ? "true" : "false") + " error=" + quoted(error));
+    db_.writeSync([&](storage::Connection& c) { storage::markOutboxFailed(c, job.id, t, error); });
     return;
   }
   const std::int64_t delay = backoffAfter(attempt);
-  db_.writeSync([&](storage::Connection& c) {
-    storage::markOutboxRetry(c, job.id, attempt, t + delay, error);
-  });
   ++retried_;
   log(4, "outbox_retry id=" + id + " kind=" + kind + " attempt=" + std::to_string(attempt) +
              " retry_in=" + std::to_string(delay) + "s error=" + quoted(error));
+  db_.writeSync([&](storage::Connection& c) {
+    storage::markOutboxRetry(c, job.id, attempt, t + delay, error);
+  });
 }
 
 }  // namespace callpy::outbox
