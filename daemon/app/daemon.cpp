@@ -291,7 +291,7 @@ int Daemon::run() {
                                                                accountSettings, nowSeconds);
   sites_ = std::make_unique<core::sites::SiteService>(*siteRepo_, crypto_, zones_,
                                                       config_.publicUrl, nowSeconds);
-  dialogRepo_ = std::make_unique<storage::DialogRepository>(*db_);
+  dialogRepo_ = std::make_unique<storage::DialogRepository>(*db_, [this] { outbox_->notify(); });
   dialogs_ = std::make_unique<core::dialogs::DialogService>(*dialogRepo_, crypto_, nowSeconds);
   realtime::RealtimeOptions rtOptions;
   rtOptions.maxConnectionsPerAddress = config_.limits.maxConnectionsPerIp;
@@ -299,6 +299,7 @@ int Daemon::run() {
   realtime_->start(std::max(1u, std::min(2u, std::thread::hardware_concurrency())));
   realtime::ChatGatewayOptions chatOptions;
   chatOptions.publicOrigin = core::sites::originOf(config_.publicUrl).value_or(config_.publicUrl);
+  chatOptions.panelUrl = config_.publicUrl + "/app";
   chat_ = std::make_unique<realtime::ChatGateway>(*realtime_, *dialogs_, *sites_, chatOptions);
   api_ = std::make_unique<http::ApiContext>(
       http::ApiContext{*accounts_, *sites_, false, {}, {}, chat_.get(), dialogs_.get()});

@@ -49,7 +49,7 @@ void ChatGateway::upgradeVisitor(Poco::Net::HTTPServerRequest& req,
     }
     return false;
   };
-  VisitorSessionContext context{site->id, site->name, site->language,
+  VisitorSessionContext context{site->id, widgetKey, site->name, site->language,
                                 req.get("User-Agent", ""), req.get("Accept-Language", "")};
   upgradeToWebSocket(req, resp, server_, std::make_unique<VisitorSession>(*this, context), check);
 }

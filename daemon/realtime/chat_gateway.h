@@ -21,6 +21,7 @@ namespace callpy::realtime {
 
 struct ChatGatewayOptions {
   std::string publicOrigin;  // scheme://host[:port] of the panel, for the operator Origin check
+  std::string panelUrl;      // public URL of the panel SPA (…/app), for links in e-mails
   unsigned workers = 8;      // threads for blocking work behind frames
 };
 
@@ -51,6 +52,7 @@ class ChatGateway {
   RealtimeServer& server() { return server_; }
   ChatHub& hub() { return hub_; }
   WorkerPool& pool() { return *pool_; }
+  const std::string& panelUrl() const { return options_.panelUrl; }
   core::dialogs::DialogService& dialogs() { return dialogs_; }
   core::sites::SiteService& sites() { return sites_; }
 

@@ -44,7 +44,9 @@ frames::Json errorFrame(std::exception_ptr e, const std::string& cid) {
   try {
     std::rethrow_exception(e);
   } catch (const core::Error& err) {
-    return frames::error(core::errorCodeName(err.code()), err.what(), cid);
+    auto frame = frames::error(core::errorCodeName(err.code()), err.what(), cid);
+    if (!err.field().empty()) frame->set("field", err.field());
+    return frame;
   } catch (const std::exception& err) {
     observability::logError("realtime.internal_error", {{"error", err.what()}});
   }

@@ -59,6 +59,7 @@ void VisitorSession::State::handle(const std::string& text) {
     else if (type == "typing") typing(*frame);
     else if (type == "presence" || type == "widget" || type == "page") presence(type, *frame);
     else if (type == "contact" || type == "custom") contact(type, *frame);
+    else if (type == "offline") offline(*frame);
     else send(frames::error("invalid", "unknown frame type"));
   } catch (...) {
     send(errorFrame(std::current_exception(), stringField(*frame, "cid")));
@@ -245,6 +246,24 @@ void VisitorSession::State::contact(const std::string& type, const frames::Json&
     v.name = visitorName(visitor);
   });
   if (view) gateway.toOperators(context.siteId, ChatGateway::visitorFrame(*view));
+}
+
+void VisitorSession::State::offline(const frames::Json& f) {
+  core::dialogs::OfflineRequest request{stringField(f, "cid"), stringField(f, "name"),
+                                        stringField(f, "email"), stringField(f, "phone"),
+                                        stringField(f, "text")};
+  auto site = gateway.sites().siteByWidgetKey(context.widgetKey);
+  core::dialogs::OfflineMailContext mail;
+  if (site) mail.to = site->offlineEmails;
+  mail.siteName = context.siteName;
+  mail.language = context.siteLanguage;
+  mail.panelUrl = gateway.panelUrl();
+  auto d = gateway.dialogs().submitOfflineRequest(ref(), request, mail);
+  gateway.toOperators(context.siteId, frames::dialog(d));
+  auto ack = frames::object("offline_ack");
+  ack->set("cid", request.cid);
+  ack->set("dialog", d.id);
+  send(ack);
 }
 
 void VisitorSession::State::closed() {

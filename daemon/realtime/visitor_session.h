@@ -17,6 +17,7 @@ class ChatGateway;
 
 struct VisitorSessionContext {
   std::string siteId;
+  std::string widgetKey;  // to read the site's current settings (offline addresses)
   std::string siteName;
   std::string siteLanguage;
   std::string userAgent;
@@ -40,6 +41,7 @@ class VisitorSession : public ConnectionHandler {
     void typing(const frames::Json& f);
     void presence(const std::string& type, const frames::Json& f);
     void contact(const std::string& type, const frames::Json& f);
+    void offline(const frames::Json& f);
     void closed();
     void send(const frames::Json& frame);
     void publishView();

@@ -1,4 +1,5 @@
 #include "storage/dialog_repository.h"
+#include "storage/outbox_repository.h"
 
 #include <string>
 #include <utility>
@@ -236,6 +237,19 @@ class SqlDialogTx : public core::ports::DialogTx {
     }
     return out;
   }
+  std::optional<std::int64_t> offlineDialogByCid(std::int64_t visitorId,
+                                                 const std::string& cid) override {
+    auto& s = c_.prepare(
+        "SELECT m.dialog_id FROM messages m JOIN dialogs d ON d.id = m.dialog_id "
+        "WHERE d.visitor_id = ? AND d.channel = 'offline_form' AND m.author_kind = 'visitor' "
+        "AND m.author_id = ? AND m.cid = ? LIMIT 1");
+    s.bind(1, visitorId).bind(2, visitorId).bind(3, cid);
+    if (!s.step()) return std::nullopt;
+    return s.columnInt64(0);
+  }
+  void enqueueMail(const core::ports::OutgoingMail& mail, std::int64_t now) override {
+    enqueueOutbox(c_, "mail", mailPayloadJson(mail), now);
+  }
   std::map<std::int64_t, int> openDialogsByAssignee(const std::string& siteId) override {
     auto& s = c_.prepare(
         "SELECT assignee_id, count(*) FROM dialogs WHERE site_id = ? AND status = 'open' "
@@ -365,8 +379,8 @@ int indexPendingMessages(Connection& c, int limit) {
   return count;
 }
 
-DialogRepository::DialogRepository(Database& db)
-    : db_(db), relay_([this] { relayLoop(); }), indexer_([this] { indexLoop(); }) {}
+DialogRepository::DialogRepository(Database& db, std::function<void()> onMailQueued)
+    : onMailQueued_(std::move(onMailQueued)), db_(db), relay_([this] { relayLoop(); }), indexer_([this] { indexLoop(); }) {}
 
 DialogRepository::~DialogRepository() {
   {

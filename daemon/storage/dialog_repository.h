@@ -28,7 +28,11 @@ namespace callpy::storage {
 
 class DialogRepository : public core::ports::DialogStore {
  public:
-  explicit DialogRepository(Database& db);
+  // `onMailQueued` wakes the outbox worker after a unit that queued mail (may be empty).
+  explicit DialogRepository(Database& db, std::function<void()> onMailQueued = {});
+  void mailQueued() override {
+    if (onMailQueued_) onMailQueued_();
+  }
   // Waits until every writeAsync() unit has completed and its `done` has run. Destroy the
   // repository before the Database.
   ~DialogRepository() override;
@@ -47,6 +51,7 @@ class DialogRepository : public core::ports::DialogStore {
   static constexpr std::chrono::milliseconds kIndexPeriod{100};
 
  private:
+  std::function<void()> onMailQueued_;
   struct Pending {
     std::future<void> committed;
     std::function<void(std::exception_ptr)> done;

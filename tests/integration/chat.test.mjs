@@ -264,3 +264,45 @@ describe('routing', () => {
     await d.stop();
   });
 });
+
+describe('offline form', () => {
+  test('no operator online: the request becomes a dialog and is e-mailed to the site', async () => {
+    const { startSmtpSink } = await import('../support/daemon.mjs');
+    const smtp = await startSmtpSink();
+    const d = await startDaemon({ smtpPort: smtp.port });
+    try {
+      const b = await d.admin('POST', '/api/admin/v1/bootstrap', { email: 'owner@example.com' });
+      const owner = new PanelClient(d.base);
+      await owner.login('owner@example.com', b.body.password);
+      const site = (await owner.request('POST', '/api/panel/sites', { name: 'Shop', url: SITE_ORIGIN })).body.site;
+      const patched = await owner.request('PATCH', `/api/panel/sites/${site.id}`, { offline_emails: ['Sales@Example.com', 'boss@example.com'] });
+      assert.deepEqual(patched.body.site.offline_emails, ['sales@example.com', 'boss@example.com']);
+      assert.equal((await owner.request('PATCH', `/api/panel/sites/${site.id}`, { offline_emails: ['nope'] })).status, 400);
+
+      const { v, welcome } = await visitor(d, site);
+      assert.equal(welcome.site.operators_online, 0);
+      v.send({ t: 'offline', cid: 'of1', name: 'Анна', email: 'bad', text: 'Перезвоните' });
+      const err = await v.type('err', (f) => f.cid === 'of1');
+      assert.equal(err.field, 'email');
+      v.send({ t: 'offline', cid: 'of1', name: 'Анна', email: 'anna@example.com', phone: '+7 900 000-00-00', text: 'Перезвоните, пожалуйста' });
+      const ack = await v.type('offline_ack', (f) => f.cid === 'of1');
+      v.send({ t: 'offline', cid: 'of1', name: 'Анна', email: 'anna@example.com', text: 'Перезвоните, пожалуйста' });
+      assert.equal((await v.type('offline_ack', (f) => f.cid === 'of1')).dialog, ack.dialog, 'same cid, same dialog');
+
+      for (const to of ['sales@example.com', 'boss@example.com']) {
+        const mail = await smtp.waitForMessage((m) => m.to?.includes(to), `the mail to ${to}`);
+        assert.match(mail.subject, /Shop/);
+        assert.match(mail.text, /Перезвоните, пожалуйста/);
+        assert.match(mail.text, /anna@example\.com/);
+        assert.match(mail.text, new RegExp(`/app/dialogs/${ack.dialog}`));
+      }
+      assert.equal(smtp.messages().length, 2, 'the repeated submit sent nothing more');
+      const list = await owner.request('GET', '/api/panel/dialogs?folder=open');
+      assert.ok(list.body.dialogs.some((x) => x.id === ack.dialog && x.visitor_name === 'Анна'));
+      v.close();
+    } finally {
+      await d.stop();
+      smtp.stop();
+    }
+  });
+});

@@ -33,6 +33,22 @@ struct PostResult {
   bool duplicate = false;  // the (author, cid) was already stored: `message` is the original
 };
 
+struct OfflineRequest {
+  std::string cid;
+  std::string name;
+  std::string email;
+  std::string phone;
+  std::string text;
+};
+
+// Where and how the offline request is e-mailed.
+struct OfflineMailContext {
+  std::vector<std::string> to;  // the site's offline-form addresses
+  std::string siteName;
+  std::string language;         // of the site: ru or en
+  std::string panelUrl;         // e.g. https://chat.example.com/app (the dialog id is appended)
+};
+
 class DialogService {
  public:
   using Clock = std::function<std::int64_t()>;  // Unix seconds
@@ -77,6 +93,11 @@ class DialogService {
   // Group dialog: `userId` (an enabled operator of the site) joins as invited.
   Dialog invite(const accounts::Principal& p, std::int64_t dialogId, std::int64_t userId);
   std::vector<Participant> participants(const Actor& a, std::int64_t dialogId);
+  // F7: a request left in the offline form becomes a dialog (channel offline_form) holding the
+  // message, the visitor's contact details are kept, and one e-mail per address in
+  // `mail.to` is queued — all in one transaction. The same cid again returns the same dialog.
+  Dialog submitOfflineRequest(const VisitorRef& v, const OfflineRequest& request,
+                              const OfflineMailContext& mail);
   // Load per operator for routing: open dialogs assigned to each user of the site.
   std::map<std::int64_t, int> openDialogsByAssignee(const std::string& siteId);
 

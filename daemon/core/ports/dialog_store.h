@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/dialogs/types.h"
+#include "core/ports/account_store.h"  // OutgoingMail
 
 namespace callpy::core::ports {
 
@@ -47,6 +48,11 @@ class DialogTx {
   virtual std::vector<dialogs::Participant> participants(std::int64_t dialogId) = 0;
   // Dialogs of `siteIds` (every site when `allSites`) in q.folder, newest first; q.search, when
   // not empty, keeps those with a message containing its words as a phrase.
+  // The offline-form dialog in which this visitor already sent `cid` (idempotent submits).
+  virtual std::optional<std::int64_t> offlineDialogByCid(std::int64_t visitorId,
+                                                         const std::string& cid) = 0;
+  // Queues an e-mail in the outbox, committed with the rest of the unit.
+  virtual void enqueueMail(const OutgoingMail& mail, std::int64_t now) = 0;
   // Open dialogs per assignee on a site (operators without one are absent).
   virtual std::map<std::int64_t, int> openDialogsByAssignee(const std::string& siteId) = 0;
   virtual std::vector<dialogs::DialogSummary> findDialogs(const dialogs::DialogQuery& q,
@@ -75,6 +81,8 @@ class DialogStore {
   // Queues the unit and returns at once. `done` runs exactly once, on a storage thread, after
   // the unit is durably committed (null) or failed (the exception from `work` or the commit).
   // Units complete in the order they were queued. Keep `done` short: hand off to your own loop.
+  // Called after a unit that queued mail has committed, so the sender wakes up.
+  virtual void mailQueued() {}
   virtual void writeAsync(std::function<void(DialogTx&)> work,
                           std::function<void(std::exception_ptr)> done) = 0;
 };
