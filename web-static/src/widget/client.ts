@@ -10,9 +10,11 @@ import { Link, type LinkDeps } from '../shared/link.ts';
 import { MessageLog } from '../shared/message_log.ts';
 import type { ConnState, Delivery, TimerHandle } from '../shared/realtime.ts';
 import { kProtocolVersion, parseServerFrame, type Author, type PageInfo, type ServerFrame, type SiteInfo } from './protocol.ts';
+import { OfflineRequest, type OfflineFields, type OfflineState } from './offline_request.ts';
 import { kKeyOutbox, kKeyToken, type KeyValueStore } from './storage.ts';
 
 export type { ConnState, Delivery, SocketLike, TimerHandle } from '../shared/realtime.ts';
+export type { OfflineField, OfflineFields, OfflineState } from './offline_request.ts';
 export { kHandshakeTimeoutMs, kStableConnectionMs } from '../shared/link.ts';
 
 export interface ClientDeps extends LinkDeps {
@@ -47,6 +49,10 @@ export interface ChatState {
   historyLoaded: boolean;
   messages: ChatMessage[];
   operatorTyping: boolean;
+  /** The offline request (F7) and its delivery. */
+  offline: OfflineState;
+  /** From Callpy.setContactInfo: pre-fills the offline form. */
+  contact: { name: string; email: string; phone: string } | null;
 }
 
 export const kAckTimeoutMs = 15_000;
@@ -74,6 +80,7 @@ export class ChatClient {
   private persistent: Record<string, Record<string, unknown>> = {};
   private listeners = new Set<(s: ChatState) => void>();
   private incoming = new Set<(m: ChatMessage) => void>();
+  private offline: OfflineRequest;
   private state: ChatState = {
     conn: 'stopped',
     everConnected: false,
@@ -85,6 +92,8 @@ export class ChatClient {
     historyLoaded: false,
     messages: [],
     operatorTyping: false,
+    offline: { phase: 'idle', cid: null, fields: null, dialog: null, error: null },
+    contact: null,
   };
 
   constructor(private readonly d: ClientDeps) {
@@ -100,6 +109,16 @@ export class ChatClient {
       gone: () => this.afterSocketGone(),
       status: (st) => this.update(st),
     });
+    this.offline = new OfflineRequest(d.store, {
+      newId: d.newId,
+      send: (frame) => {
+        this.raw(frame);
+        if (this.ackTimer === null) this.arm('ackTimer', kAckTimeoutMs, () => this.link.fail());
+      },
+      connected: () => this.link.welcomed,
+      changed: () => this.emit(),
+    });
+    this.state.offline = this.offline.state;
     for (const item of this.loadOutbox()) {
       this.log.addPending(this.ownMessage(item.cid, item.text, item.ts));
     }
@@ -163,6 +182,16 @@ export class ChatClient {
     this.emit();
   }
 
+  /** Sends the offline form (validated again here); returns its cid, or null for invalid input. */
+  submitOffline(fields: OfflineFields): string | null {
+    return this.offline.submit(fields);
+  }
+
+  /** Leaves the thank-you for a fresh form. */
+  resetOffline(): void {
+    this.offline.reset();
+  }
+
   /** The visitor's draft; sent throttled as a typing frame (text only with the typing preview). */
   setDraft(text: string): void {
     this.sendTyping(text, false);
@@ -176,6 +205,10 @@ export class ChatClient {
     const full = { t: type, ...frame };
     this.persistent[type] = full;
     if (this.link.welcomed) this.raw(full);
+    if (type === 'contact') {
+      const v = (k: string) => (typeof frame[k] === 'string' ? (frame[k] as string) : '');
+      this.update({ contact: { name: v('name'), email: v('email'), phone: v('phone') } });
+    }
   }
 
   // --- connection ---------------------------------------------------------------
@@ -187,6 +220,7 @@ export class ChatClient {
     this.clear('typingTimer');
     this.clear('draftTimer');
     this.log.requeue();
+    this.offline.gone();
     this.state.operatorTyping = false;
   }
 
@@ -212,7 +246,11 @@ export class ChatClient {
       case 'status':
         if (this.state.site) this.update({ site: { ...this.state.site, open: f.open, operatorsOnline: f.operatorsOnline } });
         return;
+      case 'offline_ack':
+        if (this.offline.ack(f.cid, f.dialog)) this.rearmAck();
+        return;
       case 'err': {
+        if (this.offline.rejected(f.cid, f.code, f.message, f.field)) return this.rearmAck();
         const m = f.cid ? this.log.pending(f.cid) : undefined;
         if (m) {
           this.log.patchPending(m, { delivery: 'failed', error: f.code });
@@ -244,6 +282,7 @@ export class ChatClient {
     for (const m of this.log.pendingItems) {
       if (m.delivery !== 'failed') this.transmit(m);
     }
+    this.offline.connected();
     this.emit();
   }
 
@@ -319,7 +358,7 @@ export class ChatClient {
   /** Restarts the ack deadline while something is in flight; clears it otherwise. */
   private rearmAck(): void {
     this.clear('ackTimer');
-    if (this.log.hasInFlight()) this.arm('ackTimer', kAckTimeoutMs, () => this.link.fail());
+    if (this.log.hasInFlight() || this.offline.inFlight) this.arm('ackTimer', kAckTimeoutMs, () => this.link.fail());
   }
 
   private sendTyping(text: string, immediate: boolean): void {
@@ -409,7 +448,7 @@ export class ChatClient {
   }
 
   private emit(): void {
-    this.state = { ...this.state, messages: this.sorted() };
+    this.state = { ...this.state, messages: this.sorted(), offline: this.offline.state };
     for (const fn of this.listeners) fn(this.state);
   }
 }

@@ -33,7 +33,8 @@ export type ServerFrame =
   | { t: 'resumed'; dialog: number; seq: number }
   | { t: 'typing'; active: boolean }
   | { t: 'status'; open: boolean; operatorsOnline: number }
-  | { t: 'err'; cid: string | null; code: string; message: string };
+  | { t: 'offline_ack'; cid: string; dialog: number }
+  | { t: 'err'; cid: string | null; code: string; message: string; field: string | null };
 
 /** Parses one text frame; null for malformed JSON, unknown types or missing fields. */
 export function parseServerFrame(data: unknown): ServerFrame | null {
@@ -88,12 +89,16 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
         open: f.open !== false,
         operatorsOnline: isInt(f.operators_online) ? f.operators_online : 0,
       };
+    case 'offline_ack':
+      if (typeof f.cid !== 'string' || !isInt(f.dialog)) return null;
+      return { t: 'offline_ack', cid: f.cid, dialog: f.dialog };
     case 'err':
       return {
         t: 'err',
         cid: typeof f.cid === 'string' ? f.cid : null,
         code: str(f.code, 'error'),
         message: str(f.message),
+        field: typeof f.field === 'string' ? f.field : null,
       };
     default:
       return null;

@@ -7,3 +7,4 @@ export const kKeyToken = 'token';
 export const kKeyOutbox = 'outbox';
 export const kKeyContact = 'contact';
 export const kKeyCustom = 'custom';
+export const kKeyOffline = 'offline';

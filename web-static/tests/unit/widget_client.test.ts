@@ -10,7 +10,7 @@ import {
   type ChatState,
   type SocketLike,
 } from '../../src/widget/client.ts';
-import { memoryStore, kKeyOutbox, kKeyToken, type KeyValueStore } from '../../src/widget/storage.ts';
+import { memoryStore, kKeyOffline, kKeyOutbox, kKeyToken, type KeyValueStore } from '../../src/widget/storage.ts';
 
 class FakeSocket implements SocketLike {
   sent: Record<string, unknown>[] = [];
@@ -441,4 +441,117 @@ test('a token changed by another tab reconnects as that visitor', () => {
   assert.equal(h.sockets.length, 2);
   h.sock.open();
   assert.equal(h.sock.sent[0]!.token, 'B');
+});
+
+// --- offline request (F7) -------------------------------------------------------------
+
+const form = { name: ' Ann ', email: 'ann@example.com', phone: '+7 900', text: 'Call me back' };
+const offlineFrame = (cid: string) => ({ t: 'offline', cid, name: 'Ann', email: 'ann@example.com', phone: '+7 900', text: 'Call me back' });
+
+test('offline: the request is sent trimmed and the ack shows the thank-you', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome();
+  assert.equal(h.client.submitOffline({ ...form, email: 'nope' }), null, 'invalid input is not sent');
+  assert.equal(h.client.submitOffline({ ...form, text: '  ' }), null);
+  assert.equal(h.sock.ofType('offline').length, 0);
+  const cid = h.client.submitOffline(form);
+  assert.equal(cid, 'c1');
+  assert.deepEqual(h.sock.ofType('offline'), [offlineFrame('c1')]);
+  assert.equal(h.state.offline.phase, 'sending');
+  assert.equal(h.client.submitOffline(form), 'c1', 'a double click does not send twice');
+  assert.equal(h.sock.ofType('offline').length, 1);
+  h.sock.push({ t: 'offline_ack', cid: 'other', dialog: 5 });
+  assert.equal(h.state.offline.phase, 'sending', 'an ack of another cid is not ours');
+  h.sock.push({ t: 'offline_ack', cid: 'c1', dialog: 123 });
+  assert.equal(h.state.offline.phase, 'done');
+  assert.equal(h.state.offline.dialog, 123);
+  assert.equal(h.state.offline.fields?.email, 'ann@example.com');
+  h.advance(kAckTimeoutMs * 2);
+  assert.equal(h.sockets.length, 1, 'nothing left waiting for an ack');
+});
+
+test('offline: queued while disconnected, re-sent with the same cid after a reconnect', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome();
+  h.sock.drop();
+  h.client.submitOffline(form);
+  assert.equal(h.state.offline.phase, 'queued');
+  assert.equal(h.sockets[0]!.ofType('offline').length, 0);
+  h.advance(60_000);
+  h.welcome();
+  assert.deepEqual(h.sock.ofType('offline'), [offlineFrame('c1')]);
+  // Lost again before the ack: the retry carries the same cid, so the server dedups.
+  h.sock.drop();
+  assert.equal(h.state.offline.phase, 'queued');
+  h.advance(60_000);
+  h.welcome();
+  assert.deepEqual(h.sock.ofType('offline'), [offlineFrame('c1')]);
+  h.sock.push({ t: 'offline_ack', cid: 'c1', dialog: 9 });
+  assert.equal(h.state.offline.phase, 'done');
+});
+
+test('offline: no ack in time means a dead connection: reconnect and re-send', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome();
+  h.client.submitOffline(form);
+  h.advance(kAckTimeoutMs);
+  assert.equal(h.sockets[0]!.closed !== null, true);
+  h.advance(60_000);
+  h.welcome();
+  assert.deepEqual(h.sock.ofType('offline'), [offlineFrame('c1')]);
+});
+
+test('offline: a pending request and the thank-you survive a reload', () => {
+  const store = memoryStore();
+  const a = new Harness(store);
+  a.client.start();
+  a.client.submitOffline(form);
+  a.client.stop();
+  assert.ok(store.get(kKeyOffline)?.includes('c1'));
+  const b = new Harness(store);
+  assert.equal(b.state.offline.phase, 'queued');
+  b.client.start();
+  b.welcome();
+  assert.deepEqual(b.sock.ofType('offline'), [offlineFrame('c1')]);
+  b.sock.push({ t: 'offline_ack', cid: 'c1', dialog: 7 });
+  const c = new Harness(store);
+  assert.equal(c.state.offline.phase, 'done');
+  assert.equal(c.state.offline.fields?.email, 'ann@example.com');
+  c.client.resetOffline();
+  assert.equal(c.state.offline.phase, 'idle');
+  assert.equal(c.state.offline.fields?.name, 'Ann', 'the contacts stay for the next request');
+  assert.equal(store.get(kKeyOffline), null);
+  assert.equal(new Harness(store).state.offline.phase, 'idle');
+});
+
+test('offline: a rejection names the field; the next submit gets a new cid', () => {
+  const h = new Harness();
+  h.client.start();
+  h.welcome();
+  h.client.submitOffline(form);
+  h.sock.push({ t: 'err', cid: 'zzz', code: 'invalid', message: 'not ours', field: 'email' });
+  assert.equal(h.state.offline.phase, 'sending');
+  h.sock.push({ t: 'err', cid: 'c1', code: 'invalid', message: 'bad e-mail domain', field: 'email' });
+  assert.equal(h.state.offline.phase, 'idle');
+  assert.deepEqual(h.state.offline.error, { code: 'invalid', message: 'bad e-mail domain', field: 'email' });
+  assert.equal(h.state.offline.fields?.text, 'Call me back', 'the request comes back for correcting');
+  assert.equal(h.store.get(kKeyOffline), null, 'a rejected request is not re-sent after a reload');
+  h.advance(kAckTimeoutMs * 2);
+  assert.equal(h.sockets.length, 1);
+  assert.equal(h.client.submitOffline({ ...form, email: 'ann@example.org' }), 'c2');
+  assert.equal(h.state.offline.error, null);
+  h.sock.push({ t: 'err', cid: 'c2', code: 'limit', message: 'too many requests' });
+  assert.deepEqual(h.state.offline.error, { code: 'limit', message: 'too many requests', field: null });
+  h.sock.push({ t: 'err', cid: 'c2', code: 'invalid', message: 'late duplicate', field: 'text' });
+  assert.equal(h.client.snapshot.offline.error!.message, 'too many requests', 'a late error of a settled request is ignored');
+});
+
+test('offline: setContactInfo is exposed for the form pre-fill', () => {
+  const h = new Harness();
+  assert.equal(h.state.contact, null);
+  h.client.setPersistent('contact', { name: 'Ann', email: 'a@example.com', phone: '' });
+  assert.deepEqual(h.state.contact, { name: 'Ann', email: 'a@example.com', phone: '' });
 });

@@ -6,7 +6,7 @@ import { chime, unlockSound } from '../sound.ts';
 import { widgetLanguage, widgetTranslator, type WidgetT } from '../i18n.ts';
 import type { LoaderContext } from '../loader.ts';
 import { Composer } from './composer.tsx';
-import { OfflineNotice } from './offline.tsx';
+import { OfflineForm, OfflineNotice } from './offline.tsx';
 
 export interface Controller {
   client: ChatClient;
@@ -54,13 +54,16 @@ export function App({ c }: { c: Controller }) {
 
   if (!open) return null;
   const offline = !!s.site && (!s.site.open || s.site.operatorsOnline === 0);
+  // The offline form takes the place of the chat unless a conversation is going on (its
+  // messages stay readable and the visitor can keep writing there).
+  const form = offline && (s.offline.phase !== 'idle' || (s.historyLoaded && s.messages.length === 0));
   return (
     <div class="w" role="dialog" aria-label={s.site?.name || t('header.fallbackTitle')} data-testid="callpy-window" onPointerDown={unlockSound} onKeyDown={unlockSound}>
       <Header s={s} t={t} onClose={() => c.setOpen(false)} />
       <ConnectionBanner s={s} t={t} onRetry={() => c.client.reconnectNow()} />
-      {offline && <OfflineNotice t={t} />}
-      <Messages s={s} t={t} lang={lang} offline={offline} onRetry={(cid) => c.client.retry(cid)} />
-      {s.site?.typingPreview && (
+      {offline && !form && <OfflineNotice t={t} />}
+      {form ? <OfflineForm t={t} s={s} client={c.client} /> : <Messages s={s} t={t} lang={lang} offline={offline} onRetry={(cid) => c.client.retry(cid)} />}
+      {!form && s.site?.typingPreview && (
         <div class="privacy" data-testid="callpy-privacy">
           <svg viewBox="0 0 24 24" aria-hidden="true">
             <path d="M12 5C6.5 5 2.7 9.3 1.5 12c1.2 2.7 5 7 10.5 7s9.3-4.3 10.5-7C21.3 9.3 17.5 5 12 5zm0 11a4 4 0 1 1 0-8 4 4 0 0 1 0 8zm0-2.2a1.8 1.8 0 1 0 0-3.6 1.8 1.8 0 0 0 0 3.6z" />
@@ -68,7 +71,7 @@ export function App({ c }: { c: Controller }) {
           {t('privacy.typing')}
         </div>
       )}
-      <Composer t={t} client={c.client} />
+      {!form && <Composer t={t} client={c.client} />}
     </div>
   );
 }
