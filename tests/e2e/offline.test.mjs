@@ -19,6 +19,8 @@ describe('offline form in a real browser', () => {
   let browser;
   let owner;
   let url;
+  let password;
+  let siteId;
 
   before(async () => {
     fs.mkdirSync(shots, { recursive: true });
@@ -27,10 +29,11 @@ describe('offline form in a real browser', () => {
     const b = await d.admin('POST', '/api/admin/v1/bootstrap', { email: 'owner@example.com' });
     owner = new PanelClient(d.base);
     await owner.login('owner@example.com', b.body.password);
+    password = b.body.password;
     const port = await freePort();
     url = `http://127.0.0.1:${port}/`;
     const site = (await owner.request('POST', '/api/panel/sites', { name: 'Ромашка', url, language: 'ru' })).body.site;
-    await owner.request('PATCH', `/api/panel/sites/${site.id}`, { offline_emails: ['zayavki@example.com'] });
+    siteId = site.id;
     const snippet = (await owner.request('GET', `/api/panel/sites/${site.id}/snippet`)).body.body_start;
     customer = http.createServer((req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
@@ -45,6 +48,28 @@ describe('offline form in a real browser', () => {
     customer?.close();
     await d?.stop();
     smtp?.stop();
+  });
+
+  test('the owner sets the offline-form address in the panel', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+    const panel = await ctx.newPage();
+    panel.setDefaultTimeout(15000);
+    await panel.goto(`${d.base}/app/login`);
+    await panel.getByTestId('login-email').fill('owner@example.com');
+    await panel.getByTestId('login-password').fill(password);
+    await panel.getByTestId('login-submit').click();
+    await panel.getByTestId('logout').waitFor();
+    await panel.goto(`${d.base}/app/sites/${siteId}`);
+    await panel.getByTestId('tab-general').click();
+    await panel.getByTestId('general-offline-emails').fill('zayavki@example.com\nnot an address');
+    await panel.getByTestId('general-save').click();
+    await panel.getByTestId('form-error').waitFor();  // the server refuses the bad address
+    await panel.getByTestId('general-offline-emails').fill('Zayavki@Example.com');
+    await panel.getByTestId('general-save').click();
+    await panel.getByTestId('form-notice').waitFor();  // «Сохранено»
+    const saved = await owner.request('GET', `/api/panel/sites/${siteId}`);
+    await ctx.close();
+    assert.deepEqual(saved.body.site.offline_emails, ['zayavki@example.com']);
   });
 
   test('the request is e-mailed to the site and kept as a dialog', async () => {

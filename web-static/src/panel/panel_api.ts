@@ -34,6 +34,8 @@ export interface Site {
   widget_key: string;
   role: Role;
   managed_by_config: boolean;
+  /** Where offline-form requests (F7) are e-mailed. */
+  offline_emails: string[];
 }
 
 export interface Operator {
@@ -147,7 +149,10 @@ export class PanelApi {
   async site(id: string): Promise<Site> {
     return (await this.client.get<{ site: Site }>(`${P}/sites/${seg(id)}`)).site;
   }
-  async updateSite(id: string, patch: { name?: string; language?: Language; origins?: string[] }): Promise<Site> {
+  async updateSite(
+    id: string,
+    patch: { name?: string; language?: Language; origins?: string[]; offline_emails?: string[] },
+  ): Promise<Site> {
     return (await this.client.patch<{ site: Site }>(`${P}/sites/${seg(id)}`, patch)).site;
   }
   snippet(id: string): Promise<Snippet> {

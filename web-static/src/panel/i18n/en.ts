@@ -82,6 +82,8 @@ export const en: Record<keyof typeof ru, string> = {
   'general.language': 'Widget language',
   'general.origins': 'Site addresses',
   'general.origins_hint': 'One address per line, e.g. https://example.com',
+  'general.offline_emails': 'E-mail for offline requests',
+  'general.offline_emails_hint': 'Where requests from the offline form go while no operator is online. One address per line.',
   'general.id': 'Identifier',
   'general.widget_key': 'Widget key',
 

@@ -80,6 +80,8 @@ export const ru = {
   'general.language': 'Язык виджета',
   'general.origins': 'Адреса сайта',
   'general.origins_hint': 'По одному адресу в строке, например https://example.ru',
+  'general.offline_emails': 'E-mail для офлайн-заявок',
+  'general.offline_emails_hint': 'Куда отправлять заявки из офлайн-формы, когда операторов нет в сети. По одному адресу в строке.',
   'general.id': 'Идентификатор',
   'general.widget_key': 'Ключ виджета',
 

@@ -7,12 +7,21 @@ import { errorText } from '../errors.ts';
 import { canManage, type Site } from '../panel_api.ts';
 import { parseOrigins } from '../validation.ts';
 
+// One address per line (commas also separate), blanks dropped.
+function parseList(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
 export function GeneralTab({ site, onSaved }: { site: Site; onSaved: (s: Site) => void }) {
   const { api, t, refreshMe } = useApp();
   const readOnly = site.managed_by_config || !canManage(site.role);
   const [name, setName] = useState(site.name);
   const [language, setLanguage] = useState<Language>(site.language);
   const [origins, setOrigins] = useState(site.origins.join('\n'));
+  const [offlineEmails, setOfflineEmails] = useState((site.offline_emails ?? []).join('\n'));
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -24,7 +33,12 @@ export function GeneralTab({ site, onSaved }: { site: Site; onSaved: (s: Site) =
     setError(null);
     setSaved(false);
     try {
-      const updated = await api.updateSite(site.id, { name: name.trim(), language, origins: parseOrigins(origins) });
+      const updated = await api.updateSite(site.id, {
+        name: name.trim(),
+        language,
+        origins: parseOrigins(origins),
+        offline_emails: parseList(offlineEmails),
+      });
       onSaved(updated);
       setSaved(true);
       void refreshMe().catch(() => undefined);
@@ -87,6 +101,21 @@ export function GeneralTab({ site, onSaved }: { site: Site; onSaved: (s: Site) =
           value={origins}
           disabled={readOnly}
           onInput={(e) => setOrigins((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+      </Field>
+      <Field
+        id="general-offline-emails"
+        label={t('general.offline_emails')}
+        hint={t('general.offline_emails_hint')}
+        invalid={field === 'offline_emails'}
+      >
+        <textarea
+          id="general-offline-emails"
+          data-testid="general-offline-emails"
+          rows={2}
+          value={offlineEmails}
+          disabled={readOnly}
+          onInput={(e) => setOfflineEmails((e.currentTarget as HTMLTextAreaElement).value)}
         />
       </Field>
       {!readOnly && (
