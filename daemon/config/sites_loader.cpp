@@ -149,6 +149,24 @@ std::optional<WorkingHours> readHours(LoadContext& ctx, const Field& f) {
   return hours;
 }
 
+// A list of e-mail addresses: each valid, none twice (compared case-insensitively).
+std::vector<std::string> readEmails(YamlReader& r, const Field& list, const std::string& what) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const Field& item : r.sequence(list).value_or(std::vector<Field>{})) {
+    auto email = r.string(item);
+    if (!email) continue;
+    if (!isValidEmail(*email)) {
+      r.error(item, "'" + *email + "' is not a valid e-mail address");
+    } else if (!seen.insert(lower(*email)).second) {
+      r.error(item, what + " '" + *email + "' is listed twice");
+    } else {
+      out.push_back(*email);
+    }
+  }
+  return out;
+}
+
 void readDepartments(YamlReader& r, const Field& f, std::vector<DepartmentDecl>& out) {
   std::map<std::string, int> seenIds;
   for (const Field& item : r.sequence(f).value_or(std::vector<Field>{})) {
@@ -158,18 +176,7 @@ void readDepartments(YamlReader& r, const Field& f, std::vector<DepartmentDecl>&
     d.id = readId(r, *fields, item, "department", seenIds).value_or("");
     d.name = readName(r, *fields, item).value_or("");
     if (const Field* ops = YamlReader::get(*fields, "operators")) {
-      std::set<std::string> seen;
-      for (const Field& op : r.sequence(*ops).value_or(std::vector<Field>{})) {
-        auto email = r.string(op);
-        if (!email) continue;
-        if (!isValidEmail(*email)) {
-          r.error(op, "'" + *email + "' is not a valid e-mail address");
-        } else if (!seen.insert(lower(*email)).second) {
-          r.error(op, "operator '" + *email + "' is listed twice");
-        } else {
-          d.operators.push_back(*email);
-        }
-      }
+      d.operators = readEmails(r, *ops, "operator");
     }
     out.push_back(std::move(d));
   }
@@ -181,7 +188,8 @@ void readSites(LoadContext& ctx, const Field& sites, std::vector<SiteDecl>& out)
   YamlReader& r = ctx.reader;
   std::map<std::string, int> seenIds;
   for (const Field& item : r.sequence(sites).value_or(std::vector<Field>{})) {
-    auto fields = r.map(item, {"id", "name", "origins", "language", "departments", "hours"});
+    auto fields = r.map(item, {"id", "name", "origins", "language", "departments", "hours",
+                               "offline_emails"});
     if (!fields) continue;
     SiteDecl s;
     s.line = item.mark.line + 1;
@@ -219,6 +227,9 @@ void readSites(LoadContext& ctx, const Field& sites, std::vector<SiteDecl>& out)
       readDepartments(r, *deps, s.departments);
     }
     if (const Field* hours = YamlReader::get(*fields, "hours")) s.hours = readHours(ctx, *hours);
+    if (const Field* emails = YamlReader::get(*fields, "offline_emails")) {
+      for (auto& e : readEmails(r, *emails, "address")) s.offlineEmails.push_back(lower(e));
+    }
     out.push_back(std::move(s));
   }
 }

@@ -34,21 +34,25 @@ void upsertSite(Connection& c, const DeclaredSite& site, std::int64_t now,
   auto& exists = c.prepare("SELECT 1 FROM sites WHERE id = ?");
   exists.bind(1, site.id);
   if (exists.step()) {
-    c.prepare("UPDATE sites SET name = ?, language = ?, managed_by_config = 1 WHERE id = ?")
+    c.prepare(
+         "UPDATE sites SET name = ?, language = ?, offline_emails = ?, managed_by_config = 1 "
+         "WHERE id = ?")
         .bind(1, site.name)
         .bind(2, site.language)
-        .bind(3, site.id)
+        .bind(3, joinList(site.offlineEmails))
+        .bind(4, site.id)
         .run();
     ++report.sitesUpdated;
   } else {
     c.prepare(
-         "INSERT INTO sites(id, name, language, widget_key, managed_by_config, created_at) "
-         "VALUES (?, ?, ?, ?, 1, ?)")
+         "INSERT INTO sites(id, name, language, widget_key, managed_by_config, created_at, "
+         "offline_emails) VALUES (?, ?, ?, ?, 1, ?, ?)")
         .bind(1, site.id)
         .bind(2, site.name)
         .bind(3, site.language)
         .bind(4, newWidgetKey())
         .bind(5, now)
+        .bind(6, joinList(site.offlineEmails))
         .run();
     ++report.sitesCreated;
   }

@@ -59,9 +59,6 @@ void saveHours(Connection& c, const std::string& siteId, const WorkingHours& h) 
   }
 }
 
-namespace {
-
-// Address lists are stored comma-separated (addresses cannot contain commas once validated).
 std::vector<std::string> splitList(const std::string& text) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -79,6 +76,8 @@ std::string joinList(const std::vector<std::string>& items) {
   for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
   return out;
 }
+
+namespace {
 
 class SqlSiteTx : public core::ports::SiteTx {
  public:

@@ -15,6 +15,10 @@ class SiteRepository : public core::ports::SiteStore {
   Database& db_;
 };
 
+// Address lists (offline_emails) are stored comma-separated: validated addresses hold no commas.
+std::vector<std::string> splitList(const std::string& text);
+std::string joinList(const std::vector<std::string>& items);
+
 // Hours rows of one site, shared with reconcile_repository.
 core::sites::WorkingHours loadHours(Connection& c, const std::string& siteId);
 void saveHours(Connection& c, const std::string& siteId, const core::sites::WorkingHours& hours);

@@ -105,7 +105,8 @@ describe('a running daemon', () => {
   });
 
   test('SIGHUP reloads the declared sites from the config', async () => {
-    fs.appendFileSync(d.configPath, 'sites:\n  - id: reloaded\n    name: Reloaded shop\n    origins: ["https://reloaded.example"]\n');
+    fs.appendFileSync(d.configPath, 'sites:\n  - id: reloaded\n    name: Reloaded shop\n    origins: ["https://reloaded.example"]\n' +
+      '    offline_emails: [Leads@Reloaded.example]\n');
     d.proc.kill('SIGHUP');
     const site = await waitFor(async () => {
       const r = await d.admin('GET', '/api/admin/v1/sites/reloaded');
@@ -113,6 +114,7 @@ describe('a running daemon', () => {
     }, { what: 'the reloaded site' });
     assert.equal(site.managed_by_config, true);
     assert.deepEqual(site.origins, ['https://reloaded.example']);
+    assert.deepEqual(site.offline_emails, ['leads@reloaded.example']);
   });
 });
 

@@ -23,6 +23,7 @@ struct DeclaredSite {
   std::string language = "ru";
   std::vector<DeclaredDepartment> departments;
   std::optional<WorkingHours> hours;  // nullopt: no hours declared (always open)
+  std::vector<std::string> offlineEmails;  // where offline-form requests are e-mailed (F7)
 };
 
 }  // namespace callpy::core::sites

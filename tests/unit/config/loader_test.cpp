@@ -376,3 +376,22 @@ TEST(LoaderErrors, MissingFile) {
 
 }  // namespace
 }  // namespace callpy::config
+
+namespace callpy::config {
+namespace {
+
+TEST(Loader, OfflineEmailsAreValidatedAndLowercased) {
+  auto c = loadOk(siteWith("    offline_emails: [Sales@Shop.example, boss@shop.example]\n"));
+  ASSERT_EQ(c.sites.size(), 1u);
+  EXPECT_EQ(c.sites[0].offlineEmails,
+            (std::vector<std::string>{"sales@shop.example", "boss@shop.example"}));
+  auto errors = errorsOf(siteWith("    offline_emails: [nope, a@b.example, A@b.example]\n"));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_NE(errors[0].find("sites[0].offline_emails[0]: 'nope' is not a valid e-mail address"),
+            std::string::npos)
+      << errors[0];
+  EXPECT_NE(errors[1].find("is listed twice"), std::string::npos) << errors[1];
+}
+
+}  // namespace
+}  // namespace callpy::config
