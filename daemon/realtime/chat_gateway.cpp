@@ -111,6 +111,26 @@ core::dialogs::Dialog ChatGateway::routeNewDialog(const core::dialogs::Dialog& d
   return assigned;
 }
 
+void ChatGateway::resume(ConnectionId c, const core::dialogs::Actor& a, std::int64_t dialogId,
+                         std::int64_t afterSeq) {
+  std::int64_t last = afterSeq;
+  for (;;) {
+    auto page = dialogs_.messagesSince(a, dialogId, last, core::dialogs::kMaxPage);
+    for (const auto& m : page.messages) {
+      sendTo(c, frames::message(m, ""));
+      last = m.seq;
+    }
+    if (page.messages.empty() || last >= page.lastSeq) {
+      last = std::max(last, page.lastSeq);
+      break;
+    }
+  }
+  auto done = frames::object("resumed");
+  done->set("dialog", dialogId);
+  done->set("seq", last);
+  sendTo(c, done);
+}
+
 void ChatGateway::dialogClosed(const core::dialogs::Dialog& d) {
   toOperators(d.siteId, frames::dialog(d));
   auto closedFrame = frames::object("closed");

@@ -39,6 +39,9 @@ class ChatGateway {
   // Assigns a newly opened dialog (core/routing: department, least-loaded online operator) and
   // tells the site's operators. Leaves it unassigned when nobody is online.
   core::dialogs::Dialog routeNewDialog(const core::dialogs::Dialog& d);
+  // Sends the dialog's messages after `afterSeq` in order, then `resumed` with the last seq.
+  void resume(ConnectionId c, const core::dialogs::Actor& a, std::int64_t dialogId,
+              std::int64_t afterSeq);
   // Tells a dialog's operators and visitor tabs that it was closed (also from REST).
   void dialogClosed(const core::dialogs::Dialog& d);
   // Closes the user's operator tabs (disabled, or roles changed): they reconnect and are

@@ -134,22 +134,7 @@ void OperatorSession::State::message(const frames::Json& f) {
 void OperatorSession::State::resume(const frames::Json& f) {
   auto id = intField(f, "dialog");
   if (!id) throw core::invalid("dialog is required", "dialog");
-  std::int64_t last = intField(f, "after").value_or(0);
-  for (;;) {
-    auto page = gateway.dialogs().messagesSince(principal, *id, last, 500);
-    for (const auto& m : page.messages) {
-      send(frames::message(m, ""));
-      last = m.seq;
-    }
-    if (page.messages.empty() || last >= page.lastSeq) {
-      last = std::max(last, page.lastSeq);
-      break;
-    }
-  }
-  auto done = frames::object("resumed");
-  done->set("dialog", *id);
-  done->set("seq", last);
-  send(done);
+  gateway.resume(connection, principal, *id, intField(f, "after").value_or(0));
 }
 
 void OperatorSession::State::typing(const frames::Json& f) {

@@ -176,25 +176,8 @@ void VisitorSession::State::message(const frames::Json& f) {
 
 void VisitorSession::State::resume(const frames::Json& f) {
   auto dialog = intField(f, "dialog");
-  auto after = intField(f, "after").value_or(0);
   if (!dialog) throw core::invalid("dialog is required", "dialog");
-  auto& dialogs = gateway.dialogs();
-  std::int64_t last = after;
-  for (;;) {
-    auto page = dialogs.messagesSince(ref(), *dialog, last, 500);
-    for (const auto& m : page.messages) {
-      send(frames::message(m, ""));
-      last = m.seq;
-    }
-    if (page.messages.empty() || last >= page.lastSeq) {
-      last = std::max(last, page.lastSeq);
-      break;
-    }
-  }
-  auto done = frames::object("resumed");
-  done->set("dialog", *dialog);
-  done->set("seq", last);
-  send(done);
+  gateway.resume(connection, ref(), *dialog, intField(f, "after").value_or(0));
 }
 
 void VisitorSession::State::typing(const frames::Json& f) {
