@@ -65,6 +65,9 @@ Json dialog(const Dialog& d) {
   if (d.assigneeId) inner->set("assignee", *d.assigneeId);
   else inner->set("assignee", Poco::Dynamic::Var());
   inner->set("important", d.important);
+  if (d.rating) inner->set("rating", *d.rating);
+  else inner->set("rating", Poco::Dynamic::Var());
+  inner->set("rating_comment", d.ratingComment);
   auto o = object("dialog");
   o->set("dialog", inner);
   return o;

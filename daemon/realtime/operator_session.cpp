@@ -69,6 +69,7 @@ void OperatorSession::State::handle(const std::string& text) {
     else if (type == "start") start(*frame);
     else if (type == "close") close(*frame);
     else if (type == "status") status(*frame);
+    else if (type == "rate_request") rateRequest(*frame);
     else send(frames::error("invalid", "unknown frame type"));
   } catch (...) {
     send(errorFrame(std::current_exception(), stringField(*frame, "cid")));
@@ -169,6 +170,15 @@ void OperatorSession::State::close(const frames::Json& f) {
   auto d = gateway.dialogs().closeDialog(principal, *id);
   dialogs.erase(*id);
   gateway.dialogClosed(d);
+}
+
+void OperatorSession::State::rateRequest(const frames::Json& f) {
+  auto id = intField(f, "dialog");
+  if (!id) throw core::invalid("dialog is required", "dialog");
+  const auto& d = dialog(*id);
+  auto out = frames::object("rating_request");
+  out->set("dialog", d.id);
+  gateway.sendTo(gateway.hub().visitorTabs(d.visitorId), out);
 }
 
 void OperatorSession::State::status(const frames::Json& f) {

@@ -60,6 +60,7 @@ void VisitorSession::State::handle(const std::string& text) {
     else if (type == "presence" || type == "widget" || type == "page") presence(type, *frame);
     else if (type == "contact" || type == "custom") contact(type, *frame);
     else if (type == "offline") offline(*frame);
+    else if (type == "rate") rate(*frame);
     else send(frames::error("invalid", "unknown frame type"));
   } catch (...) {
     send(errorFrame(std::current_exception(), stringField(*frame, "cid")));
@@ -247,6 +248,21 @@ void VisitorSession::State::offline(const frames::Json& f) {
   ack->set("cid", request.cid);
   ack->set("dialog", d.id);
   send(ack);
+}
+
+void VisitorSession::State::rate(const frames::Json& f) {
+  auto dialog = intField(f, "dialog");
+  if (!dialog) throw core::invalid("dialog is required", "dialog");
+  auto stars = intField(f, "stars");
+  if (!stars || *stars < 1 || *stars > 5) throw core::invalid("stars must be 1 to 5", "stars");
+  auto d = gateway.dialogs().rate(ref(), *dialog, static_cast<int>(*stars),
+                                  stringField(f, "comment"));
+  auto rated = frames::object("rated");
+  rated->set("cid", stringField(f, "cid"));
+  rated->set("dialog", d.id);
+  rated->set("stars", *stars);
+  gateway.sendTo(gateway.hub().visitorTabs(visitorId), rated);
+  gateway.toOperators(context.siteId, frames::dialog(d));
 }
 
 void VisitorSession::State::closed() {

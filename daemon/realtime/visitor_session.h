@@ -42,6 +42,7 @@ class VisitorSession : public ConnectionHandler {
     void presence(const std::string& type, const frames::Json& f);
     void contact(const std::string& type, const frames::Json& f);
     void offline(const frames::Json& f);
+    void rate(const frames::Json& f);
     void closed();
     void send(const frames::Json& frame);
     void publishView();

@@ -182,6 +182,26 @@ describe('live chat', () => {
     v.close();
   });
 
+  test('the operator asks for a rating; the visitor rates; operators see it', async () => {
+    const { d, owner, site } = ctx;
+    const { o } = await operator(d, owner);
+    const { v } = await visitor(d, site);
+    v.send({ t: 'msg', cid: 'q1', text: 'thanks!' });
+    const ack = await v.type('ack');
+    o.send({ t: 'rate_request', dialog: ack.dialog });
+    assert.equal((await v.type('rating_request')).dialog, ack.dialog);
+    v.send({ t: 'rate', cid: 'r0', dialog: ack.dialog, stars: 9 });
+    assert.equal((await v.type('err', (f) => f.cid === 'r0')).field, 'stars');
+    v.send({ t: 'rate', cid: 'r1', dialog: ack.dialog, stars: 5, comment: 'Быстро и вежливо' });
+    assert.equal((await v.type('rated', (f) => f.cid === 'r1')).stars, 5);
+    const seen = await o.type('dialog', (f) => f.dialog.id === ack.dialog && f.dialog.rating === 5);
+    assert.equal(seen.dialog.rating_comment, 'Быстро и вежливо');
+    const list = await owner.request('GET', '/api/panel/dialogs?folder=open');
+    assert.equal(list.body.dialogs.find((x) => x.id === ack.dialog).rating, 5);
+    v.close();
+    o.close();
+  });
+
   test('the first frame must be hello', async () => {
     const v = await WsClient.open(`${wsBase(ctx.d)}/ws/visitor?key=${ctx.site.widget_key}`);
     v.send({ t: 'msg', cid: 'c', text: 'hi' });
