@@ -1,5 +1,7 @@
 #include "outbox/outbox_worker.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <exception>
@@ -58,7 +60,10 @@ OutboxWorker::~OutboxWorker() { stop(); }
 void OutboxWorker::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable() || stopping_) return;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "callpy-outbox");
+    run();
+  });
 }
 
 void OutboxWorker::notify() {

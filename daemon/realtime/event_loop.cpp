@@ -1,5 +1,7 @@
 #include "realtime/event_loop.h"
 
+#include <pthread.h>
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -65,7 +67,10 @@ EventLoop::~EventLoop() {
 void EventLoop::start() {
   epoch_ = std::chrono::steady_clock::now();
   readBuffer_ = std::make_unique<char[]>(kReadBufferSize);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), ("callpy-loop-" + std::to_string(index_)).c_str());
+    run();
+  });
 }
 
 void EventLoop::requestStop() {

@@ -1,11 +1,18 @@
 #include "realtime/worker_pool.h"
 
+#include <pthread.h>
+
 #include "observability/log.h"
 
 namespace callpy::realtime {
 
 WorkerPool::WorkerPool(unsigned threads) {
-  for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { run(); });
+  for (unsigned i = 0; i < std::max(1u, threads); ++i) {
+    threads_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "callpy-worker");
+      run();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() {

@@ -1,4 +1,6 @@
 #include "storage/dialog_repository.h"
+
+#include <pthread.h>
 #include "storage/outbox_repository.h"
 
 #include <string>
@@ -380,7 +382,16 @@ int indexPendingMessages(Connection& c, int limit) {
 }
 
 DialogRepository::DialogRepository(Database& db, std::function<void()> onMailQueued)
-    : onMailQueued_(std::move(onMailQueued)), db_(db), relay_([this] { relayLoop(); }), indexer_([this] { indexLoop(); }) {}
+    : onMailQueued_(std::move(onMailQueued)),
+      db_(db),
+      relay_([this] {
+        pthread_setname_np(pthread_self(), "callpy-relay");
+        relayLoop();
+      }),
+      indexer_([this] {
+        pthread_setname_np(pthread_self(), "callpy-index");
+        indexLoop();
+      }) {}
 
 DialogRepository::~DialogRepository() {
   {

@@ -1,5 +1,7 @@
 #include "storage/writer.h"
 
+#include <pthread.h>
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -43,8 +45,14 @@ Writer::Writer(std::unique_ptr<Connection> connection, std::size_t maxBatch,
     : connection_(std::move(connection)),
       maxBatch_(std::max<std::size_t>(maxBatch, 1)),
       onCommit_(std::move(onCommit)),
-      completer_([this] { completeLoop(); }),
-      thread_([this] { loop(); }) {}
+      completer_([this] {
+        pthread_setname_np(pthread_self(), "callpy-commit");
+        completeLoop();
+      }),
+      thread_([this] {
+        pthread_setname_np(pthread_self(), "callpy-writer");
+        loop();
+      }) {}
 
 Writer::~Writer() {
   {

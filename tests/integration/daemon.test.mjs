@@ -76,6 +76,14 @@ describe('a running daemon', () => {
     assert.equal((await fetch(`${d.base}/metrics`)).status, 404);
   });
 
+  test('threads are named by role (top -H, gdb)', () => {
+    const tasks = fs.readdirSync(`/proc/${d.proc.pid}/task`);
+    const names = tasks.map((t) => fs.readFileSync(`/proc/${d.proc.pid}/task/${t}/comm`, 'utf8').trim());
+    for (const name of ['callpy-writer', 'callpy-commit', 'callpy-relay', 'callpy-loop-0', 'callpy-worker', 'callpy-outbox']) {
+      assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
+    }
+  });
+
   test('status reports version, schema and listeners', async () => {
     const s = await d.admin('GET', '/api/admin/v1/status');
     assert.equal(s.status, 200);
