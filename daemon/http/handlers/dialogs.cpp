@@ -46,6 +46,8 @@ JsonObject renderSummary(const DialogSummary& s) {
   if (s.dialog.assigneeId) o->set("assignee", *s.dialog.assigneeId);
   else o->set("assignee", Poco::Dynamic::Var());
   if (s.dialog.rating) o->set("rating", *s.dialog.rating);
+  else o->set("rating", Poco::Dynamic::Var());
+  o->set("rating_comment", s.dialog.ratingComment);
   return o;
 }
 

@@ -81,6 +81,9 @@ export interface DialogSummary {
   last_message_at: number;
   important: boolean;
   assignee: number | null;
+  /** 1–5 when the visitor rated the dialog (F17). */
+  rating?: number | null;
+  rating_comment?: string;
 }
 
 /** A row of GET /api/panel/dialogs/{id}/messages. */

@@ -11,10 +11,12 @@ import { MessageLog } from '../shared/message_log.ts';
 import type { ConnState, Delivery, TimerHandle } from '../shared/realtime.ts';
 import { kProtocolVersion, parseServerFrame, type Author, type PageInfo, type ServerFrame, type SiteInfo } from './protocol.ts';
 import { OfflineRequest, type OfflineFields, type OfflineState } from './offline_request.ts';
+import { RatingRequest, type RatingState } from './rating.ts';
 import { kKeyOutbox, kKeyToken, type KeyValueStore } from './storage.ts';
 
 export type { ConnState, Delivery, SocketLike, TimerHandle } from '../shared/realtime.ts';
 export type { OfflineField, OfflineFields, OfflineState } from './offline_request.ts';
+export type { RatingPhase, RatingState } from './rating.ts';
 export { kHandshakeTimeoutMs, kStableConnectionMs } from '../shared/link.ts';
 
 export interface ClientDeps extends LinkDeps {
@@ -51,6 +53,8 @@ export interface ChatState {
   operatorTyping: boolean;
   /** The offline request (F7) and its delivery. */
   offline: OfflineState;
+  /** The rating an operator asked for (F17), of `rating.dialog`. */
+  rating: RatingState;
   /** From Callpy.setContactInfo: pre-fills the offline form. */
   contact: { name: string; email: string; phone: string } | null;
 }
@@ -81,6 +85,7 @@ export class ChatClient {
   private listeners = new Set<(s: ChatState) => void>();
   private incoming = new Set<(m: ChatMessage) => void>();
   private offline: OfflineRequest;
+  private rating: RatingRequest;
   private state: ChatState = {
     conn: 'stopped',
     everConnected: false,
@@ -93,6 +98,7 @@ export class ChatClient {
     messages: [],
     operatorTyping: false,
     offline: { phase: 'idle', cid: null, fields: null, dialog: null, error: null },
+    rating: { phase: 'none', dialog: null, cid: null, stars: 0, comment: '', error: null },
     contact: null,
   };
 
@@ -109,16 +115,19 @@ export class ChatClient {
       gone: () => this.afterSocketGone(),
       status: (st) => this.update(st),
     });
-    this.offline = new OfflineRequest(d.store, {
+    const requestHooks = {
       newId: d.newId,
-      send: (frame) => {
+      send: (frame: Record<string, unknown>) => {
         this.raw(frame);
         if (this.ackTimer === null) this.arm('ackTimer', kAckTimeoutMs, () => this.link.fail());
       },
       connected: () => this.link.welcomed,
       changed: () => this.emit(),
-    });
+    };
+    this.offline = new OfflineRequest(d.store, requestHooks);
+    this.rating = new RatingRequest(d.store, requestHooks);
     this.state.offline = this.offline.state;
+    this.state.rating = this.rating.state;
     for (const item of this.loadOutbox()) {
       this.log.addPending(this.ownMessage(item.cid, item.text, item.ts));
     }
@@ -192,6 +201,11 @@ export class ChatClient {
     this.offline.reset();
   }
 
+  /** Rates the dialog the operator asked about; returns the cid, or null when there is nothing to rate. */
+  rate(stars: number, comment: string): string | null {
+    return this.rating.submit(stars, comment);
+  }
+
   /** The visitor's draft; sent throttled as a typing frame (text only with the typing preview). */
   setDraft(text: string): void {
     this.sendTyping(text, false);
@@ -221,6 +235,7 @@ export class ChatClient {
     this.clear('draftTimer');
     this.log.requeue();
     this.offline.gone();
+    this.rating.gone();
     this.state.operatorTyping = false;
   }
 
@@ -249,8 +264,16 @@ export class ChatClient {
       case 'offline_ack':
         if (this.offline.ack(f.cid, f.dialog)) this.rearmAck();
         return;
+      case 'rating_request':
+        // A tab that has not learnt its dialog yet still shows the card.
+        if (this.state.dialogId === null || this.state.dialogId === f.dialog) this.rating.asked(f.dialog);
+        return;
+      case 'rated':
+        if (this.rating.rated(f.cid, f.dialog, f.stars)) this.rearmAck();
+        return;
       case 'err': {
         if (this.offline.rejected(f.cid, f.code, f.message, f.field)) return this.rearmAck();
+        if (this.rating.rejected(f.cid, f.code, f.message, f.field)) return this.rearmAck();
         const m = f.cid ? this.log.pending(f.cid) : undefined;
         if (m) {
           this.log.patchPending(m, { delivery: 'failed', error: f.code });
@@ -283,6 +306,7 @@ export class ChatClient {
       if (m.delivery !== 'failed') this.transmit(m);
     }
     this.offline.connected();
+    this.rating.connected();
     this.emit();
   }
 
@@ -337,6 +361,7 @@ export class ChatClient {
     this.log.reset();
     this.resuming = false;
     this.state.dialogId = id;
+    this.rating.dialogChanged(id);
   }
 
   private place(m: ChatMessage): void {
@@ -358,7 +383,7 @@ export class ChatClient {
   /** Restarts the ack deadline while something is in flight; clears it otherwise. */
   private rearmAck(): void {
     this.clear('ackTimer');
-    if (this.log.hasInFlight() || this.offline.inFlight) this.arm('ackTimer', kAckTimeoutMs, () => this.link.fail());
+    if (this.log.hasInFlight() || this.offline.inFlight || this.rating.inFlight) this.arm('ackTimer', kAckTimeoutMs, () => this.link.fail());
   }
 
   private sendTyping(text: string, immediate: boolean): void {
@@ -448,7 +473,7 @@ export class ChatClient {
   }
 
   private emit(): void {
-    this.state = { ...this.state, messages: this.sorted(), offline: this.offline.state };
+    this.state = { ...this.state, messages: this.sorted(), offline: this.offline.state, rating: this.rating.state };
     for (const fn of this.listeners) fn(this.state);
   }
 }

@@ -48,6 +48,13 @@ export const en = {
   'error.limit': 'Too many messages, wait a little',
   'error.forbidden': 'This chat is not available',
   'error.invalid': 'The message was rejected',
+  'rating.title': 'Please rate this conversation',
+  'rating.star': '{n} of 5 stars',
+  'rating.comment': 'Comment (optional)',
+  'rating.submit': 'Send',
+  'rating.done': 'Thank you for your rating!',
+  'rating.given': 'Your rating: {n} of 5',
+  'rating.failed': 'The rating was not accepted, please try again',
 } as const;
 
 export type WidgetKey = keyof typeof en;
@@ -98,6 +105,13 @@ export const ru: Record<WidgetKey, string> = {
   'error.limit': 'Слишком много сообщений, подождите немного',
   'error.forbidden': 'Этот чат недоступен',
   'error.invalid': 'Сообщение отклонено',
+  'rating.title': 'Оцените, пожалуйста, разговор',
+  'rating.star': '{n} из 5 звёзд',
+  'rating.comment': 'Комментарий (необязательно)',
+  'rating.submit': 'Отправить',
+  'rating.done': 'Спасибо за оценку!',
+  'rating.given': 'Ваша оценка: {n} из 5',
+  'rating.failed': 'Оценка не принята, попробуйте ещё раз',
 };
 
 export type WidgetLanguage = 'ru' | 'en';

@@ -34,6 +34,8 @@ export type ServerFrame =
   | { t: 'typing'; active: boolean }
   | { t: 'status'; open: boolean; operatorsOnline: number }
   | { t: 'offline_ack'; cid: string; dialog: number }
+  | { t: 'rating_request'; dialog: number }
+  | { t: 'rated'; cid: string; dialog: number; stars: number }
   | { t: 'err'; cid: string | null; code: string; message: string; field: string | null };
 
 /** Parses one text frame; null for malformed JSON, unknown types or missing fields. */
@@ -92,6 +94,11 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
     case 'offline_ack':
       if (typeof f.cid !== 'string' || !isInt(f.dialog)) return null;
       return { t: 'offline_ack', cid: f.cid, dialog: f.dialog };
+    case 'rating_request':
+      return isInt(f.dialog) ? { t: 'rating_request', dialog: f.dialog } : null;
+    case 'rated':
+      if (!isInt(f.dialog) || !isInt(f.stars) || f.stars < 1 || f.stars > 5) return null;
+      return { t: 'rated', cid: str(f.cid), dialog: f.dialog, stars: f.stars };
     case 'err':
       return {
         t: 'err',

@@ -8,3 +8,4 @@ export const kKeyOutbox = 'outbox';
 export const kKeyContact = 'contact';
 export const kKeyCustom = 'custom';
 export const kKeyOffline = 'offline';
+export const kKeyRating = 'rating';

@@ -1,7 +1,7 @@
 // What the operator client exposes to the pages: the state snapshot and the events.
 import type { Author, ConnState, Delivery } from '../../shared/realtime.ts';
 import type { DialogSummary } from '../panel_api.ts';
-import type { OperatorStatus, VisitorInfo } from './protocol.ts';
+import { parseRating, type OperatorStatus, type VisitorInfo } from './protocol.ts';
 
 export interface OperatorMessage {
   key: string;
@@ -28,6 +28,9 @@ export interface DialogEntry {
   lastMessageAt: number;
   important: boolean;
   assignee: number | null;
+  /** The visitor's rating 1–5 (F17), null when not rated. */
+  rating: number | null;
+  ratingComment: string;
   /** Visitor messages that arrived live while the dialog was not on screen. */
   unread: number;
 }
@@ -107,6 +110,9 @@ export function mergeOpenDialogs(known: Map<number, DialogEntry>, list: DialogSu
     open.add(s.id);
     const prev = known.get(s.id);
     const liveNewer = prev !== undefined && prev.lastSeq > s.last_seq;
+    // The list may predate a rating that came live; a rating is never taken back.
+    const rating = parseRating(s.rating) ?? prev?.rating ?? null;
+    const ratingComment = typeof s.rating_comment === 'string' ? s.rating_comment : prev?.rating === rating ? prev.ratingComment : '';
     known.set(s.id, {
       id: s.id,
       site: s.site,
@@ -118,6 +124,8 @@ export function mergeOpenDialogs(known: Map<number, DialogEntry>, list: DialogSu
       lastMessageAt: liveNewer ? prev.lastMessageAt : s.last_message_at,
       important: s.important,
       assignee: s.assignee,
+      rating,
+      ratingComment,
       unread: prev?.unread ?? 0,
     });
   }

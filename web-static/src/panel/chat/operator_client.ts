@@ -230,6 +230,13 @@ export class OperatorClient {
     this.link.send({ t: 'typing', dialog, active });
   }
 
+  /** Asks the visitor to rate the dialog (F17); false while disconnected (nothing is queued). */
+  requestRating(dialog: number): boolean {
+    if (!this.link.welcomed) return false;
+    this.link.send({ t: 'rate_request', dialog });
+    return true;
+  }
+
   /** After a successful REST close/important call: reflect it at once. */
   patchDialog(id: number, patch: Partial<Pick<DialogEntry, 'status' | 'important'>>): void {
     const entry = this.dialogs.get(id);
@@ -354,6 +361,8 @@ export class OperatorClient {
       lastMessageAt: prev?.lastMessageAt ?? this.d.now(),
       important: prev?.important ?? false,
       assignee: d.assignee,
+      rating: d.rating !== undefined ? d.rating : (prev?.rating ?? null),
+      ratingComment: d.ratingComment !== undefined ? d.ratingComment : (prev?.ratingComment ?? ''),
       unread: prev?.unread ?? 0,
     };
     this.dialogs.set(d.id, entry);

@@ -34,7 +34,13 @@ export interface DialogInfo {
   status: DialogStatus;
   lastSeq: number;
   assignee: number | null;
+  /** 1–5, null when not rated; undefined when the frame did not say. */
+  rating?: number | null;
+  ratingComment?: string;
 }
+
+/** A rating as sent by the daemon: 1–5, anything else is "not rated". */
+export const parseRating = (v: unknown): number | null => (isInt(v) && v >= 1 && v <= 5 ? v : null);
 
 export type OperatorFrame =
   | { t: 'welcome'; user: { id: number; name: string }; sites: { id: string; role: string }[]; status: OperatorStatus }
@@ -69,7 +75,7 @@ function parseVisitor(v: unknown, site: string): VisitorInfo | null {
 
 export function parseDialog(d: unknown): DialogInfo | null {
   if (!isObj(d) || !isInt(d.id) || !isInt(d.visitor)) return null;
-  return {
+  const out: DialogInfo = {
     id: d.id,
     site: str(d.site),
     visitor: d.visitor,
@@ -77,6 +83,11 @@ export function parseDialog(d: unknown): DialogInfo | null {
     lastSeq: isInt(d.last_seq) ? d.last_seq : 0,
     assignee: isInt(d.assignee) ? d.assignee : null,
   };
+  if ('rating' in d) {
+    out.rating = parseRating(d.rating);
+    out.ratingComment = out.rating === null ? '' : str(d.rating_comment);
+  }
+  return out;
 }
 
 /** Parses one text frame; null for malformed JSON, unknown types or missing fields. */

@@ -81,6 +81,32 @@ export function MessageList({ messages, visitorLabel, typing, onRetry, empty }: 
   );
 }
 
+/** The visitor's rating (F17) in the pane header: stars and the comment, nothing when not rated. */
+export function RatingView({ rating, comment }: { rating: number | null | undefined; comment?: string }) {
+  const { t } = useApp();
+  if (!rating) return null;
+  return (
+    <span class="rating" data-testid="chat-rating" data-stars={rating}>
+      <span class="rating__stars" role="img" aria-label={t('chat.rating', { n: rating })} title={t('chat.rating', { n: rating })}>
+        {'★'.repeat(rating)}
+        <span class="off">{'★'.repeat(5 - rating)}</span>
+      </span>
+      {comment && <span class="rating__comment">«{comment}»</span>}
+    </span>
+  );
+}
+
+/** The small badge of a rated dialog in the dialog and History lists. */
+export function RatingBadge({ rating }: { rating: number | null | undefined }) {
+  const { t } = useApp();
+  if (!rating) return null;
+  return (
+    <span class="dlist__rating" data-testid="dialog-rating" data-stars={rating} title={t('chat.rating', { n: rating })} aria-label={t('chat.rating', { n: rating })}>
+      ★{rating}
+    </span>
+  );
+}
+
 interface ComposerProps {
   onSend: (text: string) => void;
   onDraft: (text: string) => void;

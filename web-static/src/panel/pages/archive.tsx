@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app_context.ts';
 import type { OperatorMessage } from '../chat/operator_client.ts';
 import { timeLabel } from '../chat/visitor_info.ts';
-import { MessageList } from '../components/chat_pane.tsx';
+import { MessageList, RatingBadge, RatingView } from '../components/chat_pane.tsx';
 import { Badge, ErrorBox, Spinner, useAsync } from '../components/ui.tsx';
 import { errorText } from '../errors.ts';
 import { Link, navigate } from '../location.ts';
@@ -54,6 +54,7 @@ function Reader({ summary, base }: { summary: DialogSummary; base: string }) {
             <Badge>{summary.site}</Badge>
             {summary.status === 'closed' ? <Badge>{t('chat.closed')}</Badge> : <Badge kind="ok">{t('status.online')}</Badge>}
             {summary.important && <Badge kind="warn">★ {t('chat.important')}</Badge>}
+            <RatingView rating={summary.rating} comment={summary.rating_comment} />
           </div>
         </div>
         <div class="chat__actions">
@@ -157,6 +158,7 @@ function FolderPage({ folder, params, query }: { folder: DialogFolder; params: P
                         {d.important && <span class="dlist__star">★ </span>}
                         {d.visitor_name || t('visitors.anonymous', { id: d.visitor })}
                       </span>
+                      <RatingBadge rating={d.rating} />
                       <time class="dlist__time">{timeLabel(d.last_message_at, now, lang)}</time>
                     </span>
                     <span class="dlist__bottom">

@@ -5,7 +5,7 @@ import { useApp } from '../app_context.ts';
 import { useChat } from '../chat/chat_context.tsx';
 import { visitorDisplayName, type DialogEntry } from '../chat/operator_client.ts';
 import { deviceOf, pageLabel, timeLabel } from '../chat/visitor_info.ts';
-import { Composer, MessageList } from '../components/chat_pane.tsx';
+import { Composer, MessageList, RatingBadge, RatingView } from '../components/chat_pane.tsx';
 import { IconMonitor, IconPhone } from '../components/icons.tsx';
 import { Badge, ErrorBox } from '../components/ui.tsx';
 import { errorText } from '../errors.ts';
@@ -56,6 +56,7 @@ function DialogList({ dialogs, current }: { dialogs: DialogEntry[]; current: num
                 )}
                 {label(d.visitor, d.visitorName)}
               </span>
+              <RatingBadge rating={d.rating} />
               <time class="dlist__time">{timeLabel(d.lastMessageAt, now, lang)}</time>
             </span>
             <span class="dlist__bottom">
@@ -79,6 +80,7 @@ function ChatHeader({ entry }: { entry: DialogEntry }) {
   const label = useVisitorLabel();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [asked, setAsked] = useState(false);
   const visitor = state.visitors.find((v) => v.id === entry.visitor);
   const open = entry.status === 'open';
   const toggleImportant = async () => {
@@ -113,6 +115,7 @@ function ChatHeader({ entry }: { entry: DialogEntry }) {
         <div class="chat__facts">
           {state.sites.length > 1 && <Badge>{entry.site}</Badge>}
           {!open && <Badge kind="neutral">{t('chat.closed')}</Badge>}
+          <RatingView rating={entry.rating} comment={entry.ratingComment} />
           {visitor && (
             <>
               <span class="presence" data-testid="chat-presence">
@@ -134,9 +137,25 @@ function ChatHeader({ entry }: { entry: DialogEntry }) {
             </>
           )}
         </div>
+        {asked && !entry.rating && (
+          <div class="chat__note" role="status" data-testid="chat-rate-requested">
+            {t('chat.rate_requested')}
+          </div>
+        )}
         <ErrorBox message={error ? errorText(error, t) : null} />
       </div>
       <div class="chat__actions">
+        {open && (
+          <button
+            type="button"
+            class="btn btn--secondary btn--small"
+            data-testid="chat-rate-request"
+            disabled={state.conn !== 'open'}
+            onClick={() => setAsked(client.requestRating(entry.id))}
+          >
+            {t('chat.rate_request')}
+          </button>
+        )}
         <button
           type="button"
           class={entry.important ? 'btn btn--secondary btn--small is-on' : 'btn btn--secondary btn--small'}

@@ -7,6 +7,7 @@ import { widgetLanguage, widgetTranslator, type WidgetT } from '../i18n.ts';
 import type { LoaderContext } from '../loader.ts';
 import { Composer } from './composer.tsx';
 import { OfflineForm, OfflineNotice } from './offline.tsx';
+import { RatingCard, ratingVisible } from './rating.tsx';
 
 export interface Controller {
   client: ChatClient;
@@ -62,7 +63,7 @@ export function App({ c }: { c: Controller }) {
       <Header s={s} t={t} onClose={() => c.setOpen(false)} />
       <ConnectionBanner s={s} t={t} onRetry={() => c.client.reconnectNow()} />
       {offline && !form && <OfflineNotice t={t} />}
-      {form ? <OfflineForm t={t} s={s} client={c.client} /> : <Messages s={s} t={t} lang={lang} offline={offline} onRetry={(cid) => c.client.retry(cid)} />}
+      {form ? <OfflineForm t={t} s={s} client={c.client} /> : <Messages s={s} t={t} lang={lang} offline={offline} client={c.client} />}
       {!form && s.site?.typingPreview && (
         <div class="privacy" data-testid="callpy-privacy">
           <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -136,8 +137,10 @@ function ConnectionBanner({ s, t, onRetry }: { s: ChatState; t: WidgetT; onRetry
   );
 }
 
-function Messages(props: { s: ChatState; t: WidgetT; lang: string; offline: boolean; onRetry: (cid: string) => void }) {
-  const { s, t, lang, onRetry } = props;
+function Messages(props: { s: ChatState; t: WidgetT; lang: string; offline: boolean; client: ChatClient }) {
+  const { s, t, lang, client } = props;
+  const onRetry = (cid: string) => client.retry(cid);
+  const rating = ratingVisible(s);
   const box = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const time = useMemo(() => {
@@ -151,14 +154,14 @@ function Messages(props: { s: ChatState; t: WidgetT; lang: string; offline: bool
   useEffect(() => {
     const el = box.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [s.messages, s.operatorTyping]);
+  }, [s.messages, s.operatorTyping, rating, s.rating.phase]);
   const onScroll = () => {
     const el = box.current;
     if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
   };
   return (
     <div class="ms" ref={box} onScroll={onScroll} data-testid="callpy-messages" aria-live="polite">
-      {s.messages.length === 0 && s.historyLoaded && (
+      {s.messages.length === 0 && s.historyLoaded && !rating && (
         <div class="empty">
           <div class="et">{t('empty.title')}</div>
           {!props.offline && <div>{t('empty.body')}</div>}
@@ -167,6 +170,7 @@ function Messages(props: { s: ChatState; t: WidgetT; lang: string; offline: bool
       {s.messages.map((m, i) => (
         <Bubble key={m.key} m={m} prev={s.messages[i - 1]} t={t} time={time} onRetry={onRetry} />
       ))}
+      {rating && <RatingCard key={s.rating.dialog} s={s} t={t} client={client} />}
       {s.operatorTyping && (
         <div class="typing" data-testid="callpy-typing">
           <span class="dots">
