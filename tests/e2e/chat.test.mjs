@@ -100,6 +100,19 @@ describe('visitor and operator in real browsers', () => {
     await visitor.screenshot({ path: path.join(shots, 'widget-dialog.png') });
   });
 
+  test('the operator asks for a rating and sees the stars the visitor gives', async () => {
+    await panel.getByTestId('chat-rate-request').click();
+    await visitor.getByTestId('callpy-rating').waitFor();
+    await visitor.locator('[data-testid="callpy-rating-star"][data-stars="5"]').click();
+    await visitor.getByTestId('callpy-rating-comment').fill('Спасибо, всё понятно');
+    await visitor.getByTestId('callpy-rating-submit').click();
+    await visitor.getByTestId('callpy-rating-done').waitFor();
+    const rating = panel.getByTestId('chat-rating');
+    await rating.waitFor();
+    assert.equal(await rating.getAttribute('data-stars'), '5');
+    assert.match(await rating.textContent(), /Спасибо, всё понятно/);
+  });
+
   test('the operator closes the dialog; it is in History and found by search', async () => {
     panel.once('dialog', (dialog) => dialog.accept());  // "Close this dialog?"
     await panel.getByTestId('chat-close').click();
