@@ -300,7 +300,8 @@ int Daemon::run() {
   realtime::ChatGatewayOptions chatOptions;
   chatOptions.publicOrigin = core::sites::originOf(config_.publicUrl).value_or(config_.publicUrl);
   chatOptions.panelUrl = config_.publicUrl + "/app";
-  chat_ = std::make_unique<realtime::ChatGateway>(*realtime_, *dialogs_, *sites_, chatOptions);
+  chat_ = std::make_unique<realtime::ChatGateway>(*realtime_, *dialogs_, *sites_, *accounts_,
+                                                   chatOptions);
   api_ = std::make_unique<http::ApiContext>(
       http::ApiContext{*accounts_, *sites_, false, {}, {}, chat_.get(), dialogs_.get()});
   api_->secureCookies = config_.publicUrl.rfind("https://", 0) == 0;

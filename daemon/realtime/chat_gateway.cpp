@@ -1,5 +1,9 @@
 #include "realtime/chat_gateway.h"
 
+#include <Poco/JSON/Array.h>
+
+#include <set>
+
 #include "core/routing/router.h"
 #include "observability/log.h"
 #include "realtime/operator_session.h"
@@ -9,10 +13,12 @@
 namespace callpy::realtime {
 
 ChatGateway::ChatGateway(RealtimeServer& server, core::dialogs::DialogService& dialogs,
-                         core::sites::SiteService& sites, ChatGatewayOptions options)
+                         core::sites::SiteService& sites, core::accounts::AccountService& accounts,
+                         ChatGatewayOptions options)
     : server_(server),
       dialogs_(dialogs),
       sites_(sites),
+      accounts_(accounts),
       options_(std::move(options)),
       pool_(std::make_unique<WorkerPool>(options_.workers)) {}
 
@@ -129,6 +135,54 @@ void ChatGateway::resume(ConnectionId c, const core::dialogs::Actor& a, std::int
   done->set("dialog", dialogId);
   done->set("seq", last);
   sendTo(c, done);
+}
+
+namespace {
+core::accounts::Principal systemPrincipal() {
+  core::accounts::Principal p;
+  p.system = true;
+  return p;
+}
+
+std::string operatorName(const core::accounts::OperatorEntry& o) {
+  return o.name.empty() ? o.email.substr(0, o.email.find('@')) : o.name;
+}
+}  // namespace
+
+void ChatGateway::announceTeam(const std::vector<std::string>& sites, ConnectionId only) {
+  for (const auto& site : sites) {
+    std::set<std::int64_t> online;
+    for (const auto& [user, idle] : hub_.onlineOperators(site)) online.insert(user);
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& o : accounts_.operators(systemPrincipal(), site)) {
+      if (o.disabled || o.pending) continue;
+      frames::Json entry = new Poco::JSON::Object;
+      entry->set("id", o.userId);
+      entry->set("name", operatorName(o));
+      entry->set("online", online.count(o.userId) > 0);
+      list->add(entry);
+    }
+    auto f = frames::object("team");
+    f->set("site", site);
+    f->set("operators", list);
+    if (only) sendTo(only, f);
+    else toOperators(site, f);
+  }
+}
+
+core::dialogs::Dialog ChatGateway::transfer(const core::accounts::Principal& by,
+                                            std::int64_t dialogId, std::int64_t toUser) {
+  auto d = dialogs_.assign(by, dialogId, toUser);
+  std::string name = std::to_string(toUser);
+  for (const auto& o : accounts_.operators(systemPrincipal(), d.siteId)) {
+    if (o.userId == toUser) name = operatorName(o);
+  }
+  bool en = sites_.get(systemPrincipal(), d.siteId).site.language == "en";
+  auto note = dialogs_.postSystemMessage(
+      d.id, en ? "The dialog was transferred to " + name : "Диалог передан оператору " + name);
+  toDialog(d.siteId, d.visitorId, frames::message(note, ""));
+  toOperators(d.siteId, frames::dialog(d));
+  return d;
 }
 
 void ChatGateway::dialogClosed(const core::dialogs::Dialog& d) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/accounts/account_service.h"
 #include "core/accounts/types.h"
 #include "core/dialogs/dialog_service.h"
 #include "core/sites/site_service.h"
@@ -28,7 +29,8 @@ struct ChatGatewayOptions {
 class ChatGateway {
  public:
   ChatGateway(RealtimeServer& server, core::dialogs::DialogService& dialogs,
-              core::sites::SiteService& sites, ChatGatewayOptions options);
+              core::sites::SiteService& sites, core::accounts::AccountService& accounts,
+              ChatGatewayOptions options);
 
   // Answer an upgrade request (HTTP layer). Both answer the HTTP error themselves when refused.
   void upgradeVisitor(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp,
@@ -42,6 +44,12 @@ class ChatGateway {
   // Sends the dialog's messages after `afterSeq` in order, then `resumed` with the last seq.
   void resume(ConnectionId c, const core::dialogs::Actor& a, std::int64_t dialogId,
               std::int64_t afterSeq);
+  // `team` frames (the site's operators and who is online) to the site's operator tabs, or to
+  // one tab only when `only` is set.
+  void announceTeam(const std::vector<std::string>& sites, ConnectionId only = 0);
+  // Hands the dialog to another operator of its site and tells everyone in it.
+  core::dialogs::Dialog transfer(const core::accounts::Principal& by, std::int64_t dialogId,
+                                 std::int64_t toUser);
   // Tells a dialog's operators and visitor tabs that it was closed (also from REST).
   void dialogClosed(const core::dialogs::Dialog& d);
   // Closes the user's operator tabs (disabled, or roles changed): they reconnect and are
@@ -73,6 +81,7 @@ class ChatGateway {
   RealtimeServer& server_;
   core::dialogs::DialogService& dialogs_;
   core::sites::SiteService& sites_;
+  core::accounts::AccountService& accounts_;
   ChatGatewayOptions options_;
   ChatHub hub_;
   std::unique_ptr<WorkerPool> pool_;

@@ -70,6 +70,7 @@ void OperatorSession::State::handle(const std::string& text) {
     else if (type == "close") close(*frame);
     else if (type == "status") status(*frame);
     else if (type == "rate_request") rateRequest(*frame);
+    else if (type == "transfer") transfer(*frame);
     else send(frames::error("invalid", "unknown frame type"));
   } catch (...) {
     send(errorFrame(std::current_exception(), stringField(*frame, "cid")));
@@ -97,8 +98,11 @@ void OperatorSession::State::hello() {
   welcome->set("status", state);
   send(welcome);
   auto mySites = sites();
-  gateway.announceStatus(gateway.hub().operatorJoined(
-      connection, principal.user ? principal.user->id : 0, mySites, true));
+  auto changed =
+      gateway.hub().operatorJoined(connection, principal.user ? principal.user->id : 0, mySites, true);
+  gateway.announceStatus(changed);
+  gateway.announceTeam(changed);  // the others learn I am online
+  gateway.announceTeam(mySites, connection);
   // The snapshot of who is on the sites now; the panel does not announce these as new arrivals.
   for (const auto& v : gateway.hub().visitorsOfSites(mySites)) {
     auto frame = ChatGateway::visitorFrame(v);
@@ -181,13 +185,25 @@ void OperatorSession::State::rateRequest(const frames::Json& f) {
   gateway.sendTo(gateway.hub().visitorTabs(d.visitorId), out);
 }
 
+void OperatorSession::State::transfer(const frames::Json& f) {
+  auto id = intField(f, "dialog");
+  auto user = intField(f, "user");
+  if (!id) throw core::invalid("dialog is required", "dialog");
+  if (!user) throw core::invalid("user is required", "user");
+  dialog(*id);  // the caller must see the dialog
+  dialogs.erase(*id);
+  gateway.transfer(principal, *id, *user);
+}
+
 void OperatorSession::State::status(const frames::Json& f) {
   auto wanted = stringField(f, "state");
   if (wanted != "online" && wanted != "away" && wanted != "offline") {
     throw core::invalid("state must be online, away or offline", "state");
   }
   state = wanted;
-  gateway.announceStatus(gateway.hub().operatorStatus(connection, state == "online"));
+  auto changed = gateway.hub().operatorStatus(connection, state == "online");
+  gateway.announceStatus(changed);
+  gateway.announceTeam(changed);
   auto out = frames::object("status");
   out->set("state", state);
   send(out);
@@ -195,7 +211,9 @@ void OperatorSession::State::status(const frames::Json& f) {
 
 void OperatorSession::State::closed() {
   if (!greeted) return;
-  gateway.announceStatus(gateway.hub().operatorLeft(connection));
+  auto changed = gateway.hub().operatorLeft(connection);
+  gateway.announceStatus(changed);
+  gateway.announceTeam(changed);
 }
 
 }  // namespace callpy::realtime

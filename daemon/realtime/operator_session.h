@@ -33,6 +33,7 @@ class OperatorSession : public ConnectionHandler {
     void close(const frames::Json& f);
     void status(const frames::Json& f);
     void rateRequest(const frames::Json& f);
+    void transfer(const frames::Json& f);
     void closed();
     void send(const frames::Json& frame);
     // The dialog, checked against the operator's sites (cached: site and visitor never change).

@@ -270,12 +270,27 @@ describe('routing', () => {
       v.close();
     }
     assert.deepEqual(assignees.sort(), [w1.user.id, w2.user.id].sort(), 'one dialog each');
+
+    // Both see the team with both online; one hands a dialog to the other.
+    const team = await o1.type('team', (f) => f.operators.filter((x) => x.online).length === 2);
+    assert.deepEqual(team.operators.map((x) => x.id).sort(), [w1.user.id, w2.user.id].sort());
+    const mine = (await owner.request('GET', '/api/panel/dialogs?folder=open')).body.dialogs
+      .find((x) => x.assignee === w1.user.id);
+    o1.send({ t: 'transfer', dialog: mine.id, user: w2.user.id });
+    const moved = await o2.type('dialog', (f) => f.dialog.id === mine.id && f.dialog.assignee === w2.user.id);
+    assert.equal(moved.dialog.assignee, w2.user.id);
+    const note = await o2.type('msg', (f) => f.dialog === mine.id && f.author.kind === 'system');
+    assert.match(note.text, /Диалог передан оператору second/);
+    o1.send({ t: 'transfer', dialog: mine.id, user: 999999 });
+    assert.equal((await o1.type('err')).code, 'invalid');
     // Nobody online: the dialog waits unassigned.
     o1.close();
     o2.close();
     await o1.closed();
     await o2.closed();
-    const { v } = await visitor(d, site);
+    const { v, welcome: late } = await visitor(d, site);
+    // The daemon may still be handling the closes: its status frame says when nobody is left.
+    if (late.site.operators_online !== 0) await v.type('status', (f) => f.operators_online === 0);
     v.send({ t: 'msg', cid: 'c', text: 'anyone?' });
     const ack = await v.type('ack');
     const list = await owner.request('GET', '/api/panel/dialogs?folder=open');

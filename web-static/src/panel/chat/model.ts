@@ -1,7 +1,7 @@
 // What the operator client exposes to the pages: the state snapshot and the events.
 import type { Author, ConnState, Delivery } from '../../shared/realtime.ts';
 import type { DialogSummary } from '../panel_api.ts';
-import { parseRating, type OperatorStatus, type VisitorInfo } from './protocol.ts';
+import { parseRating, type OperatorStatus, type TeamMember, type VisitorInfo } from './protocol.ts';
 
 export interface OperatorMessage {
   key: string;
@@ -59,6 +59,10 @@ export interface OperatorState {
   /** Dialogs known this session (open ones from the list, closed ones seen closing), latest first. */
   dialogs: DialogEntry[];
   chats: Readonly<Record<number, ChatView>>;
+  /** Every enabled operator of each of my sites, from the `team` frames (F17 transfer). */
+  team: Readonly<Record<string, TeamMember[]>>;
+  /** The last transfer the server refused (an `err` while one was pending), until the next try. */
+  transferError: { dialog: number; code: string } | null;
 }
 
 export type OperatorEvent =

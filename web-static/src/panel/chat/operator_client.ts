@@ -14,8 +14,9 @@ import { kProtocolVersion, type Author, type TimerHandle } from '../../shared/re
 import type { KeyValueStore } from '../../shared/storage.ts';
 import type { DialogSummary, StoredMessage } from '../panel_api.ts';
 import { mergeOpenDialogs, parseOutbox, visitorDisplayName, type ChatView, type DialogEntry, type OperatorEvent, type OperatorMessage, type OperatorState, type StoredOutboxItem } from './model.ts';
-import { parseOperatorFrame, type DialogInfo, type OperatorFrame, type OperatorStatus, type VisitorInfo } from './protocol.ts';
+import { parseOperatorFrame, type DialogInfo, type OperatorFrame, type OperatorStatus, type TeamMember, type VisitorInfo } from './protocol.ts';
 
+export type { TeamMember } from './protocol.ts';
 export { visitorDisplayName, type ChatView, type DialogEntry, type OperatorEvent, type OperatorMessage, type OperatorState } from './model.ts';
 
 export const kAckTimeoutMs = 15_000;
@@ -78,6 +79,8 @@ export class OperatorClient {
   private listeners = new Set<(s: OperatorState) => void>();
   private events = new Set<(e: OperatorEvent) => void>();
   private refreshing: Promise<void> | null = null;
+  /** The dialog of a transfer sent and not yet confirmed by a `dialog` frame. */
+  private transferring: number | null = null;
   private state: OperatorState = {
     conn: 'stopped',
     everConnected: false,
@@ -90,6 +93,8 @@ export class OperatorClient {
     newVisitors: 0,
     dialogs: [],
     chats: {},
+    team: {},
+    transferError: null,
   };
 
   constructor(private readonly d: OperatorDeps) {
@@ -237,6 +242,22 @@ export class OperatorClient {
     return true;
   }
 
+  /** Hands the dialog over to another operator (F17); false while disconnected (nothing is queued). */
+  transfer(dialog: number, user: number): boolean {
+    if (!this.link.welcomed) return false;
+    this.transferring = dialog;
+    this.state = { ...this.state, transferError: null };
+    this.link.send({ t: 'transfer', dialog, user });
+    this.emit();
+    return true;
+  }
+
+  /** The site's operators other than me who are online now: whom a dialog can go to. */
+  transferTargets(site: string): TeamMember[] {
+    const me = this.state.user?.id;
+    return (this.state.team[site] ?? []).filter((o) => o.online && o.id !== me);
+  }
+
   /** After a successful REST close/important call: reflect it at once. */
   patchDialog(id: number, patch: Partial<Pick<DialogEntry, 'status' | 'important'>>): void {
     const entry = this.dialogs.get(id);
@@ -286,7 +307,18 @@ export class OperatorClient {
         this.state = { ...this.state, status: f.state };
         this.emit();
         return;
+      case 'team':
+        this.state = { ...this.state, team: { ...this.state.team, [f.site]: f.operators } };
+        this.emit();
+        return;
       case 'err': {
+        if (!f.cid && this.transferring !== null) {
+          // Errors of non-message frames carry no cid; the pending transfer is the one refused.
+          this.state = { ...this.state, transferError: { dialog: this.transferring, code: f.code } };
+          this.transferring = null;
+          this.emit();
+          return;
+        }
         const chat = f.cid ? this.chatOfCid(f.cid) : undefined;
         const m = f.cid ? chat?.log.pending(f.cid) : undefined;
         if (chat && m) {
@@ -306,7 +338,11 @@ export class OperatorClient {
     // The snapshot that follows lists everyone still here; visitors who left while we
     // were away would otherwise linger.
     this.visitors.clear();
-    this.state = { ...this.state, user: f.user, sites: f.sites, status: f.status, everConnected: true };
+    // Rosters follow in `team` frames; drop those of sites we no longer belong to.
+    const team: Record<string, TeamMember[]> = {};
+    for (const site of f.sites) if (this.state.team[site.id]) team[site.id] = this.state.team[site.id]!;
+    this.transferring = null;
+    this.state = { ...this.state, user: f.user, sites: f.sites, status: f.status, everConnected: true, team };
     if (this.desiredStatus && this.desiredStatus !== f.status) this.link.send({ t: 'status', state: this.desiredStatus });
     for (const chat of this.chats.values()) {
       chat.resuming = false;
@@ -366,6 +402,7 @@ export class OperatorClient {
       unread: prev?.unread ?? 0,
     };
     this.dialogs.set(d.id, entry);
+    if (this.transferring === d.id) this.transferring = null;
     const v = this.visitors.get(d.visitor);
     if (v) {
       const dialog = d.status === 'open' ? d.id : v.dialog === d.id ? null : v.dialog;

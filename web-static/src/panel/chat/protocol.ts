@@ -39,6 +39,14 @@ export interface DialogInfo {
   ratingComment?: string;
 }
 
+/** One operator of a site as the `team` frame lists them (F17 transfer). */
+export interface TeamMember {
+  id: number;
+  name: string;
+  /** Status online with a connected tab. */
+  online: boolean;
+}
+
 /** A rating as sent by the daemon: 1–5, anything else is "not rated". */
 export const parseRating = (v: unknown): number | null => (isInt(v) && v >= 1 && v <= 5 ? v : null);
 
@@ -52,6 +60,7 @@ export type OperatorFrame =
   | { t: 'resumed'; dialog: number; seq: number }
   | { t: 'typing'; dialog: number; visitor: number | null; text: string; active: boolean }
   | { t: 'status'; state: OperatorStatus }
+  | { t: 'team'; site: string; operators: TeamMember[] }
   | { t: 'err'; cid: string | null; code: string; message: string };
 
 function parseVisitor(v: unknown, site: string): VisitorInfo | null {
@@ -137,6 +146,13 @@ export function parseOperatorFrame(data: unknown): OperatorFrame | null {
       };
     case 'status':
       return isStatus(f.state) ? { t: 'status', state: f.state } : null;
+    case 'team': {
+      if (typeof f.site !== 'string' || f.site === '' || !Array.isArray(f.operators)) return null;
+      const operators = f.operators
+        .filter((o) => isObj(o) && isInt(o.id))
+        .map((o) => ({ id: o.id as number, name: str(o.name), online: o.online === true }));
+      return { t: 'team', site: f.site, operators };
+    }
     case 'err':
       return { t: 'err', cid: typeof f.cid === 'string' ? f.cid : null, code: str(f.code, 'error'), message: str(f.message) };
     default:

@@ -41,36 +41,45 @@ export function MessageList({ messages, visitorLabel, typing, onRetry, empty }: 
   return (
     <div class="messages" ref={box} onScroll={onScroll} data-testid="chat-messages" aria-label={t('chat.messages')} role="log">
       {messages.length === 0 && <div class="messages__empty">{empty}</div>}
-      {messages.map((m) => (
-        <div
-          key={m.key}
-          class={`msg msg--${m.mine ? 'mine' : m.author.kind}`}
-          data-testid="chat-message"
-          data-state={m.delivery}
-          data-mine={m.mine ? 'true' : 'false'}
-        >
-          <div class="msg__meta">
-            <span class="msg__author">{authorLabel(t, m, visitorLabel)}</span>
-            <time class="msg__time">{timeLabel(m.ts, now, lang)}</time>
+      {messages.map((m) =>
+        m.author.kind === 'system' ? (
+          // "Anna took over the dialog": a centered muted note, not a bubble with an author.
+          <div key={m.key} class="msg msg--system" data-testid="chat-message" data-kind="system" data-mine="false" role="note">
+            <div class="msg__text">
+              {m.text} <time class="msg__time">{timeLabel(m.ts, now, lang)}</time>
+            </div>
           </div>
-          <div class="msg__text">{m.text}</div>
-          {m.mine && m.delivery !== 'sent' && (
-            <div class={`msg__state msg__state--${m.delivery}`} data-testid="chat-message-state">
-              {t(`chat.${m.delivery}`)}
-              {m.delivery === 'failed' && onRetry && m.cid && (
-                <button type="button" class="btn btn--link" data-testid="chat-retry" onClick={() => onRetry(m.cid!)}>
-                  {t('chat.retry')}
-                </button>
-              )}
+        ) : (
+          <div
+            key={m.key}
+            class={`msg msg--${m.mine ? 'mine' : m.author.kind}`}
+            data-testid="chat-message"
+            data-state={m.delivery}
+            data-mine={m.mine ? 'true' : 'false'}
+          >
+            <div class="msg__meta">
+              <span class="msg__author">{authorLabel(t, m, visitorLabel)}</span>
+              <time class="msg__time">{timeLabel(m.ts, now, lang)}</time>
             </div>
-          )}
-          {m.mine && m.delivery === 'sent' && (
-            <div class="msg__state msg__state--sent" title={t('chat.sent')}>
-              ✓
-            </div>
-          )}
-        </div>
-      ))}
+            <div class="msg__text">{m.text}</div>
+            {m.mine && m.delivery !== 'sent' && (
+              <div class={`msg__state msg__state--${m.delivery}`} data-testid="chat-message-state">
+                {t(`chat.${m.delivery}`)}
+                {m.delivery === 'failed' && onRetry && m.cid && (
+                  <button type="button" class="btn btn--link" data-testid="chat-retry" onClick={() => onRetry(m.cid!)}>
+                    {t('chat.retry')}
+                  </button>
+                )}
+              </div>
+            )}
+            {m.mine && m.delivery === 'sent' && (
+              <div class="msg__state msg__state--sent" title={t('chat.sent')}>
+                ✓
+              </div>
+            )}
+          </div>
+        ),
+      )}
       {typing !== null && (
         <div class="peek" data-testid="chat-typing-preview" aria-live="polite">
           <span class="peek__label">{typing ? t('chat.visitor_draft') : t('chat.visitor_typing')}</span>

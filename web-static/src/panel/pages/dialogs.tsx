@@ -1,6 +1,6 @@
 // Dialogs (F13): the open dialogs on the left, the selected conversation on the right,
 // live over the operator socket. Closing moves a dialog to History.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from '../app_context.ts';
 import { useChat } from '../chat/chat_context.tsx';
 import { visitorDisplayName, type DialogEntry } from '../chat/operator_client.ts';
@@ -74,6 +74,85 @@ function DialogList({ dialogs, current }: { dialogs: DialogEntry[]; current: num
   );
 }
 
+/** «Assigned: Анна» in the pane header, the name taken from the site's team roster. */
+function Assignee({ entry }: { entry: DialogEntry }) {
+  const { t } = useApp();
+  const { state } = useChat();
+  if (entry.assignee === null) return null;
+  const member = (state.team[entry.site] ?? []).find((o) => o.id === entry.assignee);
+  const name =
+    entry.assignee === state.user?.id ? t('chat.you') : member?.name || t('chat.operator_id', { id: entry.assignee });
+  return (
+    <span class="chat__assignee" data-testid="chat-assignee" data-user-id={entry.assignee}>
+      {t('chat.assignee', { name })}
+    </span>
+  );
+}
+
+/** «Передать»: a small menu of the site's other online operators (F17). */
+function TransferButton({ entry }: { entry: DialogEntry }) {
+  const { t } = useApp();
+  const { client, state } = useChat();
+  const [menu, setMenu] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  const targets = client.transferTargets(entry.site);
+  const disabled = state.conn !== 'open' || targets.length === 0;
+  useEffect(() => {
+    if (!menu) return;
+    const outside = (e: MouseEvent) => {
+      if (box.current && !box.current.contains(e.target as Node)) setMenu(false);
+    };
+    const esc = (e: KeyboardEvent) => e.key === 'Escape' && setMenu(false);
+    document.addEventListener('mousedown', outside);
+    document.addEventListener('keydown', esc);
+    return () => {
+      document.removeEventListener('mousedown', outside);
+      document.removeEventListener('keydown', esc);
+    };
+  }, [menu]);
+  useEffect(() => {
+    if (disabled) setMenu(false);
+  }, [disabled]);
+  return (
+    <div class="transfer" ref={box}>
+      <button
+        type="button"
+        class="btn btn--secondary btn--small"
+        data-testid="chat-transfer"
+        aria-haspopup="menu"
+        aria-expanded={menu}
+        disabled={disabled}
+        title={targets.length === 0 ? t('chat.transfer_nobody') : undefined}
+        onClick={() => setMenu(!menu)}
+      >
+        {t('chat.transfer')}
+      </button>
+      {menu && (
+        <ul class="transfer__menu" role="menu" aria-label={t('chat.transfer_to')}>
+          {targets.map((o) => (
+            <li key={o.id} role="none">
+              <button
+                type="button"
+                role="menuitem"
+                class="transfer__option"
+                data-testid="chat-transfer-option"
+                data-user-id={o.id}
+                onClick={() => {
+                  client.transfer(entry.id, o.id);
+                  setMenu(false);
+                }}
+              >
+                <span class="presence__dot presence__dot--focused" aria-hidden="true" />
+                {o.name || t('chat.operator_id', { id: o.id })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 function ChatHeader({ entry }: { entry: DialogEntry }) {
   const { api, t } = useApp();
   const { client, state } = useChat();
@@ -115,6 +194,7 @@ function ChatHeader({ entry }: { entry: DialogEntry }) {
         <div class="chat__facts">
           {state.sites.length > 1 && <Badge>{entry.site}</Badge>}
           {!open && <Badge kind="neutral">{t('chat.closed')}</Badge>}
+          <Assignee entry={entry} />
           <RatingView rating={entry.rating} comment={entry.ratingComment} />
           {visitor && (
             <>
@@ -143,8 +223,12 @@ function ChatHeader({ entry }: { entry: DialogEntry }) {
           </div>
         )}
         <ErrorBox message={error ? errorText(error, t) : null} />
+        {state.transferError?.dialog === entry.id && (
+          <ErrorBox message={t(state.transferError.code === 'forbidden' ? 'chat.transfer_forbidden' : 'chat.transfer_failed')} />
+        )}
       </div>
       <div class="chat__actions">
+        {open && <TransferButton entry={entry} />}
         {open && (
           <button
             type="button"
