@@ -1,38 +1,10 @@
 // A fake WebSocket, a fake clock and a fake dialog REST API for the operator client.
 import { OperatorClient, type OperatorEvent, type OperatorRest } from '../../src/panel/chat/operator_client.ts';
-import type { SocketLike } from '../../src/shared/realtime.ts';
 import { memoryStore, type KeyValueStore } from '../../src/shared/storage.ts';
 import type { DialogSummary, StoredMessage } from '../../src/panel/panel_api.ts';
 
-export class FakeSocket implements SocketLike {
-  sent: Record<string, unknown>[] = [];
-  closed: number | null = null;
-  onopen: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: { code: number }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  constructor(readonly url: string) {}
-  send(data: string) {
-    if (this.closed !== null) throw new Error('send on a closed socket');
-    this.sent.push(JSON.parse(data));
-  }
-  close(code = 1000) {
-    this.closed = code;
-  }
-  open() {
-    this.onopen?.({});
-  }
-  push(frame: unknown) {
-    this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
-  }
-  drop(code = 1006) {
-    this.closed = code;
-    this.onclose?.({ code });
-  }
-  ofType(t: string) {
-    return this.sent.filter((f) => f.t === t);
-  }
-}
+export { FakeSocket } from './fake_socket.ts';
+import { FakeSocket } from './fake_socket.ts';
 
 /** A REST fake whose answers can be held back to test races. */
 export class FakeRest implements OperatorRest {

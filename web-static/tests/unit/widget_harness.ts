@@ -1,38 +1,10 @@
 // The widget's protocol client against a fake WebSocket and a fake clock, shared by the
 // widget's client test files.
-import { ChatClient, type ChatState, type SocketLike } from '../../src/widget/client.ts';
+import { ChatClient, type ChatState } from '../../src/widget/client.ts';
 import { memoryStore, type KeyValueStore } from '../../src/widget/storage.ts';
 
-export class FakeSocket implements SocketLike {
-  sent: Record<string, unknown>[] = [];
-  closed: number | null = null;
-  onopen: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: { code: number }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  constructor(readonly url: string) {}
-  send(data: string) {
-    if (this.closed !== null) throw new Error('send on a closed socket');
-    this.sent.push(JSON.parse(data));
-  }
-  close(code = 1000) {
-    this.closed = code;
-  }
-  // server side
-  open() {
-    this.onopen?.({});
-  }
-  push(frame: unknown) {
-    this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
-  }
-  drop(code = 1006) {
-    this.closed = code;
-    this.onclose?.({ code });
-  }
-  ofType(t: string) {
-    return this.sent.filter((f) => f.t === t);
-  }
-}
+export { FakeSocket } from './fake_socket.ts';
+import { FakeSocket } from './fake_socket.ts';
 
 export class Harness {
   time = 1_000_000;
