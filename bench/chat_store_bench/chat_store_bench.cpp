@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/dialogs/dialog_service.h"
+#include "../common/bench_dir.h"
 #include "storage/database.h"
 #include "storage/dialog_repository.h"
 
@@ -41,7 +42,6 @@ namespace dialogs = callpy::core::dialogs;
 using callpy::storage::Connection;
 using callpy::storage::Database;
 
-constexpr long kTmpfsMagic = 0x01021994;
 constexpr std::int64_t kOperatorId = 1;
 
 struct Options {
@@ -398,25 +398,9 @@ int run(const Options& o, const fs::path& dir) {
 
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
-  fs::path dir;
-  bool ownDir = false;
-  if (o.dir.empty()) {
-    std::string pattern = (fs::temp_directory_path() / "chat-store-bench-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      std::perror("mkdtemp");
-      return 1;
-    }
-    dir = pattern;
-    ownDir = true;
-  } else {
-    dir = o.dir;
-    fs::create_directories(dir);
-  }
-  struct statfs info {};
-  if (statfs(dir.c_str(), &info) == 0 && info.f_type == kTmpfsMagic) {
-    std::fprintf(stderr, "warning: %s is tmpfs; fsync is free there and the figures mean little\n",
-                 dir.c_str());
-  }
+  const auto benchDir = callpy::bench::prepareBenchDir(o.dir, "chat-store-bench");
+  if (!benchDir) return 1;
+  const fs::path dir = benchDir->path;
   std::printf("chat_store_bench: DialogService::postMessage, WAL, synchronous=FULL, FTS5, dir %s\n",
               dir.c_str());
   int rc = 0;
@@ -426,9 +410,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "chat_store_bench: %s\n", e.what());
     rc = 1;
   }
-  if (ownDir) {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-  }
+  benchDir->cleanup();
   return rc;
 }

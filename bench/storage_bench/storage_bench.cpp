@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "../common/bench_dir.h"
 #include "storage/database.h"
 
 namespace {
@@ -28,7 +29,6 @@ using callpy::storage::Connection;
 using callpy::storage::Database;
 using callpy::storage::Statement;
 
-constexpr long kTmpfsMagic = 0x01021994;
 
 struct Options {
   double seconds = 5;
@@ -226,25 +226,9 @@ double runGroup(const Options& o, const std::string& path) {
 
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
-  fs::path dir;
-  bool ownDir = false;
-  if (o.dir.empty()) {
-    std::string pattern = (fs::temp_directory_path() / "storage-bench-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      std::perror("mkdtemp");
-      return 1;
-    }
-    dir = pattern;
-    ownDir = true;
-  } else {
-    dir = o.dir;
-    fs::create_directories(dir);
-  }
-  struct statfs info {};
-  if (statfs(dir.c_str(), &info) == 0 && info.f_type == kTmpfsMagic) {
-    std::fprintf(stderr, "warning: %s is tmpfs; fsync is free there and the figures mean little\n",
-                 dir.c_str());
-  }
+  const auto benchDir = callpy::bench::prepareBenchDir(o.dir, "storage-bench");
+  if (!benchDir) return 1;
+  const fs::path dir = benchDir->path;
   std::printf("storage_bench: SQLite %s, WAL, synchronous=FULL, %d-byte rows, dir %s\n",
               sqlite3_libversion(), o.rowBytes, dir.c_str());
   int rc = 0;
@@ -256,9 +240,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "storage_bench: %s\n", e.what());
     rc = 1;
   }
-  if (ownDir) {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
+  if (benchDir->owned) {
+    benchDir->cleanup();
   } else {
     removeDb((dir / "single.db").string());
     removeDb((dir / "group.db").string());
