@@ -17,7 +17,10 @@
 #include "config/zoneinfo.h"
 #include "core/accounts/account_service.h"
 #include "core/dialogs/dialog_service.h"
+#include "core/files/file_service.h"
 #include "core/sites/site_service.h"
+#include "core/visitors/visitor_info_service.h"
+#include "geoip/maxmind_locator.h"
 #include "http/server.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
@@ -28,9 +31,15 @@
 #include "storage/account_repository.h"
 #include "storage/database.h"
 #include "storage/dialog_repository.h"
+#include "storage/file_repository.h"
+#include "storage/file_store.h"
+#include "storage/first_response_repository.h"
 #include "storage/outbox_repository.h"
+#include "storage/quick_reply_repository.h"
+#include "storage/preference_repository.h"
 #include "storage/site_repository.h"
 #include "storage/status_queries.h"
+#include "storage/visitor_page_repository.h"
 #include "version.h"
 
 #ifndef CALLPY_WEB_ROOT_DEFAULT
@@ -105,6 +114,7 @@ class Daemon {
   std::unique_ptr<outbox::OutboxWorker> outbox_;
   std::unique_ptr<storage::AccountRepository> accountRepo_;
   std::unique_ptr<storage::SiteRepository> siteRepo_;
+  std::unique_ptr<storage::FirstResponseRepository> firstResponseRepo_;
   std::unique_ptr<core::accounts::AccountService> accounts_;
   std::unique_ptr<core::sites::SiteService> sites_;
   // Declared before the dialog store: the store's destructor delivers its last async results
@@ -113,6 +123,17 @@ class Daemon {
   std::unique_ptr<realtime::ChatGateway> chat_;
   std::unique_ptr<storage::DialogRepository> dialogRepo_;
   std::unique_ptr<core::dialogs::DialogService> dialogs_;
+  // Visitor info (F4) and location by IP (F12); geo_ is null without geoip.database.
+  std::unique_ptr<geoip::MaxMindLocator> geo_;
+  std::unique_ptr<storage::VisitorPageRepository> visitorPageRepo_;
+  std::unique_ptr<core::visitors::VisitorInfoService> visitorInfo_;
+  std::unique_ptr<storage::QuickReplyRepository> quickReplyRepo_;
+  std::unique_ptr<core::quick_replies::QuickReplyService> quickReplies_;
+  std::unique_ptr<storage::PreferenceRepository> preferenceRepo_;
+  std::unique_ptr<core::accounts::PreferencesService> preferences_;
+  std::unique_ptr<storage::FileStore> fileStore_;
+  std::unique_ptr<storage::FileRepository> fileRepo_;
+  std::unique_ptr<core::files::FileService> files_;
   std::unique_ptr<http::ApiContext> api_;
   std::vector<std::unique_ptr<http::Listener>> listeners_;
 };
@@ -281,6 +302,7 @@ int Daemon::run() {
 
   accountRepo_ = std::make_unique<storage::AccountRepository>(*db_, [this] { outbox_->notify(); });
   siteRepo_ = std::make_unique<storage::SiteRepository>(*db_);
+  firstResponseRepo_ = std::make_unique<storage::FirstResponseRepository>(*db_);
   core::accounts::AccountSettings accountSettings;
   accountSettings.publicUrl = config_.publicUrl;
   accountSettings.sessionTtlSeconds = config_.limits.sessionTtlSeconds;
@@ -300,10 +322,47 @@ int Daemon::run() {
   realtime::ChatGatewayOptions chatOptions;
   chatOptions.publicOrigin = core::sites::originOf(config_.publicUrl).value_or(config_.publicUrl);
   chatOptions.panelUrl = config_.publicUrl + "/app";
+  chatOptions.firstResponses = firstResponseRepo_.get();
+  chatOptions.clock = nowSeconds;
   chat_ = std::make_unique<realtime::ChatGateway>(*realtime_, *dialogs_, *sites_, *accounts_,
                                                    chatOptions);
+  if (!config_.geoipDatabase.empty()) {
+    // Validated by the config loader; a file replaced since then still fails loudly here.
+    try {
+      geo_ = std::make_unique<geoip::MaxMindLocator>(config_.geoipDatabase);
+    } catch (const geoip::GeoDatabaseError& e) {
+      obs::logError("startup.geoip_failed", {{"error", e.what()}});
+      std::cerr << "callpyd: " << e.what() << "\n";
+      return kExitConfig;
+    }
+  }
+  visitorPageRepo_ = std::make_unique<storage::VisitorPageRepository>(*db_);
+  visitorInfo_ = std::make_unique<core::visitors::VisitorInfoService>(*dialogs_, *visitorPageRepo_,
+                                                                      geo_.get(), nowSeconds);
+  chat_->setVisitorInfo(visitorInfo_.get());
   api_ = std::make_unique<http::ApiContext>(
       http::ApiContext{*accounts_, *sites_, false, {}, {}, chat_.get(), dialogs_.get()});
+  quickReplyRepo_ = std::make_unique<storage::QuickReplyRepository>(*db_);
+  quickReplies_ =
+      std::make_unique<core::quick_replies::QuickReplyService>(*quickReplyRepo_, nowSeconds);
+  api_->quickReplies = quickReplies_.get();
+  preferenceRepo_ = std::make_unique<storage::PreferenceRepository>(*db_);
+  preferences_ = std::make_unique<core::accounts::PreferencesService>(*preferenceRepo_);
+  api_->preferences = preferences_.get();
+  api_->visitorInfo = visitorInfo_.get();
+  // F16/F6: uploads under <data_dir>/files, metadata in `files`.
+  try {
+    fileStore_ = std::make_unique<storage::FileStore>(config_.dataDir);
+  } catch (const storage::StorageError& e) {
+    obs::logError("startup.files_failed", {{"error", e.what()}});
+    std::cerr << "callpyd: " << e.what() << "\n";
+    return kExitIoError;
+  }
+  fileRepo_ = std::make_unique<storage::FileRepository>(*db_);
+  files_ = std::make_unique<core::files::FileService>(*fileStore_, *fileRepo_, nowSeconds,
+                                                      config_.limits.maxUploadBytes);
+  chat_->setFiles(files_.get());
+  api_->files = files_.get();
   api_->secureCookies = config_.publicUrl.rfind("https://", 0) == 0;
   api_->status = [this] { return status(); };
   api_->reload = [this] { return reload(); };

@@ -62,6 +62,9 @@ struct Config {
   std::string logLevel = "info";  // debug|info|notice|warning|error
   Limits limits;
   std::string webRoot;  // empty: the build's default (CALLPY_WEB_ROOT_DEFAULT)
+  // geoip.database: a MaxMind DB (.mmdb) for visitors' locations (F12); empty: no location.
+  // The loader opens it, so a missing or corrupt file is a config error.
+  std::string geoipDatabase;
   std::vector<SiteDecl> sites;
 };
 

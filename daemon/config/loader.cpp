@@ -10,6 +10,7 @@
 
 #include "config/loader_internal.h"
 #include "config/validators.h"
+#include "geoip/maxmind_locator.h"
 
 namespace callpy::config {
 
@@ -158,12 +159,30 @@ void readLimits(YamlReader& r, const Field& f, Limits& l) {
   setInt("max_json_depth", l.maxJsonDepth, 2, 1000);
 }
 
+// geoip.database: opened here like the daemon will open it, so a missing, unreadable or corrupt
+// file is reported at its line rather than at the first visitor.
+void readGeoIp(LoadContext& ctx, const Field& f, Config& c) {
+  YamlReader& r = ctx.reader;
+  auto fields = r.map(f, {"database"});
+  if (!fields) return;
+  if (const Field* db = YamlReader::get(*fields, "database")) {
+    auto path = readPath(ctx, *db);
+    if (!path) return;
+    if (auto problem = geoip::checkGeoDatabase(*path); !problem.empty()) {
+      r.error(*db, problem);
+      return;
+    }
+    c.geoipDatabase = *path;
+  }
+}
+
 void readDocument(LoadContext& ctx, const YAML::Node& root, Config& c) {
   YamlReader& r = ctx.reader;
   YAML::Mark rootMark = YamlReader::markOf(root, YAML::Mark());
   auto fields = r.map(
       root, rootMark, "",
-      {"listen", "public_url", "data_dir", "admin", "smtp", "log", "limits", "web_root", "sites"});
+      {"listen", "public_url", "data_dir", "admin", "smtp", "log", "limits", "web_root", "geoip",
+       "sites"});
   if (!fields) return;
 
   if (const Field* listen = r.require(*fields, "listen", rootMark, "")) {
@@ -206,6 +225,7 @@ void readDocument(LoadContext& ctx, const YAML::Node& root, Config& c) {
   if (const Field* web = YamlReader::get(*fields, "web_root")) {
     c.webRoot = readPath(ctx, *web).value_or("");
   }
+  if (const Field* geoip = YamlReader::get(*fields, "geoip")) readGeoIp(ctx, *geoip, c);
   if (const Field* sites = YamlReader::get(*fields, "sites")) readSites(ctx, *sites, c.sites);
 }
 
@@ -213,6 +233,7 @@ ConfigResult run(const std::string& text, const std::string& displayName,
                  const std::string& absoluteFile, const fs::path& baseDir,
                  const LoadOptions& options) {
   YamlReader reader(displayName);
+  reader.setMapObserver(options.onMap);
   LoadContext ctx{reader, baseDir, options.zoneInfoRoot};
   Config config;
   config.file = absoluteFile;

@@ -1,8 +1,11 @@
 #pragma once
 // Loads and validates callpyd.yaml. The same code path serves start-up, SIGHUP reloads,
 // `callpyd --check-config` and `callpyctl config check`.
+#include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
@@ -29,11 +32,18 @@ struct ConfigResult {
   std::string formatErrors() const;
 };
 
+// (path of a map, e.g. "" or "sites[0].hours"; the keys the loader accepts in it)
+using MapObserver =
+    std::function<void(const std::string& path, std::initializer_list<std::string_view> allowed)>;
+
 struct LoadOptions {
   // Relative paths in the file are resolved against this directory. Empty: the directory of the
   // file (loadConfigFile) or of displayName, made absolute against the working directory.
   std::string baseDir;
   std::string zoneInfoRoot = "/usr/share/zoneinfo";
+  // Called for every map the loader reads, with its key path and the keys accepted there. Empty
+  // in the daemon; schema_keys.cpp uses it to list the schema for the documentation tests.
+  MapObserver onMap = {};
 };
 
 ConfigResult loadConfigFile(const std::string& path, const LoadOptions& options = {});

@@ -1,4 +1,4 @@
-// Declarative sites: sites[].{id,name,origins,language,departments,hours}.
+// Declarative sites: sites[].{id,name,origins,language,departments,hours,offline_emails,chat}.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -182,6 +182,66 @@ void readDepartments(YamlReader& r, const Field& f, std::vector<DepartmentDecl>&
   }
 }
 
+// sites[].chat: typing_preview, first_response_seconds, dialog_limit, prechat_departments,
+// default_department (a department id of this site), operator_limits ({e-mail: limit}, each an
+// operator of one of the site's departments).
+void readChat(YamlReader& r, const Field& f, SiteDecl& s) {
+  auto fields = r.map(f, {"typing_preview", "first_response_seconds", "dialog_limit",
+                          "prechat_departments", "default_department", "operator_limits"});
+  if (!fields) return;
+  auto& chat = s.chat;
+  if (const Field* v = YamlReader::get(*fields, "typing_preview")) {
+    chat.typingPreview = r.boolean(*v).value_or(chat.typingPreview);
+  }
+  if (const Field* v = YamlReader::get(*fields, "prechat_departments")) {
+    chat.prechatDepartments = r.boolean(*v).value_or(chat.prechatDepartments);
+  }
+  if (const Field* v = YamlReader::get(*fields, "first_response_seconds")) {
+    chat.firstResponseSeconds = static_cast<int>(
+        r.integer(*v, 0, core::sites::kMaxFirstResponseSeconds).value_or(chat.firstResponseSeconds));
+  }
+  if (const Field* v = YamlReader::get(*fields, "dialog_limit")) {
+    chat.dialogLimit =
+        static_cast<int>(r.integer(*v, 0, core::sites::kMaxDialogLimit).value_or(chat.dialogLimit));
+  }
+  if (const Field* v = YamlReader::get(*fields, "default_department")) {
+    if (auto slug = r.string(*v)) {
+      bool known = std::any_of(s.departments.begin(), s.departments.end(),
+                               [&](const DepartmentDecl& d) { return d.id == *slug; });
+      if (!known) r.error(*v, "'" + *slug + "' is not a department of this site");
+      else chat.defaultDepartment = *slug;
+    }
+  }
+  if (const Field* v = YamlReader::get(*fields, "operator_limits")) {
+    if (!v->value.IsMap()) {
+      r.error(*v, "must be a map of operator e-mail to dialog limit");
+      return;
+    }
+    std::set<std::string> seen;
+    for (auto it = v->value.begin(); it != v->value.end(); ++it) {
+      auto email = it->first.as<std::string>("");
+      const auto path = YamlReader::join(v->path, email);
+      Field item{email, path, it->first, it->second, YamlReader::markOf(it->second, v->mark)};
+      Field key{email, path, it->first, it->first, YamlReader::markOf(it->first, v->mark)};
+      // Stored with the department's spelling, which is how reconcile created the user.
+      std::string declared;
+      for (const auto& d : s.departments) {
+        for (const auto& op : d.operators) {
+          if (lower(op) == lower(email)) declared = op;
+        }
+      }
+      auto limit = r.integer(item, 0, core::sites::kMaxDialogLimit);
+      if (declared.empty()) {
+        r.error(key, "'" + email + "' is not an operator of this site's departments");
+      } else if (!seen.insert(lower(email)).second) {
+        r.error(key, "'" + email + "' is listed twice");
+      } else if (limit) {
+        chat.operatorLimits.emplace_back(declared, static_cast<int>(*limit));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void readSites(LoadContext& ctx, const Field& sites, std::vector<SiteDecl>& out) {
@@ -189,7 +249,7 @@ void readSites(LoadContext& ctx, const Field& sites, std::vector<SiteDecl>& out)
   std::map<std::string, int> seenIds;
   for (const Field& item : r.sequence(sites).value_or(std::vector<Field>{})) {
     auto fields = r.map(item, {"id", "name", "origins", "language", "departments", "hours",
-                               "offline_emails"});
+                               "offline_emails", "chat"});
     if (!fields) continue;
     SiteDecl s;
     s.line = item.mark.line + 1;
@@ -230,6 +290,7 @@ void readSites(LoadContext& ctx, const Field& sites, std::vector<SiteDecl>& out)
     if (const Field* emails = YamlReader::get(*fields, "offline_emails")) {
       for (auto& e : readEmails(r, *emails, "address")) s.offlineEmails.push_back(lower(e));
     }
+    if (const Field* chat = YamlReader::get(*fields, "chat")) readChat(r, *chat, s);
     out.push_back(std::move(s));
   }
 }

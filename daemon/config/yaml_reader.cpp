@@ -59,6 +59,7 @@ YAML::Mark YamlReader::markOf(const YAML::Node& node, const YAML::Mark& fallback
 std::optional<Fields> YamlReader::map(const YAML::Node& node, const YAML::Mark& mark,
                                       const std::string& path,
                                       std::initializer_list<std::string_view> allowed) {
+  if (onMap_) onMap_(path, allowed);
   if (!node.IsMap()) {
     error(mark, path, "expected a map of keys, got " + describe(node));
     return std::nullopt;

@@ -29,6 +29,8 @@ using Fields = std::map<std::string, Field>;
 class YamlReader {
  public:
   explicit YamlReader(std::string file) : file_(std::move(file)) {}
+  // Told about every map() call (see LoadOptions::onMap).
+  void setMapObserver(MapObserver observer) { onMap_ = std::move(observer); }
 
   void error(const YAML::Mark& at, const std::string& path, std::string message);
   void error(const Field& at, std::string message) { error(at.mark, at.path, std::move(message)); }
@@ -68,6 +70,7 @@ class YamlReader {
                                      std::int64_t min, std::int64_t max);
   std::string file_;
   std::vector<ConfigError> errors_;
+  MapObserver onMap_;
 };
 
 }  // namespace callpy::config

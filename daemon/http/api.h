@@ -7,12 +7,18 @@
 #include <Poco/JSON/Object.h>
 
 #include "core/accounts/account_service.h"
+#include "core/accounts/preferences.h"
 #include "core/dialogs/dialog_service.h"
+#include "core/quick_replies/quick_reply_service.h"
 #include "core/sites/site_service.h"
+#include "core/visitors/visitor_info_service.h"
 #include "http/router.h"
 
 namespace callpy::realtime {
 class ChatGateway;
+}
+namespace callpy::core::files {
+class FileService;
 }
 
 namespace callpy::http {
@@ -26,6 +32,10 @@ struct ApiContext {
   std::function<std::vector<std::string>()> reload;  // returns config errors (empty: ok)
   realtime::ChatGateway* chat = nullptr;  // WebSocket endpoints (public listener)
   core::dialogs::DialogService* dialogs = nullptr;  // dialogs REST (public listener)
+  core::visitors::VisitorInfoService* visitorInfo = nullptr;  // F4 visitor info (public listener)
+  core::quick_replies::QuickReplyService* quickReplies = nullptr;  // F15 (public listener)
+  core::accounts::PreferencesService* preferences = nullptr;  // panel preferences (public)
+  core::files::FileService* files = nullptr;  // F16 uploads, F6 avatars (public listener)
 };
 
 constexpr const char* kSessionCookie = "callpy_session";
@@ -37,6 +47,18 @@ void registerResourceRoutes(Router& r, const std::string& prefix, ApiContext& ct
 void registerAuthRoutes(Router& r, ApiContext& ctx);
 // Dialogs, History and messages for the panel (public listener).
 void registerDialogRoutes(Router& r, ApiContext& ctx);
+// Dialog controls: rename/block visitors, Blocked list, invite, transfer, transcript (public).
+void registerVisitorControlRoutes(Router& r, ApiContext& ctx);
+// The operator's own panel preferences (public listener).
+void registerPreferenceRoutes(Router& r, ApiContext& ctx);
+// Quick replies of the panel's composer (public listener).
+void registerQuickReplyRoutes(Router& r, ApiContext& ctx);
+// Visitor information (F4): GET /api/panel/visitors/{id} (public listener).
+void registerVisitorRoutes(Router& r, ApiContext& ctx);
+// Uploads and downloads for the widget and the panel, avatars (public listener; files.cpp).
+void registerFileRoutes(Router& r, ApiContext& ctx);
+// The public URL path of an avatar ("/api/avatars/<file id>").
+std::string avatarUrl(std::int64_t fileId);
 // /ws/visitor and /ws/operator (public listener).
 void registerRealtimeRoutes(Router& r, ApiContext& ctx);
 // status and reload (admin socket only).

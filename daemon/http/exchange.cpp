@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
 
 #include <sstream>
 
@@ -98,6 +99,17 @@ Poco::JSON::Object::Ptr Exchange::json() {
   }
   body_ = v.extract<Poco::JSON::Object::Ptr>();
   return body_;
+}
+
+std::string Exchange::query(const std::string& name) const {
+  try {
+    for (const auto& [k, v] : Poco::URI(req_.getURI()).getQueryParameters()) {
+      if (k == name) return v;
+    }
+  } catch (const Poco::Exception&) {
+    throw core::invalid("the query string is malformed");
+  }
+  return {};
 }
 
 std::string Exchange::cookie(const std::string& name) const {

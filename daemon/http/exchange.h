@@ -37,6 +37,8 @@ class Exchange {
   bool adminSocket = false;
 
   const std::string& param(const std::string& name) const;
+  // A query-string parameter ("" when absent); Error(invalid) for a malformed query string.
+  std::string query(const std::string& name) const;
   // The body parsed as a JSON object; throws Error(invalid / too_large) on bad input.
   Poco::JSON::Object::Ptr json();
   std::string cookie(const std::string& name) const;

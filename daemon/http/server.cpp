@@ -141,6 +141,11 @@ Listener::Listener(const ListenerOptions& options, ApiContext& ctx) : options_(o
     registerResourceRoutes(router_, "/api/panel", ctx, false);
     if (ctx.chat) registerRealtimeRoutes(router_, ctx);
     if (ctx.dialogs) registerDialogRoutes(router_, ctx);
+    if (ctx.visitorInfo) registerVisitorRoutes(router_, ctx);
+    if (ctx.dialogs) registerVisitorControlRoutes(router_, ctx);
+    if (ctx.preferences) registerPreferenceRoutes(router_, ctx);
+    if (ctx.quickReplies) registerQuickReplyRoutes(router_, ctx);
+    if (ctx.files) registerFileRoutes(router_, ctx);
     if (options_.webRoot) files_ = std::make_unique<StaticFiles>(*options_.webRoot);
   } else if (options_.kind == ListenerKind::Admin) {
     registerResourceRoutes(router_, "/api/admin/v1", ctx, true);

@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "core/files/avatar_directory.h"
+
 namespace callpy::realtime::frames {
 
 using namespace core::dialogs;
@@ -20,7 +22,8 @@ std::string text(const Json& frame) {
   return os.str();
 }
 
-Json message(const Message& m, const std::string& authorName) {
+Json message(const Message& m, const std::string& authorName,
+             std::optional<std::int64_t> avatarFileId) {
   auto o = object("msg");
   o->set("dialog", m.dialogId);
   o->set("seq", m.seq);
@@ -30,10 +33,21 @@ Json message(const Message& m, const std::string& authorName) {
   author->set("kind", std::string(authorKindName(m.authorKind)));
   author->set("id", m.authorId);
   author->set("name", authorName);
+  if (avatarFileId) author->set("avatar", core::files::avatarPath(*avatarFileId));
   o->set("author", author);
   o->set("kind", std::string(messageKindName(m.kind)));
   o->set("text", m.body);
   o->set("ts", millis(m.createdAt));
+  if (m.file) o->set("file", file(*m.file));
+  return o;
+}
+
+Json file(const FileRef& f) {
+  Json o = new Poco::JSON::Object;
+  o->set("id", f.id);
+  o->set("name", f.name);
+  o->set("size", f.size);
+  o->set("mime", f.mime);
   return o;
 }
 

@@ -4,7 +4,6 @@
 
 #include <set>
 
-#include "core/routing/router.h"
 #include "observability/log.h"
 #include "realtime/operator_session.h"
 #include "realtime/upgrade.h"
@@ -20,9 +19,14 @@ ChatGateway::ChatGateway(RealtimeServer& server, core::dialogs::DialogService& d
       sites_(sites),
       accounts_(accounts),
       options_(std::move(options)),
-      pool_(std::make_unique<WorkerPool>(options_.workers)) {}
+      pool_(std::make_unique<WorkerPool>(options_.workers)) {
+  startReoffers();
+}
 
-void ChatGateway::shutdown() { pool_.reset(); }
+void ChatGateway::shutdown() {
+  if (reoffers_) reoffers_->stop();  // before the pool its callback submits to
+  pool_.reset();
+}
 
 namespace {
 void refuse(Poco::Net::HTTPServerResponse& resp, Poco::Net::HTTPResponse::HTTPStatus status,
@@ -57,6 +61,8 @@ void ChatGateway::upgradeVisitor(Poco::Net::HTTPServerRequest& req,
   };
   VisitorSessionContext context{site->id, widgetKey, site->name, site->language,
                                 req.get("User-Agent", ""), req.get("Accept-Language", "")};
+  // No trusted-proxy setting exists, so X-Forwarded-For is never believed: the socket's peer.
+  context.peerAddress = req.clientAddress().host().toString();
   upgradeToWebSocket(req, resp, server_, std::make_unique<VisitorSession>(*this, context), check);
 }
 
@@ -93,37 +99,13 @@ void ChatGateway::toOperators(const std::string& siteId, const frames::Json& fra
   sendTo(hub_.operatorTabsOfSite(siteId), frame);
 }
 
-core::dialogs::Dialog ChatGateway::routeNewDialog(const core::dialogs::Dialog& d) {
-  core::routing::RoutingInput input;
-  core::accounts::Principal system;
-  system.system = true;
-  for (const auto& dep : sites_.departments(system, d.siteId)) {
-    input.departments.push_back({dep.id, dep.operators});
-  }
-  input.chosenDepartment = d.departmentId;
-  auto load = dialogs_.openDialogsByAssignee(d.siteId);
-  for (const auto& [userId, idleSince] : hub_.onlineOperators(d.siteId)) {
-    core::routing::OperatorSnapshot op;
-    op.userId = userId;
-    op.online = true;
-    op.activeDialogs = load.count(userId) ? load.at(userId) : 0;
-    op.idleSince = idleSince;
-    input.operators.push_back(op);
-  }
-  auto decision = core::routing::route(input);
-  if (!decision.assignee) return d;
-  auto assigned = dialogs_.assign(system, d.id, *decision.assignee);
-  hub_.noteAssigned(*decision.assignee, assigned.createdAt);
-  return assigned;
-}
-
 void ChatGateway::resume(ConnectionId c, const core::dialogs::Actor& a, std::int64_t dialogId,
                          std::int64_t afterSeq) {
   std::int64_t last = afterSeq;
   for (;;) {
     auto page = dialogs_.messagesSince(a, dialogId, last, core::dialogs::kMaxPage);
     for (const auto& m : page.messages) {
-      sendTo(c, frames::message(m, ""));
+      sendTo(c, frames::message(m, "", authorAvatar(m)));
       last = m.seq;
     }
     if (page.messages.empty() || last >= page.lastSeq) {
@@ -230,9 +212,12 @@ frames::Json ChatGateway::visitorFrame(const VisitorView& v) {
   page->set("url", v.pageUrl);
   page->set("title", v.pageTitle);
   inner->set("page", page);
-  bool phone = v.userAgent.find("Mobi") != std::string::npos ||
-               v.userAgent.find("Android") != std::string::npos;
-  inner->set("device", std::string(phone ? "phone" : "pc"));
+  inner->set("device", v.device.empty() ? std::string("pc") : v.device);
+  inner->set("browser", v.browser);
+  inner->set("os", v.os);
+  inner->set("location", v.location);
+  inner->set("country_code", v.countryCode);
+  inner->set("referrer", v.referrer);
   inner->set("user_agent", v.userAgent);
   if (v.dialogId) inner->set("dialog", *v.dialogId);
   else inner->set("dialog", Poco::Dynamic::Var());
@@ -241,6 +226,23 @@ frames::Json ChatGateway::visitorFrame(const VisitorView& v) {
   f->set("site", v.siteId);
   f->set("visitor", inner);
   return f;
+}
+
+core::dialogs::DialogService::PostDone ChatGateway::ackAndFanOut(
+    ConnectionId sender, std::string siteId, std::int64_t visitorId, std::string cid,
+    std::string authorName, std::optional<std::int64_t> avatar) {
+  return [this, sender, siteId = std::move(siteId), visitorId, cid = std::move(cid),
+          authorName = std::move(authorName),
+          avatar](std::optional<core::dialogs::PostResult> result, std::exception_ptr error) {
+    if (error) {
+      sendTo(sender, errorFrame(error, cid));
+      return;
+    }
+    sendTo(sender, frames::ack(result->message));
+    if (!result->duplicate) {
+      toDialog(siteId, visitorId, frames::message(result->message, authorName, avatar));
+    }
+  };
 }
 
 }  // namespace callpy::realtime

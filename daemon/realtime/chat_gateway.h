@@ -5,7 +5,9 @@
 #include <Poco/Net/HTTPServerResponse.h>
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -13,10 +15,17 @@
 #include "core/accounts/types.h"
 #include "core/dialogs/dialog_service.h"
 #include "core/sites/site_service.h"
+#include "core/visitors/visitor_info_service.h"
 #include "realtime/chat_frames.h"
+#include "core/ports/first_response_store.h"
 #include "realtime/chat_hub.h"
 #include "realtime/realtime_server.h"
+#include "realtime/reoffer_timer.h"
 #include "realtime/worker_pool.h"
+
+namespace callpy::core::files {
+class FileService;
+}
 
 namespace callpy::realtime {
 
@@ -24,6 +33,9 @@ struct ChatGatewayOptions {
   std::string publicOrigin;  // scheme://host[:port] of the panel, for the operator Origin check
   std::string panelUrl;      // public URL of the panel SPA (…/app), for links in e-mails
   unsigned workers = 8;      // threads for blocking work behind frames
+  // First-response re-offers (issue 4 §4); null: no timer (tests of other parts).
+  core::ports::FirstResponseStore* firstResponses = nullptr;
+  std::function<std::int64_t()> clock;  // Unix seconds; empty: the system clock
 };
 
 class ChatGateway {
@@ -41,6 +53,18 @@ class ChatGateway {
   // Assigns a newly opened dialog (core/routing: department, least-loaded online operator) and
   // tells the site's operators. Leaves it unassigned when nobody is online.
   core::dialogs::Dialog routeNewDialog(const core::dialogs::Dialog& d);
+  // The site's chat settings for the visitor's welcome (typing_preview, departments for the
+  // pre-chat choice); returns whether the typing preview is on, which the session enforces.
+  bool addChatSettings(const std::string& siteId, frames::Json siteObject);
+  // An operator takes a re-offered dialog (`take` frame): it becomes the assignee. Conflict when
+  // the offer is over (someone else took it, or it was answered).
+  core::dialogs::Dialog take(const core::accounts::Principal& by, std::int64_t dialogId);
+  // The offers still open on these sites, to one operator tab that just connected.
+  void sendOffers(ConnectionId c, const std::vector<std::string>& sites);
+  // Timer callback (worker pool): re-offers the due dialogs that are still unanswered.
+  void reofferDue(const std::vector<std::int64_t>& dialogIds);
+  ReofferTimer* reoffers() { return reoffers_.get(); }
+
   // Sends the dialog's messages after `afterSeq` in order, then `resumed` with the last seq.
   void resume(ConnectionId c, const core::dialogs::Actor& a, std::int64_t dialogId,
               std::int64_t afterSeq);
@@ -50,6 +74,20 @@ class ChatGateway {
   // Hands the dialog to another operator of its site and tells everyone in it.
   core::dialogs::Dialog transfer(const core::accounts::Principal& by, std::int64_t dialogId,
                                  std::int64_t toUser);
+  // Dialog controls (chat_controls.cpp), shared by operator frames and REST. Each tells every
+  // operator of the site (and the visitor where it concerns them) what changed.
+  core::dialogs::Visitor renameVisitor(const core::accounts::Principal& by, std::int64_t visitorId,
+                                       const std::string& name);
+  core::dialogs::Visitor blockVisitor(const core::accounts::Principal& by, std::int64_t visitorId,
+                                      bool blocked);
+  core::dialogs::Dialog invite(const core::accounts::Principal& by, std::int64_t dialogId,
+                               std::int64_t user);
+  core::dialogs::Dialog transferToDepartment(const core::accounts::Principal& by,
+                                             std::int64_t dialogId, std::int64_t departmentId);
+  std::string emailTranscript(const core::accounts::Principal& by, std::int64_t dialogId,
+                              const std::string& to);
+  // A `dialog` frame with the dialog's participants (group dialogs).
+  frames::Json dialogFrame(const core::dialogs::Dialog& d);
   // Tells a dialog's operators and visitor tabs that it was closed (also from REST).
   void dialogClosed(const core::dialogs::Dialog& d);
   // Closes the user's operator tabs (disabled, or roles changed): they reconnect and are
@@ -66,11 +104,28 @@ class ChatGateway {
   const std::string& panelUrl() const { return options_.panelUrl; }
   core::dialogs::DialogService& dialogs() { return dialogs_; }
   core::sites::SiteService& sites() { return sites_; }
+  // Pages visited and location (F4, F12); null when not wired (tests of other parts).
+  core::visitors::VisitorInfoService* visitorInfo() { return visitorInfo_; }
+  void setVisitorInfo(core::visitors::VisitorInfoService* info) { visitorInfo_ = info; }
+  // F16: uploads that msg frames may carry; null when not wired (file messages are refused).
+  core::files::FileService* files() { return files_; }
+  void setFiles(core::files::FileService* files) { files_ = files; }
+  // F6: the current avatar of a message's operator author (nullopt for other authors, no
+  // avatar, or files not wired); cached per user (operator_avatars.cpp).
+  std::optional<std::int64_t> authorAvatar(const core::dialogs::Message& m);
+  std::optional<std::int64_t> operatorAvatar(std::int64_t userId);
 
   void sendTo(ConnectionId c, const frames::Json& frame);
   void sendTo(const std::vector<ConnectionId>& tabs, const frames::Json& frame);
   // A message of a dialog: every tab of its visitor and every operator tab of its site.
   void toDialog(const std::string& siteId, std::int64_t visitorId, const frames::Json& frame);
+  // The completion of a posted message (visitor or operator): `ack` to the sender's socket once
+  // durable, then the `msg` frame to every participant unless it was a duplicate cid; an `err`
+  // frame when it failed. Runs on a storage thread, so it only queues frames.
+  core::dialogs::DialogService::PostDone ackAndFanOut(ConnectionId sender, std::string siteId,
+                                                      std::int64_t visitorId, std::string cid,
+                                                      std::string authorName,
+                                                      std::optional<std::int64_t> avatar);
   void toOperators(const std::string& siteId, const frames::Json& frame);
   // `status` frames with the current operators_online to the visitors of these sites.
   void announceStatus(const std::vector<std::string>& sites);
@@ -85,6 +140,14 @@ class ChatGateway {
   ChatGatewayOptions options_;
   ChatHub hub_;
   std::unique_ptr<WorkerPool> pool_;
+  core::visitors::VisitorInfoService* visitorInfo_ = nullptr;
+  core::files::FileService* files_ = nullptr;
+
+  void startReoffers();
+  std::int64_t now() const;
+  std::unique_ptr<ReofferTimer> reoffers_;
+  std::mutex offersMutex_;
+  std::map<std::int64_t, std::string> offered_;  // open offers: dialog id → site id
 };
 
 }  // namespace callpy::realtime

@@ -23,6 +23,10 @@ struct VisitorView {
   std::string contactName, contactEmail, contactPhone;
   std::string userAgent;
   std::string pageUrl, pageTitle;
+  // Visitor info (visitor_tracking.cpp): parsed once at hello; location from the peer address.
+  std::string browser, os, device;  // "Chrome 126", "Windows 10", "pc|phone|tablet"
+  std::string location, countryCode;  // "Москва, Россия", "RU"; "" when unknown
+  std::string referrer;               // of the page this tab opened with
   std::optional<std::int64_t> dialogId;
   std::int64_t sinceMs = 0;
   bool focused = true;      // any tab focused

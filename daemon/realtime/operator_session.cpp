@@ -4,6 +4,7 @@
 
 #include "core/common/error.h"
 #include "realtime/chat_gateway.h"
+#include "realtime/file_messages.h"
 
 namespace callpy::realtime {
 
@@ -71,6 +72,8 @@ void OperatorSession::State::handle(const std::string& text) {
     else if (type == "status") status(*frame);
     else if (type == "rate_request") rateRequest(*frame);
     else if (type == "transfer") transfer(*frame);
+    else if (type == "take") gateway.take(principal, intField(*frame, "dialog").value_or(0));  // re-offer
+    else if (controls(type, *frame)) return;  // operator_controls.cpp
     else send(frames::error("invalid", "unknown frame type"));
   } catch (...) {
     send(errorFrame(std::current_exception(), stringField(*frame, "cid")));
@@ -109,6 +112,7 @@ void OperatorSession::State::hello() {
     frame->set("snapshot", true);
     send(frame);
   }
+  gateway.sendOffers(connection, mySites);  // re-offers still waiting for a taker
 }
 
 void OperatorSession::State::message(const frames::Json& f) {
@@ -116,24 +120,21 @@ void OperatorSession::State::message(const frames::Json& f) {
   if (!isValidCid(cid)) throw core::invalid("cid must be 1 to 64 printable characters", "cid");
   auto id = intField(f, "dialog");
   if (!id) throw core::invalid("dialog is required", "dialog");
-  if (!f->has("text") || !f->get("text").isString()) throw core::invalid("text is required", "text");
   const auto& d = dialog(*id);
-  auto& gw = gateway;
-  auto conn = connection;
-  auto site = d.siteId;
-  auto visitor = d.visitorId;
-  auto name = displayName();
-  gateway.dialogs().postMessageAsync(
-      principal, *id, cid, f->getValue<std::string>("text"),
-      [&gw, conn, site, visitor, name, cid](std::optional<PostResult> result,
-                                            std::exception_ptr error) {
-        if (error) {
-          gw.sendTo(conn, errorFrame(error, cid));
-          return;
-        }
-        gw.sendTo(conn, frames::ack(result->message));
-        if (!result->duplicate) gw.toDialog(site, visitor, frames::message(result->message, name));
-      });
+  // F16: {"file":ID} posts an upload instead of text.
+  const auto file = attachedFile(gateway, principal, f, d.siteId);
+  if (!file && (!f->has("text") || !f->get("text").isString())) {
+    throw core::invalid("text is required", "text");
+  }
+  // Looked up here (a worker), not in the commit callback: a first lookup reads the database.
+  auto avatar = gateway.operatorAvatar(principal.user ? principal.user->id : 0);
+  auto done = gateway.ackAndFanOut(connection, d.siteId, d.visitorId, cid, displayName(), avatar);
+  if (file) {
+    gateway.dialogs().postFileMessageAsync(principal, *id, cid, *file, std::move(done));
+  } else {
+    gateway.dialogs().postMessageAsync(principal, *id, cid, f->getValue<std::string>("text"),
+                                       std::move(done));
+  }
 }
 
 void OperatorSession::State::resume(const frames::Json& f) {
@@ -188,11 +189,13 @@ void OperatorSession::State::rateRequest(const frames::Json& f) {
 void OperatorSession::State::transfer(const frames::Json& f) {
   auto id = intField(f, "dialog");
   auto user = intField(f, "user");
+  auto department = intField(f, "department");  // transfer to a department (routed)
   if (!id) throw core::invalid("dialog is required", "dialog");
-  if (!user) throw core::invalid("user is required", "user");
+  if (!user && !department) throw core::invalid("user is required", "user");
   dialog(*id);  // the caller must see the dialog
   dialogs.erase(*id);
-  gateway.transfer(principal, *id, *user);
+  if (!user) gateway.transferToDepartment(principal, *id, *department);
+  else gateway.transfer(principal, *id, *user);
 }
 
 void OperatorSession::State::status(const frames::Json& f) {

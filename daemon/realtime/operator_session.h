@@ -34,6 +34,8 @@ class OperatorSession : public ConnectionHandler {
     void status(const frames::Json& f);
     void rateRequest(const frames::Json& f);
     void transfer(const frames::Json& f);
+    // rename, block, invite, transcript (operator_controls.cpp); false for another type.
+    bool controls(const std::string& type, const frames::Json& f);
     void closed();
     void send(const frames::Json& frame);
     // The dialog, checked against the operator's sites (cached: site and visitor never change).

@@ -4,6 +4,8 @@
 
 #include "core/common/error.h"
 #include "realtime/chat_gateway.h"
+#include "realtime/file_messages.h"
+#include "realtime/visitor_tracking.h"
 
 namespace callpy::realtime {
 
@@ -102,6 +104,7 @@ void VisitorSession::State::hello(const frames::Json& f) {
     view.pageUrl = stringField(page, "url").substr(0, 2048);
     view.pageTitle = stringField(page, "title").substr(0, 512);
   }
+  trackHello(gateway, ref(), f, context.peerAddress, context.siteLanguage, view);  // F4, F12
   gateway.hub().visitorJoined(connection, view);
 
   auto welcome = frames::object("welcome");
@@ -109,6 +112,8 @@ void VisitorSession::State::hello(const frames::Json& f) {
   frames::Json v = new Poco::JSON::Object;
   v->set("id", visitorId);
   if (!newToken.empty()) v->set("token", newToken);
+  // A blocked visitor cannot open chats: the widget shows a notice instead of the composer.
+  v->set("blocked", visitor->blockedAt.has_value());
   welcome->set("visitor", v);
   frames::Json site = new Poco::JSON::Object;
   site->set("name", context.siteName);
@@ -116,7 +121,9 @@ void VisitorSession::State::hello(const frames::Json& f) {
   auto status = gateway.statusFrame(context.siteId);
   site->set("open", status->get("open"));
   site->set("operators_online", status->get("operators_online"));
-  site->set("typing_preview", true);
+  // Fixed for this connection: the visitor was told what operators see (privacy).
+  typingPreview = gateway.addChatSettings(context.siteId, site);
+  addUploadLimit(gateway, site);  // F16
   welcome->set("site", site);
   if (dialogId) {
     auto d = dialogs.dialog(ref(), *dialogId);
@@ -139,8 +146,12 @@ void VisitorSession::State::publishView() {
 void VisitorSession::State::message(const frames::Json& f) {
   const auto cid = stringField(f, "cid");
   if (!isValidCid(cid)) throw core::invalid("cid must be 1 to 64 printable characters", "cid");
-  if (!f->has("text") || !f->get("text").isString()) throw core::invalid("text is required", "text");
-  const auto text = f->getValue<std::string>("text");
+  // F16: {"file":ID} posts an upload instead of text.
+  const auto file = attachedFile(gateway, ref(), f, context.siteId);
+  if (!file && (!f->has("text") || !f->get("text").isString())) {
+    throw core::invalid("text is required", "text");
+  }
+  const auto text = file ? std::string() : f->getValue<std::string>("text");
   auto& dialogs = gateway.dialogs();
   // The hub holds the visitor's current dialog for all tabs: another tab may have opened one,
   // or an operator may have closed ours.
@@ -148,7 +159,8 @@ void VisitorSession::State::message(const frames::Json& f) {
     dialogId = view->dialogId;
   }
   if (!dialogId) {
-    auto d = dialogs.openDialog(ref());
+    // `department`: the visitor's pre-chat choice (checked to be of this site by openDialog).
+    auto d = dialogs.openDialog(ref(), intField(f, "department"));
     if (!d.assigneeId) d = gateway.routeNewDialog(d);
     dialogId = d.id;
     gateway.hub().updateVisitor(visitorId, connection,
@@ -157,22 +169,9 @@ void VisitorSession::State::message(const frames::Json& f) {
     publishView();
   }
   // The ack and the fan-out happen on the storage side once the message is durable.
-  auto site = context.siteId;
-  auto visitor = visitorId;
-  auto conn = connection;
-  auto& gw = gateway;
-  dialogs.postMessageAsync(ref(), *dialogId, cid, text,
-                           [&gw, site, visitor, conn, cid](std::optional<PostResult> result,
-                                                           std::exception_ptr error) {
-                             if (error) {
-                               gw.sendTo(conn, errorFrame(error, cid));
-                               return;
-                             }
-                             gw.sendTo(conn, frames::ack(result->message));
-                             if (!result->duplicate) {
-                               gw.toDialog(site, visitor, frames::message(result->message, ""));
-                             }
-                           });
+  auto done = gateway.ackAndFanOut(connection, context.siteId, visitorId, cid, "", std::nullopt);
+  if (file) dialogs.postFileMessageAsync(ref(), *dialogId, cid, *file, std::move(done));
+  else dialogs.postMessageAsync(ref(), *dialogId, cid, text, std::move(done));
 }
 
 void VisitorSession::State::resume(const frames::Json& f) {
@@ -188,7 +187,10 @@ void VisitorSession::State::typing(const frames::Json& f) {
   else out->set("dialog", Poco::Dynamic::Var());
   out->set("visitor", visitorId);
   if (f->has("text") && f->get("text").isString()) {
-    out->set("text", f->getValue<std::string>("text").substr(0, 4000));
+    // With the site's typing preview off the draft is dropped here, whatever the widget sends:
+    // operators learn only that the visitor is typing.
+    if (typingPreview) out->set("text", f->getValue<std::string>("text").substr(0, 4000));
+    else out->set("active", !f->getValue<std::string>("text").empty());
   } else {
     out->set("active", f->has("active") && f->get("active").isBoolean() && f->getValue<bool>("active"));
   }
@@ -206,6 +208,7 @@ void VisitorSession::State::presence(const std::string& type, const frames::Json
     }
   });
   if (view) gateway.toOperators(context.siteId, ChatGateway::visitorFrame(*view));
+  if (type == "page") trackPage(gateway, ref(), f);  // pages visited (F4)
 }
 
 void VisitorSession::State::contact(const std::string& type, const frames::Json& f) {

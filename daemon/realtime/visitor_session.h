@@ -22,6 +22,7 @@ struct VisitorSessionContext {
   std::string siteLanguage;
   std::string userAgent;
   std::string acceptLanguage;
+  std::string peerAddress{};  // the socket's peer, for the location (F12)
 };
 
 class VisitorSession : public ConnectionHandler {
@@ -53,6 +54,7 @@ class VisitorSession : public ConnectionHandler {
     ConnectionId connection = 0;
     std::int64_t visitorId = 0;  // 0 until hello
     std::optional<std::int64_t> dialogId;
+    bool typingPreview = true;  // the site's setting at hello; off: drafts never leave here
     Throttle typingThrottle{5};
     Throttle presenceThrottle{10};
   };

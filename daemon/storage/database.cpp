@@ -65,6 +65,32 @@ Database::~Database() {
 
 void Database::submit(std::unique_ptr<WriteJob> job) { writer_->submit(std::move(job)); }
 
+namespace {
+class CallbackJob final : public WriteJob {
+ public:
+  CallbackJob(std::function<void(Connection&)> job, std::function<void(std::exception_ptr)> done)
+      : job_(std::move(job)), done_(std::move(done)) {}
+  void run(Connection& c) override { job_(c); }
+  void complete(std::exception_ptr error) noexcept override {
+    if (!done_) return;
+    try {
+      done_(std::move(error));
+    } catch (...) {
+      // A callback must not take the writer's completion thread down.
+    }
+  }
+
+ private:
+  std::function<void(Connection&)> job_;
+  std::function<void(std::exception_ptr)> done_;
+};
+}  // namespace
+
+void Database::writeThen(std::function<void(Connection&)> job,
+                         std::function<void(std::exception_ptr)> done) {
+  submit(std::make_unique<CallbackJob>(std::move(job), std::move(done)));
+}
+
 Connection& Database::acquireReader() { return readers_->acquire(); }
 
 void Database::releaseReader(Connection& c) { readers_->release(c); }

@@ -45,6 +45,11 @@ class Database {
   template <typename F>
   requires std::is_invocable_v<F&, Connection&>
   auto write(F&& job) -> std::future<std::invoke_result_t<F&, Connection&>>;
+  // Queues a job whose outcome goes to `done` (null after the durable commit, else the error),
+  // called once on the writer's completion thread: for callers that must not wait (page views).
+  // Keep `done` short. Throws like write() when the writer is stopping (`done` is not called).
+  void writeThen(std::function<void(Connection&)> job,
+                 std::function<void(std::exception_ptr)> done);
   // Convenience: queue and wait.
   template <typename F>
   auto writeSync(F&& job) -> decltype(job(std::declval<Connection&>()));

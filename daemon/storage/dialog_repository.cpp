@@ -53,9 +53,12 @@ constexpr const char* kDialogColumns =
     "d.last_message_at";
 constexpr int kDialogColumnCount = 14;
 
+// Messages with the upload a file message carries (F16); the WHERE clauses that follow name
+// only columns the files table does not have.
 constexpr const char* kMessageSelect =
-    "SELECT id, dialog_id, seq, author_kind, author_id, cid, kind, body, created_at "
-    "FROM messages ";
+    "SELECT messages.id, dialog_id, seq, author_kind, author_id, cid, kind, body, "
+    "messages.created_at, file_id, f.name, f.size, f.mime "
+    "FROM messages LEFT JOIN files f ON f.id = messages.file_id ";
 
 Dialog readDialog(Statement& s) {
   Dialog d;
@@ -87,6 +90,9 @@ Message readMessage(Statement& s) {
   m.kind = dialogs::parseMessageKind(s.columnText(6)).value_or(dialogs::MessageKind::Text);
   m.body = s.columnText(7);
   m.createdAt = s.columnInt64(8);
+  if (!s.isNull(9)) {
+    m.file = dialogs::FileRef{s.columnInt64(9), s.columnText(10), s.columnInt64(11), s.columnText(12)};
+  }
   return m;
 }
 
@@ -160,8 +166,11 @@ class SqlDialogTx : public core::ports::DialogTx {
     c_.prepare("UPDATE visitors SET display_name = ? WHERE id = ?").bind(1, name).bind(2, id).run();
   }
   void setVisitorInfo(std::int64_t id, const VisitorInfo& info) override {
-    c_.prepare("UPDATE visitors SET info = ? WHERE id = ?").bind(1, infoJson(info)).bind(2, id)
-        .run();
+    // The location (visitor_page_repository) lives in the same JSON as "geo": keep it.
+    c_.prepare("UPDATE visitors SET info = CASE WHEN json_type(info, '$.geo') = 'object' "
+               "THEN json_set(?1, '$.geo', json(json_extract(info, '$.geo'))) ELSE ?1 END "
+               "WHERE id = ?2")
+        .bind(1, infoJson(info)).bind(2, id).run();
   }
   void setVisitorBlocked(std::int64_t id, std::optional<std::int64_t> blockedAt) override {
     c_.prepare("UPDATE visitors SET blocked_at = ? WHERE id = ?").bind(1, blockedAt).bind(2, id)
@@ -239,6 +248,30 @@ class SqlDialogTx : public core::ports::DialogTx {
     }
     return out;
   }
+  void setDepartment(std::int64_t dialogId, std::optional<std::int64_t> departmentId) override {
+    c_.prepare("UPDATE dialogs SET department_id = ? WHERE id = ?").bind(1, departmentId)
+        .bind(2, dialogId).run();
+  }
+  std::vector<Visitor> blockedVisitors(const std::vector<std::string>& siteIds,
+                                       bool allSites) override {
+    auto& s = c_.prepare(std::string(kVisitorSelect) +
+                         "WHERE blocked_at IS NOT NULL AND (?1 IS NULL OR site_id IN "
+                         "(SELECT value FROM json_each(?1))) ORDER BY blocked_at DESC, id DESC "
+                         "LIMIT 500");
+    if (allSites) {
+      s.bindNull(1);
+    } else {
+      std::string list = "[";
+      for (const auto& id : siteIds) {
+        if (list.size() > 1) list += ',';
+        list += jsonQuote(id);
+      }
+      s.bind(1, list + "]");
+    }
+    std::vector<Visitor> out;
+    while (s.step()) out.push_back(readVisitor(s));
+    return out;
+  }
   std::optional<std::int64_t> offlineDialogByCid(std::int64_t visitorId,
                                                  const std::string& cid) override {
     auto& s = c_.prepare(
@@ -295,7 +328,7 @@ class SqlDialogTx : public core::ports::DialogTx {
   std::optional<std::int64_t> insertMessage(const Message& m) override {
     auto& s = c_.prepare(
         "INSERT INTO messages (dialog_id, seq, author_kind, author_id, cid, kind, body, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "created_at, file_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (dialog_id, author_kind, author_id, cid) DO NOTHING");
     s.bind(1, m.dialogId).bind(2, m.seq).bind(3, dialogs::authorKindName(m.authorKind))
         .bind(4, m.authorId);
@@ -305,6 +338,11 @@ class SqlDialogTx : public core::ports::DialogTx {
       s.bind(5, m.cid);
     }
     s.bind(6, dialogs::messageKindName(m.kind)).bind(7, m.body).bind(8, m.createdAt);
+    if (m.file) {
+      s.bind(9, m.file->id);
+    } else {
+      s.bindNull(9);
+    }
     if (s.run() == 0) return std::nullopt;
     unindexed_.fetch_add(1, std::memory_order_relaxed);
     return c_.lastInsertRowId();
@@ -312,6 +350,10 @@ class SqlDialogTx : public core::ports::DialogTx {
   void setLastSeq(std::int64_t dialogId, std::int64_t seq, std::int64_t at) override {
     c_.prepare("UPDATE dialogs SET last_seq = ?, last_message_at = ? WHERE id = ?")
         .bind(1, seq).bind(2, at).bind(3, dialogId).run();
+  }
+  void noteFirstResponse(std::int64_t dialogId, std::int64_t at) override {
+    c_.prepare("UPDATE dialogs SET first_response_at = ? WHERE id = ? AND first_response_at IS NULL")
+        .bind(1, at).bind(2, dialogId).run();
   }
   std::optional<Message> messageByCid(std::int64_t dialogId, AuthorKind kind,
                                       std::int64_t authorId, const std::string& cid) override {

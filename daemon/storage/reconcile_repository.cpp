@@ -1,5 +1,6 @@
 #include "storage/reconcile_repository.h"
 
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -149,6 +150,37 @@ void reconcileDepartments(Connection& c, const DeclaredSite& site, std::int64_t 
   }
 }
 
+// sites[].chat: after the departments, so the default department's slug resolves to its id and
+// the operators with a limit already hold memberships (the loader checks they are declared).
+void reconcileChat(Connection& c, const DeclaredSite& site) {
+  std::optional<std::int64_t> defaultDepartment;
+  if (!site.chat.defaultDepartment.empty()) {
+    auto& find = c.prepare("SELECT id FROM departments WHERE site_id = ? AND slug = ?");
+    find.bind(1, site.id).bind(2, site.chat.defaultDepartment);
+    if (find.step()) defaultDepartment = find.columnInt64(0);
+  }
+  auto& u = c.prepare(
+      "UPDATE sites SET typing_preview = ?, first_response_seconds = ?, dialog_limit = ?, "
+      "prechat_departments = ?, default_department_id = ? WHERE id = ?");
+  u.bind(1, site.chat.typingPreview ? 1 : 0)
+      .bind(2, site.chat.firstResponseSeconds)
+      .bind(3, site.chat.dialogLimit)
+      .bind(4, site.chat.prechatDepartments ? 1 : 0);
+  if (defaultDepartment) u.bind(5, *defaultDepartment);
+  else u.bindNull(5);
+  u.bind(6, site.id).run();
+  c.prepare("UPDATE memberships SET dialog_limit = NULL WHERE site_id = ?").bind(1, site.id).run();
+  for (const auto& [email, limit] : site.chat.operatorLimits) {
+    c.prepare(
+         "UPDATE memberships SET dialog_limit = ? WHERE site_id = ? AND user_id = "
+         "(SELECT id FROM users WHERE lower(email) = lower(?))")
+        .bind(1, limit)
+        .bind(2, site.id)
+        .bind(3, email)
+        .run();
+  }
+}
+
 void releaseUndeclaredSites(Connection& c, const std::vector<DeclaredSite>& sites,
                             ReconcileReport& report) {
   std::set<std::string> declared;
@@ -183,6 +215,7 @@ ReconcileReport reconcileDeclaredSites(Connection& c, const std::vector<Declared
   for (const DeclaredSite& site : sites) {
     upsertSite(c, site, now, newWidgetKey, report);
     reconcileDepartments(c, site, now, report);
+    reconcileChat(c, site);
   }
   releaseUndeclaredSites(c, sites, report);
   return report;

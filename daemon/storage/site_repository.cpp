@@ -79,14 +79,18 @@ std::string joinList(const std::vector<std::string>& items) {
 
 namespace {
 
+const std::string kSiteColumns =
+    "id, name, language, timezone, widget_key, managed_by_config, offline_emails, "
+    "typing_preview, first_response_seconds, dialog_limit, prechat_departments, "
+    "default_department_id";
+
 class SqlSiteTx : public core::ports::SiteTx {
  public:
   explicit SqlSiteTx(Connection& c) : c_(c) {}
 
   std::vector<Site> allSites() override {
     auto& s = c_.prepare(
-        "SELECT id, name, language, timezone, widget_key, managed_by_config, offline_emails FROM sites "
-        "ORDER BY name");
+        "SELECT " + kSiteColumns + " FROM sites ORDER BY name");
     std::vector<Site> out;
     while (s.step()) out.push_back(readSite(s));
     for (auto& site : out) site.origins = origins(site.id);
@@ -94,8 +98,7 @@ class SqlSiteTx : public core::ports::SiteTx {
   }
   std::optional<Site> site(const std::string& id) override {
     auto& s = c_.prepare(
-        "SELECT id, name, language, timezone, widget_key, managed_by_config, offline_emails FROM sites "
-        "WHERE id = ?");
+        "SELECT " + kSiteColumns + " FROM sites WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     auto site = readSite(s);
@@ -119,9 +122,16 @@ class SqlSiteTx : public core::ports::SiteTx {
     setOrigins(site.id, site.origins);
   }
   void updateSite(const Site& site) override {
-    c_.prepare("UPDATE sites SET name = ?, language = ?, offline_emails = ? WHERE id = ?")
-        .bind(1, site.name).bind(2, site.language).bind(3, joinList(site.offlineEmails))
-        .bind(4, site.id).run();
+    auto& u = c_.prepare(
+        "UPDATE sites SET name = ?, language = ?, offline_emails = ?, typing_preview = ?, "
+        "first_response_seconds = ?, dialog_limit = ?, prechat_departments = ?, "
+        "default_department_id = ? WHERE id = ?");
+    u.bind(1, site.name).bind(2, site.language).bind(3, joinList(site.offlineEmails))
+        .bind(4, site.chat.typingPreview ? 1 : 0).bind(5, site.chat.firstResponseSeconds)
+        .bind(6, site.chat.dialogLimit).bind(7, site.chat.prechatDepartments ? 1 : 0);
+    if (site.chat.defaultDepartmentId) u.bind(8, *site.chat.defaultDepartmentId);
+    else u.bindNull(8);
+    u.bind(9, site.id).run();
     setOrigins(site.id, site.origins);
   }
   void deleteSite(const std::string& id) override {
@@ -168,6 +178,21 @@ class SqlSiteTx : public core::ports::SiteTx {
     s.bind(1, siteId).bind(2, userId);
     return s.step();
   }
+  std::map<std::int64_t, int> operatorDialogLimits(const std::string& siteId) override {
+    auto& s = c_.prepare(
+        "SELECT user_id, dialog_limit FROM memberships WHERE site_id = ? AND dialog_limit IS NOT NULL");
+    s.bind(1, siteId);
+    std::map<std::int64_t, int> out;
+    while (s.step()) out[s.columnInt64(0)] = s.columnInt(1);
+    return out;
+  }
+  void setOperatorDialogLimit(const std::string& siteId, std::int64_t userId,
+                              std::optional<int> limit) override {
+    auto& u = c_.prepare("UPDATE memberships SET dialog_limit = ? WHERE site_id = ? AND user_id = ?");
+    if (limit) u.bind(1, *limit);
+    else u.bindNull(1);
+    u.bind(2, siteId).bind(3, userId).run();
+  }
   WorkingHours hours(const std::string& siteId) override { return loadHours(c_, siteId); }
   void setHours(const std::string& siteId, const WorkingHours& hours) override {
     saveHours(c_, siteId, hours);
@@ -183,6 +208,11 @@ class SqlSiteTx : public core::ports::SiteTx {
     site.widgetKey = s.columnText(4);
     site.managedByConfig = s.columnInt(5) != 0;
     site.offlineEmails = splitList(s.columnText(6));
+    site.chat.typingPreview = s.columnInt(7) != 0;
+    site.chat.firstResponseSeconds = s.columnInt(8);
+    site.chat.dialogLimit = s.columnInt(9);
+    site.chat.prechatDepartments = s.columnInt(10) != 0;
+    if (!s.isNull(11)) site.chat.defaultDepartmentId = s.columnInt64(11);
     return site;
   }
   std::vector<std::string> origins(const std::string& siteId) {

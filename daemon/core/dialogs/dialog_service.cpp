@@ -315,7 +315,7 @@ std::vector<Participant> DialogService::participants(const Actor& a, std::int64_
 
 PostResult DialogService::postInTx(ports::DialogTx& tx, const Actor& a, std::int64_t dialogId,
                                    const std::string& cid, const std::string& body,
-                                   std::int64_t now) {
+                                   std::int64_t now, const std::optional<FileRef>& file) {
   const auto d = accessible(tx, a, dialogId);
   if (d.status != DialogStatus::Open) {
     // A retry of a message that made it in before the dialog closed still gets its ack.
@@ -323,9 +323,15 @@ PostResult DialogService::postInTx(ports::DialogTx& tx, const Actor& a, std::int
     requireOpen(d);
   }
   Message m{0, dialogId, d.lastSeq + 1, a.kind(), a.id(), cid, MessageKind::Text, body, now};
+  if (file) {
+    m.kind = MessageKind::File;
+    m.file = file;
+  }
   if (auto id = tx.insertMessage(m)) {
     m.id = *id;
     tx.setLastSeq(dialogId, m.seq, now);
+    // Stops the first-response re-offer timer (core/routing), in the same transaction.
+    if (a.kind() == AuthorKind::Operator) tx.noteFirstResponse(dialogId, now);
     return {std::move(m), false};
   }
   auto original = tx.messageByCid(dialogId, a.kind(), a.id(), cid);
@@ -357,6 +363,26 @@ void DialogService::postMessageAsync(const Actor& a, std::int64_t dialogId,
   store_.writeAsync(
       [this, result, actor = a, dialogId, cid, body = std::move(body), now](ports::DialogTx& tx) {
         *result = postInTx(tx, actor, dialogId, cid, body, now);
+      },
+      [result, done = std::move(done)](std::exception_ptr error) {
+        if (error) {
+          done(std::nullopt, error);
+        } else {
+          done(std::move(*result), nullptr);
+        }
+      });
+}
+
+void DialogService::postFileMessageAsync(const Actor& a, std::int64_t dialogId,
+                                         const std::string& cid, const FileRef& file,
+                                         PostDone done) {
+  if (a.id() == 0) throw forbidden("only visitors and operators post messages");
+  checkCid(cid);
+  const auto now = clock_();
+  auto result = std::make_shared<std::optional<PostResult>>();
+  store_.writeAsync(
+      [this, result, actor = a, dialogId, cid, file, now](ports::DialogTx& tx) {
+        *result = postInTx(tx, actor, dialogId, cid, file.name, now, file);
       },
       [result, done = std::move(done)](std::exception_ptr error) {
         if (error) {

@@ -49,6 +49,14 @@ struct OfflineMailContext {
   std::string panelUrl;         // e.g. https://chat.example.com/app (the dialog id is appended)
 };
 
+// How a transcript e-mail is written: the site's name and language, operators' names by id.
+struct TranscriptContext {
+  std::string siteName;
+  std::string language;  // ru or en
+  std::map<std::int64_t, std::string> operatorNames;
+  std::string timeZone = "UTC";  // informational: times are written in UTC with the zone name
+};
+
 class DialogService {
  public:
   using Clock = std::function<std::int64_t()>;  // Unix seconds
@@ -93,6 +101,17 @@ class DialogService {
   // Group dialog: `userId` (an enabled operator of the site) joins as invited.
   Dialog invite(const accounts::Principal& p, std::int64_t dialogId, std::int64_t userId);
   std::vector<Participant> participants(const Actor& a, std::int64_t dialogId);
+  // Dialog controls (dialog_controls.cpp). Transfer to a department: the dialog's department
+  // changes (it must be a department of the dialog's site); routing picks the operator.
+  Dialog setDepartment(const accounts::Principal& p, std::int64_t dialogId,
+                       std::int64_t departmentId);
+  // Blocked visitors of the caller's sites (of `siteId` only when not empty), newest first.
+  std::vector<Visitor> blockedVisitors(const accounts::Principal& p, const std::string& siteId);
+  // Queues the dialog's transcript (plain text) to `to` (default: the visitor's contact e-mail)
+  // in the durable outbox; returns the address used. Throws invalid (field "email") when there
+  // is no valid address.
+  std::string queueTranscript(const accounts::Principal& p, std::int64_t dialogId,
+                              const std::string& to, const TranscriptContext& context);
   // F7: a request left in the offline form becomes a dialog (channel offline_form) holding the
   // message, the visitor's contact details are kept, and one e-mail per address in
   // `mail.to` is queued — all in one transaction. The same cid again returns the same dialog.
@@ -112,6 +131,10 @@ class DialogService {
   // like postMessage), then `done` runs once on a storage thread after the durable commit.
   void postMessageAsync(const Actor& a, std::int64_t dialogId, const std::string& cid,
                         const std::string& text, PostDone done);
+  // F16: a message of kind file carrying `file` (checked by FileService::attachable); its body
+  // is the file name (for History search). Idempotent and acknowledged like postMessageAsync.
+  void postFileMessageAsync(const Actor& a, std::int64_t dialogId, const std::string& cid,
+                            const FileRef& file, PostDone done);
   // A message by the system (e.g. "transferred to ..."), in any state of the dialog.
   Message postSystemMessage(std::int64_t dialogId, const std::string& text);
   // Resume: the messages with seq > afterSeq, in order, at most `limit` (capped at kMaxPage).
@@ -120,7 +143,8 @@ class DialogService {
 
  private:
   PostResult postInTx(ports::DialogTx& tx, const Actor& a, std::int64_t dialogId,
-                      const std::string& cid, const std::string& body, std::int64_t now);
+                      const std::string& cid, const std::string& body, std::int64_t now,
+                      const std::optional<FileRef>& file = std::nullopt);
   static Dialog accessible(ports::DialogTx& tx, const Actor& a, std::int64_t dialogId);
   static Visitor visitorFor(ports::DialogTx& tx, const Actor& a, std::int64_t visitorId);
 

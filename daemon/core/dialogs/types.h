@@ -77,6 +77,15 @@ struct Participant {
   std::int64_t joinedAt = 0;
 };
 
+// An uploaded file as a message shows it (F16): the name is the uploader's, display only; the
+// type was detected from the content.
+struct FileRef {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t size = 0;
+  std::string mime;
+};
+
 struct Message {
   std::int64_t id = 0;
   std::int64_t dialogId = 0;
@@ -87,6 +96,7 @@ struct Message {
   MessageKind kind = MessageKind::Text;
   std::string body;
   std::int64_t createdAt = 0;
+  std::optional<FileRef> file{};  // kind File: the upload it carries (F16)
 };
 
 struct DialogSummary {

@@ -46,6 +46,10 @@ class DialogTx {
   // Adds an invited operator (no change when already a participant).
   virtual void addInvited(std::int64_t dialogId, std::int64_t userId, std::int64_t now) = 0;
   virtual std::vector<dialogs::Participant> participants(std::int64_t dialogId) = 0;
+  virtual void setDepartment(std::int64_t dialogId, std::optional<std::int64_t> departmentId) = 0;
+  // Blocked visitors of `siteIds` (every site when `allSites`), latest blocked first, at most 500.
+  virtual std::vector<dialogs::Visitor> blockedVisitors(const std::vector<std::string>& siteIds,
+                                                        bool allSites) = 0;
   // Dialogs of `siteIds` (every site when `allSites`) in q.folder, newest first; q.search, when
   // not empty, keeps those with a message containing its words as a phrase.
   // The offline-form dialog in which this visitor already sent `cid` (idempotent submits).
@@ -63,6 +67,8 @@ class DialogTx {
   // and cid; returns the new id, or nullopt for such a duplicate.
   virtual std::optional<std::int64_t> insertMessage(const dialogs::Message& m) = 0;
   virtual void setLastSeq(std::int64_t dialogId, std::int64_t seq, std::int64_t at) = 0;
+  // dialogs.first_response_at = at unless already set (routing: the first operator answer).
+  virtual void noteFirstResponse(std::int64_t dialogId, std::int64_t at) = 0;
   virtual std::optional<dialogs::Message> messageByCid(std::int64_t dialogId,
                                                        dialogs::AuthorKind kind,
                                                        std::int64_t authorId,

@@ -4,6 +4,7 @@
 // depending on the config layer that reads them.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/sites/working_hours.h"
@@ -16,6 +17,16 @@ struct DeclaredDepartment {
   std::vector<std::string> operators;  // e-mail addresses, as written
 };
 
+// sites[].chat; absent keys keep the schema's defaults (a managed site has no other source).
+struct DeclaredChat {
+  bool typingPreview = true;
+  int firstResponseSeconds = 60;
+  int dialogLimit = 0;
+  bool prechatDepartments = true;
+  std::string defaultDepartment;  // a department id (slug) of this site; "" = none
+  std::vector<std::pair<std::string, int>> operatorLimits;  // e-mail → dialog limit override
+};
+
 struct DeclaredSite {
   std::string id;  // slug [a-z0-9-]{1,32}
   std::string name;
@@ -24,6 +35,7 @@ struct DeclaredSite {
   std::vector<DeclaredDepartment> departments;
   std::optional<WorkingHours> hours;  // nullopt: no hours declared (always open)
   std::vector<std::string> offlineEmails;  // where offline-form requests are e-mailed (F7)
+  DeclaredChat chat;
 };
 
 }  // namespace callpy::core::sites

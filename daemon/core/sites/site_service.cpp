@@ -117,6 +117,9 @@ SiteView SiteService::update(const Principal& p, const std::string& id, const Si
   }
   if (c.name) checkName(*c.name);
   if (c.language) checkLanguage(*c.language);
+  if (auto problem = checkChatSettings(c.firstResponseSeconds.value_or(0), c.dialogLimit.value_or(0))) {
+    throw invalid(problem->second, problem->first);
+  }
   store_.write([&](ports::SiteTx& tx) {
     auto site = requireSite(tx, p, id, Role::Admin);
     if (site.managedByConfig) {
@@ -126,6 +129,19 @@ SiteView SiteService::update(const Principal& p, const std::string& id, const Si
     if (c.language) site.language = *c.language;
     if (c.origins) site.origins = origins;
     if (c.offlineEmails) site.offlineEmails = emails;
+    if (c.typingPreview) site.chat.typingPreview = *c.typingPreview;
+    if (c.firstResponseSeconds) site.chat.firstResponseSeconds = *c.firstResponseSeconds;
+    if (c.dialogLimit) site.chat.dialogLimit = *c.dialogLimit;
+    if (c.prechatDepartments) site.chat.prechatDepartments = *c.prechatDepartments;
+    if (c.defaultDepartmentId) {
+      if (auto dep = *c.defaultDepartmentId) {
+        auto deps = tx.departments(id);
+        if (std::none_of(deps.begin(), deps.end(), [&](const Department& d) { return d.id == *dep; })) {
+          throw invalid("no such department on this site", "default_department_id");
+        }
+      }
+      site.chat.defaultDepartmentId = *c.defaultDepartmentId;
+    }
     tx.updateSite(site);
     v = {site, p.roleOn(id)};
   });
@@ -264,6 +280,43 @@ HoursView SiteService::setHours(const Principal& p, const std::string& siteId,
     tx.setHours(siteId, hours);
   });
   return {hours, openAt(hours, clock_())};
+}
+
+std::map<std::int64_t, int> SiteService::operatorLimits(const Principal& p,
+                                                        const std::string& siteId) {
+  std::map<std::int64_t, int> out;
+  store_.read([&](ports::SiteTx& tx) {
+    requireSite(tx, p, siteId, Role::Operator);
+    out = tx.operatorDialogLimits(siteId);
+  });
+  return out;
+}
+
+void SiteService::setOperatorLimit(const Principal& p, const std::string& siteId,
+                                   std::int64_t userId, std::optional<int> limit) {
+  if (limit) {
+    if (auto problem = checkChatSettings(0, *limit)) throw invalid(problem->second, problem->first);
+  }
+  store_.write([&](ports::SiteTx& tx) {
+    auto site = requireSite(tx, p, siteId, Role::Admin);
+    if (site.managedByConfig) {
+      throw conflict("this site is managed by the configuration file; change its limits there");
+    }
+    if (!tx.isMember(siteId, userId)) throw notFound("no such operator on this site");
+    tx.setOperatorDialogLimit(siteId, userId, limit);
+  });
+}
+
+ChatContext SiteService::chatContext(const std::string& siteId) {
+  ChatContext out;
+  store_.read([&](ports::SiteTx& tx) {
+    auto site = tx.site(siteId);
+    if (!site) throw notFound("no such site: " + siteId);
+    out.site = std::move(*site);
+    out.departments = tx.departments(siteId);
+    out.operatorLimits = tx.operatorDialogLimits(siteId);
+  });
+  return out;
 }
 
 std::optional<Site> SiteService::siteByWidgetKey(const std::string& widgetKey) {

@@ -2,6 +2,7 @@
 // Sites (F9), their departments (F3) and working hours, with per-site authorisation.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,24 @@ struct SiteChanges {
   std::optional<std::string> language;
   std::optional<std::vector<std::string>> origins;
   std::optional<std::vector<std::string>> offlineEmails;
+  // Chat settings (issue 4 §4); see ChatSettings.
+  std::optional<bool> typingPreview;
+  std::optional<int> firstResponseSeconds;
+  std::optional<int> dialogLimit;
+  std::optional<bool> prechatDepartments;
+  std::optional<std::optional<std::int64_t>> defaultDepartmentId;  // {nullopt}: clear it
+};
+
+// What routing and the widget need of a site in one read (no authorisation: internal callers).
+struct ChatContext {
+  Site site;
+  std::vector<Department> departments;
+  std::map<std::int64_t, int> operatorLimits;  // per-operator overrides
+  // The limit that applies to `userId`: its override, else the site's dialog_limit.
+  int limitFor(std::int64_t userId) const {
+    auto it = operatorLimits.find(userId);
+    return it == operatorLimits.end() ? site.chat.dialogLimit : it->second;
+  }
 };
 
 struct HoursView {
@@ -59,6 +78,15 @@ class SiteService {
   HoursView hours(const accounts::Principal& p, const std::string& siteId);
   HoursView setHours(const accounts::Principal& p, const std::string& siteId,
                      const WorkingHours& hours);
+  // Per-operator dialog limits (overrides of the site's dialog_limit). Reading needs operator,
+  // changing needs admin; nullopt removes the override.
+  std::map<std::int64_t, int> operatorLimits(const accounts::Principal& p,
+                                             const std::string& siteId);
+  void setOperatorLimit(const accounts::Principal& p, const std::string& siteId,
+                        std::int64_t userId, std::optional<int> limit);
+  // Site, departments and limits for routing (not_found for an unknown site).
+  ChatContext chatContext(const std::string& siteId);
+
   // The site a widget key belongs to (public: the key is in every page of the site).
   std::optional<Site> siteByWidgetKey(const std::string& widgetKey);
   // Whether the site is open now (used by the widget and routing later).

@@ -57,6 +57,20 @@ std::optional<std::string> originOf(const std::string& rawUrl) {
   return scheme + "://" + host;
 }
 
+std::optional<std::pair<std::string, std::string>> checkChatSettings(int firstResponseSeconds,
+                                                                     int dialogLimit) {
+  if (firstResponseSeconds < 0 || firstResponseSeconds > kMaxFirstResponseSeconds) {
+    return std::pair<std::string, std::string>{
+        "first_response_seconds",
+        "first_response_seconds must be 0 (never) to " + std::to_string(kMaxFirstResponseSeconds)};
+  }
+  if (dialogLimit < 0 || dialogLimit > kMaxDialogLimit) {
+    return std::pair<std::string, std::string>{
+        "dialog_limit", "dialog_limit must be 0 (unlimited) to " + std::to_string(kMaxDialogLimit)};
+  }
+  return std::nullopt;
+}
+
 std::string slugify(const std::string& name) {
   std::string out;
   for (unsigned char c : name) {

@@ -2,9 +2,27 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace callpy::core::sites {
+
+// Chat settings of a site (issue 4 §4, routing and the widget). Defaults match the schema.
+struct ChatSettings {
+  bool typingPreview = true;        // operators see the visitor's draft; the widget says so
+  int firstResponseSeconds = 60;    // unanswered dialogs are re-offered after this (0 = never)
+  int dialogLimit = 0;              // open dialogs per operator (0 = unlimited)
+  bool prechatDepartments = true;   // with several departments the widget asks which one
+  std::optional<std::int64_t> defaultDepartmentId;  // where unchosen dialogs go
+  bool operator==(const ChatSettings&) const = default;
+};
+
+inline constexpr int kMaxFirstResponseSeconds = 86'400;
+inline constexpr int kMaxDialogLimit = 1'000;
+
+// Empty when valid, else the first problem (for Error(invalid, field)): {field, message}.
+std::optional<std::pair<std::string, std::string>> checkChatSettings(int firstResponseSeconds,
+                                                                     int dialogLimit);
 
 struct Site {
   std::string id;
@@ -15,6 +33,7 @@ struct Site {
   std::string widgetKey;
   bool managedByConfig = false;
   std::vector<std::string> offlineEmails;  // where offline-form requests are e-mailed (F7)
+  ChatSettings chat;
 };
 
 struct Department {

@@ -2,7 +2,6 @@
 // important. Live updates come over /ws/operator.
 #include <Poco/JSON/Array.h>
 #include <Poco/NumberParser.h>
-#include <Poco/URI.h>
 
 #include "http/api.h"
 #include "http/exchange.h"
@@ -15,12 +14,6 @@ using namespace core::dialogs;
 
 namespace {
 
-std::map<std::string, std::string> query(Exchange& ex) {
-  std::map<std::string, std::string> out;
-  for (const auto& [k, v] : Poco::URI(ex.request().getURI()).getQueryParameters()) out[k] = v;
-  return out;
-}
-
 std::int64_t number(const std::string& text, const char* field, std::int64_t fallback) {
   if (text.empty()) return fallback;
   Poco::Int64 v = 0;
@@ -32,7 +25,7 @@ std::int64_t number(const std::string& text, const char* field, std::int64_t fal
 
 std::int64_t dialogId(Exchange& ex) { return number(ex.param("id"), "id", 0); }
 
-JsonObject renderSummary(const DialogSummary& s) {
+JsonObject renderSummary(const DialogSummary& s, const std::vector<Participant>& participants) {
   auto o = object();
   o->set("id", s.dialog.id);
   o->set("site", s.dialog.siteId);
@@ -48,21 +41,35 @@ JsonObject renderSummary(const DialogSummary& s) {
   if (s.dialog.rating) o->set("rating", *s.dialog.rating);
   else o->set("rating", Poco::Dynamic::Var());
   o->set("rating_comment", s.dialog.ratingComment);
+  // Group dialogs (F17): the panel lists the dialogs it was invited to from these after a reload.
+  Poco::JSON::Array::Ptr people = new Poco::JSON::Array;
+  for (const auto& p : participants) {
+    auto e = object();
+    e->set("user", p.userId);
+    e->set("role", std::string(participantRoleName(p.role)));
+    people->add(e);
+  }
+  o->set("participants", people);
+  if (s.dialog.departmentId) o->set("department", *s.dialog.departmentId);
+  else o->set("department", Poco::Dynamic::Var());
   return o;
 }
 
-JsonObject renderMessage(const Message& m) {
+// F6: `avatar` is the operator author's current avatar (author.avatar, its URL path).
+JsonObject renderMessage(const Message& m, std::optional<std::int64_t> avatar = std::nullopt) {
   auto o = object();
   o->set("id", m.id);
   o->set("seq", m.seq);
   auto author = object();
   author->set("kind", std::string(authorKindName(m.authorKind)));
   author->set("id", m.authorId);
+  if (avatar) author->set("avatar", avatarUrl(*avatar));
   o->set("author", author);
   o->set("kind", std::string(messageKindName(m.kind)));
   o->set("text", m.body);
   o->set("ts", m.createdAt * 1000);
   if (!m.cid.empty()) o->set("cid", m.cid);
+  if (m.file) o->set("file", realtime::frames::file(*m.file));  // F16
   return o;
 }
 
@@ -71,25 +78,28 @@ JsonObject renderMessage(const Message& m) {
 void registerDialogRoutes(Router& r, ApiContext& ctx) {
   const std::string p = "/api/panel/dialogs";
   r.add("GET", p, Access::Session, [&ctx](Exchange& ex) {
-    auto q = query(ex);
     DialogQuery dq;
-    auto folder = parseFolder(q["folder"].empty() ? "open" : q["folder"]);
+    auto folder = parseFolder(ex.query("folder").empty() ? "open" : ex.query("folder"));
     if (!folder) throw core::invalid("folder must be open, history or important", "folder");
     dq.folder = *folder;
-    dq.siteId = q["site"];
-    dq.search = q["q"].substr(0, 200);
-    dq.limit = static_cast<int>(std::min<std::int64_t>(number(q["limit"], "limit", 50), 200));
-    dq.offset = static_cast<int>(number(q["offset"], "offset", 0));
+    dq.siteId = ex.query("site");
+    dq.search = ex.query("q").substr(0, 200);
+    dq.limit = static_cast<int>(std::min<std::int64_t>(number(ex.query("limit"), "limit", 50), 200));
+    dq.offset = static_cast<int>(number(ex.query("offset"), "offset", 0));
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const auto& s : ctx.dialogs->listDialogs(ex.principal, dq)) list->add(renderSummary(s));
+    // One small read per row (at most 200): participants live in their own table.
+    for (const auto& s : ctx.dialogs->listDialogs(ex.principal, dq)) {
+      list->add(renderSummary(s, ctx.dialogs->participants(ex.principal, s.dialog.id)));
+    }
     ex.sendJson(200, wrap("dialogs", list));
   });
   r.add("GET", p + "/{id}/messages", Access::Session, [&ctx](Exchange& ex) {
-    auto q = query(ex);
-    auto page = ctx.dialogs->messagesSince(ex.principal, dialogId(ex), number(q["after"], "after", 0),
-                                           static_cast<int>(number(q["limit"], "limit", 200)));
+    auto page = ctx.dialogs->messagesSince(ex.principal, dialogId(ex), number(ex.query("after"), "after", 0),
+                                           static_cast<int>(number(ex.query("limit"), "limit", 200)));
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const auto& m : page.messages) list->add(renderMessage(m));
+    for (const auto& m : page.messages) {
+      list->add(renderMessage(m, ctx.chat ? ctx.chat->authorAvatar(m) : std::nullopt));
+    }
     auto body = wrap("messages", list);
     body->set("last_seq", page.lastSeq);
     ex.sendJson(200, body);

@@ -1,6 +1,5 @@
 // WebSocket endpoints: the upgrade is answered here, then the socket leaves the HTTP thread for
 // the realtime event loops (DESIGN §3).
-#include <Poco/URI.h>
 
 #include "http/api.h"
 #include "http/exchange.h"
@@ -10,10 +9,7 @@ namespace callpy::http {
 
 void registerRealtimeRoutes(Router& r, ApiContext& ctx) {
   r.add("GET", "/ws/visitor", Access::Public, [&ctx](Exchange& ex) {
-    std::string key;
-    for (const auto& [name, value] : Poco::URI(ex.request().getURI()).getQueryParameters()) {
-      if (name == "key") key = value;
-    }
+    auto key = ex.query("key");
     ex.markBodyConsumed();
     ctx.chat->upgradeVisitor(ex.request(), ex.response(), key);
   });

@@ -52,6 +52,14 @@ JsonObject renderSite(const core::sites::SiteView& v) {
   Poco::JSON::Array::Ptr emails = new Poco::JSON::Array;
   for (const auto& e : v.site.offlineEmails) emails->add(e);
   o->set("offline_emails", emails);
+  auto chat = object();
+  chat->set("typing_preview", v.site.chat.typingPreview);
+  chat->set("first_response_seconds", v.site.chat.firstResponseSeconds);
+  chat->set("dialog_limit", v.site.chat.dialogLimit);
+  chat->set("prechat_departments", v.site.chat.prechatDepartments);
+  if (v.site.chat.defaultDepartmentId) chat->set("default_department_id", *v.site.chat.defaultDepartmentId);
+  else chat->set("default_department_id", Poco::Dynamic::Var());
+  o->set("chat", chat);
   return o;
 }
 

@@ -5,6 +5,54 @@
 
 namespace callpy::http {
 
+namespace {
+
+// A whole number in [0, max] (JSON numbers may arrive as doubles from some clients).
+int boundedInt(const Poco::Dynamic::Var& v, const std::string& key, int max) {
+  if (!v.isInteger()) throw core::invalid("\"" + key + "\" must be a whole number", key);
+  auto n = v.convert<std::int64_t>();
+  if (n < 0 || n > max) {
+    throw core::invalid("\"" + key + "\" must be 0 to " + std::to_string(max), key);
+  }
+  return static_cast<int>(n);
+}
+
+// PATCH body "chat": {typing_preview, first_response_seconds, dialog_limit, prechat_departments,
+// default_department_id}; every key optional.
+void readChatChanges(const Poco::JSON::Object::Ptr& body, core::sites::SiteChanges& c) {
+  if (!body->has("chat")) return;
+  auto chat = body->getObject("chat");
+  if (!chat) throw core::invalid("chat must be an object", "chat");
+  for (const auto& [key, value] : *chat) {
+    if (key != "typing_preview" && key != "first_response_seconds" && key != "dialog_limit" &&
+        key != "prechat_departments" && key != "default_department_id") {
+      throw core::invalid("unknown chat setting: " + key, key);
+    }
+  }
+  c.typingPreview = optionalBool(chat, "typing_preview");
+  c.prechatDepartments = optionalBool(chat, "prechat_departments");
+  if (chat->has("first_response_seconds")) {
+    c.firstResponseSeconds = boundedInt(chat->get("first_response_seconds"), "first_response_seconds",
+                                        core::sites::kMaxFirstResponseSeconds);
+  }
+  if (chat->has("dialog_limit")) {
+    c.dialogLimit = boundedInt(chat->get("dialog_limit"), "dialog_limit", core::sites::kMaxDialogLimit);
+  }
+  if (chat->has("default_department_id")) {
+    auto v = chat->get("default_department_id");
+    if (v.isEmpty()) {
+      c.defaultDepartmentId = std::optional<std::int64_t>{};
+    } else if (v.isInteger()) {
+      c.defaultDepartmentId = std::optional<std::int64_t>{v.convert<std::int64_t>()};
+    } else {
+      throw core::invalid("default_department_id must be a department id or null",
+                          "default_department_id");
+    }
+  }
+}
+
+}  // namespace
+
 void registerSiteRoutes(Router& r, const std::string& p, ApiContext& ctx, bool admin) {
   r.add("GET", p + "/sites", Access::Session, [&ctx](Exchange& ex) {
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
@@ -48,8 +96,35 @@ void registerSiteRoutes(Router& r, const std::string& p, ApiContext& ctx, bool a
         c.offlineEmails->push_back(e.extract<std::string>());
       }
     }
+    readChatChanges(body, c);
     auto v = ctx.sites.update(ex.principal, ex.param("site"), c);
     ex.sendJson(200, wrap("site", renderSite(v)));
+  });
+  // Per-operator dialog limits (overrides of the site's chat.dialog_limit).
+  r.add("GET", p + "/sites/{site}/dialog_limits", Access::Session, [&ctx](Exchange& ex) {
+    auto limits = object();
+    for (const auto& [user, limit] : ctx.sites.operatorLimits(ex.principal, ex.param("site"))) {
+      limits->set(std::to_string(user), limit);
+    }
+    ex.sendJson(200, wrap("dialog_limits", limits));
+  });
+  r.add("PUT", p + "/sites/{site}/dialog_limits/{user}", Access::Session, [&ctx](Exchange& ex) {
+    auto body = ex.json();
+    std::int64_t user = 0;
+    try {
+      user = std::stoll(ex.param("user"));
+    } catch (...) {
+      throw core::notFound("no such operator on this site");
+    }
+    std::optional<int> limit;
+    if (body->has("dialog_limit") && !body->isNull("dialog_limit")) {
+      limit = boundedInt(body->get("dialog_limit"), "dialog_limit", core::sites::kMaxDialogLimit);
+    }
+    ctx.sites.setOperatorLimit(ex.principal, ex.param("site"), user, limit);
+    auto out = object();
+    if (limit) out->set("dialog_limit", *limit);
+    else out->set("dialog_limit", Poco::Dynamic::Var());
+    ex.sendJson(200, out);
   });
   r.add("DELETE", p + "/sites/{site}", Access::Session, [&ctx](Exchange& ex) {
     ctx.sites.remove(ex.principal, ex.param("site"));
