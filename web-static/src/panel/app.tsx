@@ -19,6 +19,7 @@ import { SitePage } from './pages/site.tsx';
 import { SitesPage } from './pages/sites.tsx';
 import { HistoryPage, ImportantPage } from './pages/archive.tsx';
 import { DialogsPage } from './pages/dialogs.tsx';
+import { BlockedPage, GroupDialogsPage, TeamPage } from './pages/sections.tsx';
 import { VisitorsPage } from './pages/visitors.tsx';
 import { ChatProvider } from './chat/chat_context.tsx';
 import type { FunctionComponent } from 'preact';
@@ -46,6 +47,9 @@ const kRoutes: Route<Page>[] = [
   { pattern: '/history/:id', value: { component: HistoryPage } },
   { pattern: '/important', value: { component: ImportantPage } },
   { pattern: '/important/:id', value: { component: ImportantPage } },
+  { pattern: '/team', value: { component: TeamPage } },
+  { pattern: '/group', value: { component: GroupDialogsPage } },
+  { pattern: '/blocked', value: { component: BlockedPage } },
 ];
 
 const kLangKey = 'callpy.lang';

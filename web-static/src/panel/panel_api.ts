@@ -36,6 +36,16 @@ export interface Site {
   managed_by_config: boolean;
   /** Where offline-form requests (F7) are e-mailed. */
   offline_emails: string[];
+  /** Chat settings (routing, typing preview, pre-chat departments). */
+  chat?: ChatSettings;
+}
+
+export interface ChatSettings {
+  typing_preview: boolean;
+  first_response_seconds: number;
+  dialog_limit: number;
+  prechat_departments: boolean;
+  default_department_id: number | null;
 }
 
 export interface Operator {
@@ -84,6 +94,9 @@ export interface DialogSummary {
   /** 1–5 when the visitor rated the dialog (F17). */
   rating?: number | null;
   rating_comment?: string;
+  /** F17 group dialogs: the assignee and invited operators. */
+  participants?: { user: number; role: 'assignee' | 'invited' }[];
+  department?: number | null;
 }
 
 /** A row of GET /api/panel/dialogs/{id}/messages. */
@@ -95,6 +108,8 @@ export interface StoredMessage {
   text: string;
   ts: number;
   cid: string | null;
+  /** F16: kind 'file' carries its upload. */
+  file?: { id: number; name: string; size: number; mime: string };
 }
 
 export interface DialogQuery {
@@ -154,9 +169,16 @@ export class PanelApi {
   }
   async updateSite(
     id: string,
-    patch: { name?: string; language?: Language; origins?: string[]; offline_emails?: string[] },
+    patch: { name?: string; language?: Language; origins?: string[]; offline_emails?: string[]; chat?: Partial<ChatSettings> },
   ): Promise<Site> {
     return (await this.client.patch<{ site: Site }>(`${P}/sites/${seg(id)}`, patch)).site;
+  }
+  /** Per-operator dialog limits (overrides of chat.dialog_limit), by user id. */
+  async dialogLimits(site: string): Promise<Record<string, number>> {
+    return (await this.client.get<{ dialog_limits: Record<string, number> }>(`${P}/sites/${seg(site)}/dialog_limits`)).dialog_limits;
+  }
+  setDialogLimit(site: string, user: number, limit: number | null): Promise<unknown> {
+    return this.client.put(`${P}/sites/${seg(site)}/dialog_limits/${seg(user)}`, { dialog_limit: limit });
   }
   snippet(id: string): Promise<Snippet> {
     return this.client.get(`${P}/sites/${seg(id)}/snippet`);

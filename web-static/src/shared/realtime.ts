@@ -28,6 +28,8 @@ export interface Author {
   kind: AuthorKind;
   id?: number;
   name?: string;
+  /** F6: the operator's avatar, a path on the daemon ("/api/avatars/ID"). */
+  avatar?: string;
 }
 
 export type Json = Record<string, unknown>;
@@ -43,6 +45,8 @@ export function parseAuthor(v: unknown): Author | null {
   const a: Author = { kind };
   if (isInt(v.id)) a.id = v.id;
   if (typeof v.name === 'string') a.name = v.name;
+  // Only the daemon's own avatar paths: nothing else is ever loaded from a frame.
+  if (typeof v.avatar === 'string' && /^\/api\/avatars\/\d{1,18}$/.test(v.avatar)) a.avatar = v.avatar;
   return a;
 }
 

@@ -8,6 +8,9 @@ import type { ChatApi, LoaderContext } from './loader.ts';
 import { kKeyHasDialog, kKeyWindowOpen, storagePrefix, wsUrlFor } from './loader_logic.ts';
 import { kKeyToken, prefixedStore } from './storage.ts';
 import { adoptStyle } from './style.ts';
+import { helloPage, pageLoadTime } from './page_views.ts';
+import { configureFiles } from './files.ts';
+import { configureAvatars } from './avatars.ts';
 import { App, type Controller } from './ui/app.tsx';
 import css from './chat.css?inline';
 
@@ -33,6 +36,8 @@ const pick = (v: unknown, k: string) => {
 };
 
 function mount(ctx: LoaderContext): ChatApi {
+  configureFiles(ctx.publicUrl, ctx.key);
+  configureAvatars(ctx.publicUrl);
   const local = safeStorage(() => localStorage);
   const prefix = storagePrefix(ctx.key);
   const store = prefixedStore(local, prefix);
@@ -46,7 +51,12 @@ function mount(ctx: LoaderContext): ChatApi {
     newId: randomId,
     store,
     tab: tabId(),
-    page: () => ({ url: location.href, title: document.title, referrer: document.referrer }),
+    // This page with its load time, and the tab's earlier pages noted by the loader (F4).
+    page: () =>
+      helloPage(
+        { url: location.href, title: document.title, referrer: document.referrer, ts: pageLoadTime() },
+        safeStorage(() => sessionStorage),
+      ),
     lang: document.documentElement.lang || navigator.language || '',
   });
 

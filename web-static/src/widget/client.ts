@@ -12,7 +12,9 @@ import type { ConnState, Delivery, TimerHandle } from '../shared/realtime.ts';
 import { kProtocolVersion, parseServerFrame, type Author, type PageInfo, type ServerFrame, type SiteInfo } from './protocol.ts';
 import { OfflineRequest, type OfflineFields, type OfflineState } from './offline_request.ts';
 import { RatingRequest, type RatingState } from './rating.ts';
+import { departmentForMessage } from './prechat.ts';
 import { kKeyOutbox, kKeyToken, type KeyValueStore } from './storage.ts';
+import { parseFileInfo, type FileInfo } from '../shared/files.ts';
 
 export type { ConnState, Delivery, SocketLike, TimerHandle } from '../shared/realtime.ts';
 export type { OfflineField, OfflineFields, OfflineState } from './offline_request.ts';
@@ -38,6 +40,8 @@ export interface ChatMessage {
   ts: number;
   delivery: Delivery;
   error?: string;
+  /** F16: the upload a file message carries (`text` is its name). */
+  file?: FileInfo;
 }
 
 export interface ChatState {
@@ -57,6 +61,10 @@ export interface ChatState {
   rating: RatingState;
   /** From Callpy.setContactInfo: pre-fills the offline form. */
   contact: { name: string; email: string; phone: string } | null;
+  /** The department the visitor chose before the first message (prechat.ts), if any. */
+  department: number | null;
+  /** Blocked by the site's operators (F17): the window shows a notice and no composer. */
+  blocked: boolean;
 }
 
 export const kAckTimeoutMs = 15_000;
@@ -68,6 +76,7 @@ interface StoredOutboxItem {
   cid: string;
   text: string;
   ts: number;
+  file?: FileInfo;
 }
 
 export class ChatClient {
@@ -100,6 +109,8 @@ export class ChatClient {
     offline: { phase: 'idle', cid: null, fields: null, dialog: null, error: null },
     rating: { phase: 'none', dialog: null, cid: null, stars: 0, comment: '', error: null },
     contact: null,
+    department: null,
+    blocked: false,
   };
 
   constructor(private readonly d: ClientDeps) {
@@ -129,7 +140,7 @@ export class ChatClient {
     this.state.offline = this.offline.state;
     this.state.rating = this.rating.state;
     for (const item of this.loadOutbox()) {
-      this.log.addPending(this.ownMessage(item.cid, item.text, item.ts));
+      this.log.addPending(this.ownMessage(item.cid, item.text, item.ts, parseFileInfo(item.file) ?? undefined));
     }
     this.state.messages = this.sorted();
   }
@@ -168,6 +179,12 @@ export class ChatClient {
     this.link.restart();
   }
 
+  /** The pre-chat department choice (one of welcome.site.departments); null to choose again. */
+  chooseDepartment(id: number | null): void {
+    if (id !== null && !this.state.site?.departments.some((d) => d.id === id)) return;
+    this.update({ department: id });
+  }
+
   /** Queues a message; returns its cid, or null for blank text. */
   send(text: string): string | null {
     if (text.trim() === '') return null;
@@ -179,6 +196,22 @@ export class ChatClient {
     this.sendTyping('', true);
     this.emit();
     return cid;
+  }
+
+  /** F16: posts an uploaded file (kept in the outbox like text until acked); returns its cid. */
+  sendFile(file: FileInfo): string {
+    const cid = this.d.newId();
+    const m = this.ownMessage(cid, file.name, this.d.now(), file);
+    this.log.addPending(m);
+    this.saveOutbox();
+    if (this.link.welcomed) this.transmit(m);
+    this.emit();
+    return cid;
+  }
+
+  /** The visitor's token, for the file endpoints (null before the first welcome). */
+  get visitorToken(): string | null {
+    return this.token;
   }
 
   /** Sends a failed message again with the same cid. */
@@ -271,6 +304,9 @@ export class ChatClient {
       case 'rated':
         if (this.rating.rated(f.cid, f.dialog, f.stars)) this.rearmAck();
         return;
+      case 'blocked':
+        this.update({ blocked: f.blocked });
+        return;
       case 'err': {
         if (this.offline.rejected(f.cid, f.code, f.message, f.field)) return this.rearmAck();
         if (this.rating.rejected(f.cid, f.code, f.message, f.field)) return this.rearmAck();
@@ -290,6 +326,7 @@ export class ChatClient {
     if (f.token) this.d.store.set(kKeyToken, (this.token = f.token));
     this.state.visitorId = f.visitorId;
     this.state.site = f.site;
+    this.state.blocked = f.blocked;
     this.state.everConnected = true;
     this.link.welcome();
     if (f.dialog) {
@@ -341,6 +378,7 @@ export class ChatClient {
       ts: f.ts,
       delivery: 'sent',
     };
+    if (f.file) m.file = f.file;
     const live = this.state.historyLoaded;
     if (f.author.kind === 'operator') {
       this.clear('typingTimer');
@@ -376,7 +414,11 @@ export class ChatClient {
 
   private transmit(m: ChatMessage): void {
     this.log.patchPending(m, { delivery: 'sending' });
-    this.raw({ t: 'msg', cid: m.cid, text: m.text });
+    const frame: Record<string, unknown> = m.file ? { t: 'msg', cid: m.cid, file: m.file.id } : { t: 'msg', cid: m.cid, text: m.text };
+    // The message that opens the dialog carries the pre-chat choice (routing).
+    const department = departmentForMessage(this.state);
+    if (department !== null) frame.department = department;
+    this.raw(frame);
     if (this.ackTimer === null) this.arm('ackTimer', kAckTimeoutMs, () => this.link.fail());
   }
 
@@ -423,8 +465,10 @@ export class ChatClient {
 
   // --- helpers ------------------------------------------------------------------
 
-  private ownMessage(cid: string, text: string, ts: number): ChatMessage {
-    return { key: cid, cid, id: null, seq: null, author: { kind: 'visitor' }, mine: true, text, ts, delivery: 'queued' };
+  private ownMessage(cid: string, text: string, ts: number, file?: FileInfo): ChatMessage {
+    const m: ChatMessage = { key: cid, cid, id: null, seq: null, author: { kind: 'visitor' }, mine: true, text, ts, delivery: 'queued' };
+    if (file) m.file = file;
+    return m;
   }
 
   private loadOutbox(): StoredOutboxItem[] {
@@ -443,7 +487,7 @@ export class ChatClient {
   private saveOutbox(): void {
     const items: StoredOutboxItem[] = [];
     for (const m of this.log.pendingItems) {
-      if (m.delivery !== 'failed') items.push({ cid: m.cid!, text: m.text, ts: m.ts });
+      if (m.delivery !== 'failed') items.push(m.file ? { cid: m.cid!, text: m.text, ts: m.ts, file: m.file } : { cid: m.cid!, text: m.text, ts: m.ts });
     }
     if (items.length) this.d.store.set(kKeyOutbox, JSON.stringify(items));
     else this.d.store.remove(kKeyOutbox);

@@ -5,6 +5,7 @@
 // are queued and replayed in order.
 import css from './loader.css?inline';
 import { isWidgetKey, publicUrlFromSrc, shouldLoadAtOnce, storagePrefix } from './loader_logic.ts';
+import { notePageView, pageLoadTime } from './page_views.ts';
 import { adoptStyle } from './style.ts';
 
 /** What the loader hands to chat.js (see chat.tsx). */
@@ -43,7 +44,7 @@ function icon(cls: string, path: string): SVGSVGElement {
 }
 
 (() => {
-  const w = window as unknown as { Callpy?: Record<string, unknown> };
+  const w = window as unknown as { Callpy?: Record<string, unknown>; sessionStorage: Storage };
   if (w.Callpy && w.Callpy.v) return; // the snippet was pasted twice
   const d = document;
   const script = (d.currentScript ?? d.querySelector('script[data-callpy-key]')) as HTMLScriptElement | null;
@@ -52,6 +53,12 @@ function icon(cls: string, path: string): SVGSVGElement {
   if (!isWidgetKey(key) || !publicUrl) {
     console.warn('Callpy: the widget snippet is broken (data-callpy-key or src)');
     return;
+  }
+  // Pages visited (F4): every page load of this tab, for the operator's visitor info.
+  try {
+    notePageView(w.sessionStorage, { url: location.href, title: d.title, referrer: d.referrer, ts: pageLoadTime() });
+  } catch {
+    // sessionStorage blocked (sandboxed frame): only pages with the chat connected are known.
   }
   const prefix = storagePrefix(key);
   const stored = (k: string) => {

@@ -3,6 +3,8 @@
 // the fields the client relies on and drops anything malformed instead of throwing.
 
 import { isInt, isObj, parseAuthor, parseJsonFrame, str, type Author } from '../shared/realtime.ts';
+import { kDefaultUploadMax, parseFileInfo, type FileInfo } from '../shared/files.ts';
+import { parseDepartments, type DepartmentOption } from './prechat.ts';
 
 export { kProtocolVersion, type Author, type AuthorKind } from '../shared/realtime.ts';
 
@@ -12,12 +14,20 @@ export interface SiteInfo {
   open: boolean;
   operatorsOnline: number;
   typingPreview: boolean;
+  /** Pre-chat department choice: empty unless the visitor should choose (prechat.ts). */
+  departments: DepartmentOption[];
+  /** The daemon's limits.max_upload_bytes (F16). */
+  uploadMaxBytes: number;
 }
 
 export interface PageInfo {
   url: string;
   title: string;
   referrer: string;
+  /** The page load's time in ms: identifies the page view across reconnects (F4). */
+  ts?: number;
+  /** Pages this tab opened earlier, oldest first (page_views.ts). */
+  earlier?: { url: string; title: string; referrer: string; ts: number }[];
 }
 
 export type ServerFrame =
@@ -27,9 +37,12 @@ export type ServerFrame =
       token: string | null;
       site: SiteInfo;
       dialog: { id: number; seq: number } | null;
+      /** The operators blocked this visitor (F17): a notice instead of the composer. */
+      blocked: boolean;
     }
+  | { t: 'blocked'; blocked: boolean }
   | { t: 'ack'; cid: string; id: number; dialog: number; seq: number; ts: number }
-  | { t: 'msg'; dialog: number; seq: number; id: number; cid: string | null; author: Author; text: string; ts: number }
+  | { t: 'msg'; dialog: number; seq: number; id: number; cid: string | null; author: Author; text: string; ts: number; file: FileInfo | null }
   | { t: 'resumed'; dialog: number; seq: number }
   | { t: 'typing'; active: boolean }
   | { t: 'status'; open: boolean; operatorsOnline: number }
@@ -59,10 +72,15 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
           open: site.open !== false,
           operatorsOnline: isInt(site.operators_online) ? site.operators_online : 0,
           typingPreview: site.typing_preview === true,
+          departments: parseDepartments(site.departments),
+          uploadMaxBytes: isInt(site.upload_max_bytes) ? site.upload_max_bytes : kDefaultUploadMax,
         },
         dialog,
+        blocked: visitor.blocked === true,
       };
     }
+    case 'blocked':
+      return typeof f.blocked === 'boolean' ? { t: 'blocked', blocked: f.blocked } : null;
     case 'ack':
       if (typeof f.cid !== 'string' || !isInt(f.id) || !isInt(f.dialog) || !isInt(f.seq)) return null;
       return { t: 'ack', cid: f.cid, id: f.id, dialog: f.dialog, seq: f.seq, ts: isInt(f.ts) ? f.ts : 0 };
@@ -78,6 +96,7 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
         author,
         text: f.text,
         ts: isInt(f.ts) ? f.ts : 0,
+        file: parseFileInfo(f.file),
       };
     }
     case 'resumed':

@@ -84,7 +84,7 @@ test('rating: dialog frames are parsed defensively', () => {
 });
 
 test('rating strings in both panel languages', () => {
-  assert.equal(ru['chat.rate_request'], 'Попросить оценку');
-  assert.equal(en['chat.rate_request'], 'Ask for a rating');
+  assert.equal(ru['controls.rating'], 'Запросить оценку');
+  assert.equal(en['controls.rating'], 'Ask for a rating');
   assert.ok(en['chat.rating'].includes('{n}') && ru['chat.rating'].includes('{n}'));
 });

@@ -108,8 +108,8 @@ test('transfer: an err while a transfer is pending is shown for that dialog and 
 });
 
 test('transfer strings in both panel languages', () => {
-  assert.equal(ru['chat.transfer'], 'Передать');
-  assert.equal(en['chat.transfer'], 'Transfer');
+  assert.equal(ru['controls.transfer'], 'Перевести на отдел или оператора');
+  assert.equal(en['controls.transfer'], 'Transfer to a department or operator');
   assert.ok(ru['chat.assignee'].includes('{name}') && en['chat.assignee'].includes('{name}'));
   assert.ok(ru['chat.operator_id'].includes('{id}') && en['chat.operator_id'].includes('{id}'));
 });

@@ -6,6 +6,8 @@ import type { T } from '../i18n/index.ts';
 import type { OperatorClient, OperatorEvent } from './operator_client.ts';
 import type { SettingsStore } from './settings.ts';
 import { visitorDisplayName } from './operator_client.ts';
+import { planAlert } from './alert_rules.ts';
+import type { Preferences } from './preferences.ts';
 
 let audio: AudioContext | null = null;
 
@@ -56,6 +58,7 @@ export async function requestNotifications(): Promise<Permission> {
 export function attachAlerts(
   client: OperatorClient,
   settings: SettingsStore,
+  prefs: () => Preferences,
   t: () => T,
   open: (dialog: number | null) => void,
 ): () => void {
@@ -63,17 +66,26 @@ export function attachAlerts(
   document.addEventListener('pointerdown', onGesture, { capture: true });
   document.addEventListener('keydown', onGesture, { capture: true });
   const off = client.onEvent((e: OperatorEvent) => {
-    const s = settings.current;
+    // Per-event toggles and sound come from the operator's preferences (server side);
+    // browser notifications are a switch of this device (permission is per browser).
+    const plan = planAlert(e, prefs(), { hidden: document.hidden, browserNotify: settings.current.notify, permission: notificationPermission() });
+    if (plan.sound) beep(plan.sound);
+    if (!plan.notify) return;
     const tr = t();
-    const seen = e.kind === 'visitor_message' && e.onScreen && !document.hidden;
-    if (s.sound && !seen) beep(e.kind === 'visitor_arrived' ? 'visitor' : 'message');
-    if (!s.notify || !document.hidden || notificationPermission() !== 'granted' || e.kind === 'visitor_arrived') return;
     const visitorName = (id: number, name: string) => name || visitorDisplayName(client.snapshot.visitors.find((v) => v.id === id)) || tr('visitors.anonymous', { id });
     let title: string;
     let body: string;
-    let dialog: number;
-    if (e.kind === 'dialog_opened') {
-      title = tr('notify.new_dialog');
+    let dialog: number | null;
+    if (e.kind === 'visitor_arrived') {
+      title = tr('notify.new_visitor');
+      body = visitorName(e.visitor.id, '');
+      dialog = null;
+    } else if (e.kind === 'transferred_to_me') {
+      title = tr('notify.transferred');
+      body = visitorName(e.dialog.visitor, e.dialog.visitorName);
+      dialog = e.dialog.id;
+    } else if (e.kind === 'dialog_opened' || e.kind === 'dialog_offered') {
+      title = tr(e.kind === 'dialog_offered' ? 'notify.offer' : 'notify.new_dialog');
       body = visitorName(e.dialog.visitor, e.dialog.visitorName);
       dialog = e.dialog.id;
     } else {
@@ -82,7 +94,7 @@ export function attachAlerts(
       dialog = e.dialog.id;
     }
     try {
-      const n = new Notification(title, { body, tag: 'callpy-dialog-' + dialog });
+      const n = new Notification(title, { body, tag: dialog === null ? 'callpy-visitor' : 'callpy-dialog-' + dialog });
       n.onclick = () => {
         window.focus();
         open(dialog);

@@ -10,12 +10,16 @@ import type { PanelApi } from '../panel_api.ts';
 import { attachAlerts } from './alerts.ts';
 import { OperatorClient, type OperatorState } from './operator_client.ts';
 import { SettingsStore, type AlertSettings } from './settings.ts';
+import { PreferencesStore, type PreferencesView } from './preferences.ts';
 
 export interface ChatContextValue {
   client: OperatorClient;
   state: OperatorState;
   settings: SettingsStore;
   alerts: AlertSettings;
+  /** The operator's preferences kept by the daemon (alerts per event, sound, quick buttons). */
+  prefs: PreferencesStore;
+  preferences: PreferencesView;
 }
 
 const ChatContext = createContext<ChatContextValue | null>(null);
@@ -67,10 +71,27 @@ export function ChatProvider({ children }: { children: ComponentChildren }) {
   const client = useMemo(() => (userId === null ? null : createClient(api, userId)), [api, userId]);
   const [state, setState] = useState<OperatorState | null>(client?.snapshot ?? null);
   const [alerts, setAlerts] = useState(settings.current);
+  const prefs = useMemo(
+    () =>
+      new PreferencesStore({
+        get: () => api.client.get('/api/panel/me/preferences'),
+        patch: (body) => api.client.patch('/api/panel/me/preferences', body),
+      }),
+    [api, userId],
+  );
+  const [preferences, setPreferences] = useState(prefs.current);
+  const prefsRef = useRef(prefs);
+  prefsRef.current = prefs;
   const tRef = useRef(t);
   tRef.current = t;
 
   useEffect(() => settings.subscribe(setAlerts), [settings]);
+  useEffect(() => {
+    setPreferences(prefs.current);
+    const off = prefs.subscribe(setPreferences);
+    if (userId !== null) void prefs.load();
+    return off;
+  }, [prefs, userId]);
 
   useEffect(() => {
     if (!client) {
@@ -79,7 +100,7 @@ export function ChatProvider({ children }: { children: ComponentChildren }) {
     }
     setState(client.snapshot);
     const off = client.subscribe(setState);
-    const detach = attachAlerts(client, settings, () => tRef.current, (d) => navigate(d === null ? '/dialogs' : `/dialogs/${d}`));
+    const detach = attachAlerts(client, settings, () => prefsRef.current.current.value, () => tRef.current, (d) => navigate(d === null ? '/dialogs' : `/dialogs/${d}`));
     const online = () => client.reconnectNow();
     window.addEventListener('online', online);
     client.start();
@@ -91,6 +112,6 @@ export function ChatProvider({ children }: { children: ComponentChildren }) {
     };
   }, [client, settings]);
 
-  const value = client && state ? { client, state, settings, alerts } : null;
+  const value = client && state ? { client, state, settings, alerts, prefs, preferences } : null;
   return <ChatContext.Provider value={value}>{children}</ChatContext.Provider>;
 }

@@ -1,7 +1,9 @@
 // What the operator client exposes to the pages: the state snapshot and the events.
 import type { Author, ConnState, Delivery } from '../../shared/realtime.ts';
+import type { FileInfo } from '../../shared/files.ts';
 import type { DialogSummary } from '../panel_api.ts';
-import { parseRating, type OperatorStatus, type TeamMember, type VisitorInfo } from './protocol.ts';
+import { parseParticipants, parseRating, type OperatorStatus, type Participant, type TeamMember, type VisitorInfo } from './protocol.ts';
+import type { ControlsState } from './dialog_controls.ts';
 
 export interface OperatorMessage {
   key: string;
@@ -15,6 +17,8 @@ export interface OperatorMessage {
   ts: number;
   delivery: Delivery;
   error?: string;
+  /** F16: the upload a file message carries (`text` is its name). */
+  file?: FileInfo;
 }
 
 export interface DialogEntry {
@@ -31,6 +35,10 @@ export interface DialogEntry {
   /** The visitor's rating 1–5 (F17), null when not rated. */
   rating: number | null;
   ratingComment: string;
+  /** Operators taking part (F17 group dialogs): the assignee and invited colleagues. */
+  participants: Participant[];
+  /** The dialog's department id (F17 transfer to a department), null when none. */
+  department: number | null;
   /** Visitor messages that arrived live while the dialog was not on screen. */
   unread: number;
 }
@@ -63,12 +71,19 @@ export interface OperatorState {
   team: Readonly<Record<string, TeamMember[]>>;
   /** The last transfer the server refused (an `err` while one was pending), until the next try. */
   transferError: { dialog: number; code: string } | null;
+  /** Dialog controls (F17): pending requests, the last outcome, live blocked visitors (chat/dialog_controls.ts). */
+  controls: ControlsState;
+  /** Dialogs nobody answered in the site's first-response time, offered to me to take (§4). */
+  offers: number[];
 }
 
 export type OperatorEvent =
   | { kind: 'visitor_arrived'; visitor: VisitorInfo }
   | { kind: 'dialog_opened'; dialog: DialogEntry }
-  | { kind: 'visitor_message'; dialog: DialogEntry; message: OperatorMessage; onScreen: boolean };
+  | { kind: 'dialog_offered'; dialog: DialogEntry }
+  | { kind: 'visitor_message'; dialog: DialogEntry; message: OperatorMessage; onScreen: boolean }
+  /** Someone else handed a dialog over to me (F17). */
+  | { kind: 'transferred_to_me'; dialog: DialogEntry };
 
 /** Display name parts of a visitor: the given name, the contact name, or null for "Visitor #id". */
 export function visitorDisplayName(v: Pick<VisitorInfo, 'name' | 'contact'> | undefined): string | null {
@@ -82,6 +97,7 @@ export interface StoredOutboxItem {
   dialog: number;
   text: string;
   ts: number;
+  file?: FileInfo;
 }
 
 /** The stored outbox; anything malformed (another version, a hand edit) is dropped. */
@@ -130,6 +146,8 @@ export function mergeOpenDialogs(known: Map<number, DialogEntry>, list: DialogSu
       assignee: s.assignee,
       rating,
       ratingComment,
+      participants: s.participants !== undefined ? parseParticipants(s.participants) : (prev?.participants ?? []),
+      department: s.department !== undefined ? (s.department ?? null) : (prev?.department ?? null),
       unread: prev?.unread ?? 0,
     });
   }

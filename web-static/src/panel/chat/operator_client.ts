@@ -2,33 +2,36 @@
 // as one store with no DOM in it: socket, timers, clock, randomness, storage and REST are
 // injected, so unit tests drive it with a fake WebSocket, a fake clock and a fake API.
 //
-// It keeps: the visitors on the operator's sites (snapshot + live updates), the dialogs
-// (REST list, refreshed on every welcome, + live `dialog` frames), each dialog's messages
-// (REST history once the operator opens it, then live `msg` frames; after a reconnect a
-// `resume` per loaded dialog), the visitors' typing previews and the operator's status.
-// Messages typed by the operator stay in an outbox (also in storage, so a reload keeps
-// them) until acked and are re-sent with the SAME cid after any reconnect, as the widget does.
+// It keeps: the visitors on the operator's sites (VisitorRoster: snapshot + live updates),
+// the dialogs (DialogList: REST list, refreshed on every welcome, + live `dialog` frames),
+// each dialog's messages (ChatBook: REST history once the operator opens it, then live `msg`
+// frames; after a reconnect a `resume` per loaded dialog), the visitors' typing previews and
+// the operator's status. Messages typed by the operator stay in an outbox (also in storage,
+// so a reload keeps them) until acked and are re-sent with the SAME cid after any reconnect,
+// as the widget does. This file is the coordinator: frames in, actions out.
 import { Link, type LinkDeps } from '../../shared/link.ts';
-import { MessageLog } from '../../shared/message_log.ts';
-import { kProtocolVersion, type Author, type TimerHandle } from '../../shared/realtime.ts';
+import { kProtocolVersion, type TimerHandle } from '../../shared/realtime.ts';
 import type { KeyValueStore } from '../../shared/storage.ts';
+import type { FileInfo } from '../../shared/files.ts';
 import type { DialogSummary, StoredMessage } from '../panel_api.ts';
-import { mergeOpenDialogs, parseOutbox, visitorDisplayName, type ChatView, type DialogEntry, type OperatorEvent, type OperatorMessage, type OperatorState, type StoredOutboxItem } from './model.ts';
-import { parseOperatorFrame, type DialogInfo, type OperatorFrame, type OperatorStatus, type TeamMember, type VisitorInfo } from './protocol.ts';
+import { ChatBook, fromStored, ownMessage, type Chat } from './chat_book.ts';
+import { DialogList } from './dialog_list.ts';
+import { DialogControls, kNoControls } from './dialog_controls.ts';
+import { addOffer, removeOffer } from './offers.ts';
+import { visitorDisplayName, type DialogEntry, type OperatorEvent, type OperatorMessage, type OperatorState } from './model.ts';
+import { parseOperatorFrame, type DialogInfo, type OperatorFrame, type OperatorStatus, type TeamMember } from './protocol.ts';
+import { VisitorRoster } from './visitor_roster.ts';
 
 export type { TeamMember } from './protocol.ts';
 export { visitorDisplayName, type ChatView, type DialogEntry, type OperatorEvent, type OperatorMessage, type OperatorState } from './model.ts';
+export { kKeyOutbox } from './chat_book.ts';
+export { kLeftLingerMs, kSnapshotSkewMs } from './visitor_roster.ts';
 
 export const kAckTimeoutMs = 15_000;
 export const kTypingExpiryMs = 6_000;
 export const kTypingRefreshMs = 3_000;
 export const kStartTimeoutMs = 10_000;
-/** Visitors that connected this long before our welcome are part of the snapshot, not arrivals. */
-export const kSnapshotSkewMs = 3_000;
 export const kHistoryPage = 500;
-/** A visitor who left stays listed (marked "left") this long. */
-export const kLeftLingerMs = 60_000;
-export const kKeyOutbox = 'outbox';
 
 export interface OperatorRest {
   openDialogs(): Promise<DialogSummary[]>;
@@ -41,20 +44,6 @@ export interface OperatorDeps extends LinkDeps {
   rest: OperatorRest;
 }
 
-interface Chat {
-  id: number;
-  log: MessageLog<OperatorMessage>;
-  loaded: boolean;
-  loading: boolean;
-  error: string | null;
-  resuming: boolean;
-  typing: string | null;
-  typingTimer: TimerHandle | null;
-  draftActive: boolean;
-  draftSentAt: number;
-  view: ChatView | null;
-}
-
 interface StartWaiter {
   resolve(dialog: number): void;
   reject(e: Error): void;
@@ -63,14 +52,9 @@ interface StartWaiter {
 
 export class OperatorClient {
   private link: Link;
-  private visitors = new Map<number, VisitorInfo>();
-  private known = new Set<number>();
-  private seen = new Set<number>();
-  private leftStamp = new Map<number, number>();
-  private leaveCount = 0;
-  private dialogs = new Map<number, DialogEntry>();
-  private chats = new Map<number, Chat>();
-  private cidDialog = new Map<string, number>();
+  private roster: VisitorRoster;
+  private dialogs = new DialogList();
+  private book: ChatBook;
   private active: number | null = null;
   private desiredStatus: OperatorStatus | null = null;
   private welcomedAt = 0;
@@ -81,6 +65,8 @@ export class OperatorClient {
   private refreshing: Promise<void> | null = null;
   /** The dialog of a transfer sent and not yet confirmed by a `dialog` frame. */
   private transferring: number | null = null;
+  /** Rename, block, invite, transfer to a department, transcript (F17; chat/dialog_controls.ts). */
+  readonly controls: DialogControls;
   private state: OperatorState = {
     conn: 'stopped',
     everConnected: false,
@@ -95,9 +81,27 @@ export class OperatorClient {
     chats: {},
     team: {},
     transferError: null,
+    offers: [],
+    controls: kNoControls,
   };
 
   constructor(private readonly d: OperatorDeps) {
+    this.roster = new VisitorRoster(d, () => this.rebuild());
+    this.book = new ChatBook(d.store);
+    this.controls = new DialogControls({
+      send: (frame) => {
+        if (!this.link.welcomed) return false;
+        this.link.send(frame);
+        return true;
+      },
+      newId: d.newId,
+      setTimer: d.setTimer,
+      clearTimer: d.clearTimer,
+      changed: () => {
+        this.state = { ...this.state, controls: this.controls.state };
+        this.emit();
+      },
+    });
     this.link = new Link(d, {
       hello: () => ({ t: 'hello', v: kProtocolVersion }),
       frame: (data) => {
@@ -110,11 +114,7 @@ export class OperatorClient {
         this.emit();
       },
     });
-    for (const item of this.loadOutbox()) {
-      const chat = this.chat(item.dialog);
-      chat.log.addPending(this.ownMessage(item.dialog, item.cid, item.text, item.ts));
-      this.cidDialog.set(item.cid, item.dialog);
-    }
+    this.book.restoreOutbox(null);
     this.rebuild();
   }
 
@@ -154,14 +154,7 @@ export class OperatorClient {
 
   /** The Visitors page is on screen: everyone listed stops being "new". */
   markVisitorsSeen(): void {
-    let changed = false;
-    for (const id of this.visitors.keys()) {
-      if (!this.seen.has(id)) {
-        this.seen.add(id);
-        changed = true;
-      }
-    }
-    if (changed) this.rebuild();
+    if (this.roster.markSeen()) this.rebuild();
   }
 
   /** Opens (or finds) the visitor's dialog; resolves with its id once the server announces it. */
@@ -184,48 +177,57 @@ export class OperatorClient {
   /** The dialog is on screen: load its history once, and count nothing in it as unread. */
   openChat(id: number): void {
     this.setActive(id);
-    const chat = this.chat(id);
+    const chat = this.book.get(id);
     if (!chat.loaded && !chat.loading) void this.loadHistory(chat);
   }
 
   setActive(id: number | null): void {
     this.active = id;
-    const entry = id === null ? undefined : this.dialogs.get(id);
-    if (entry && entry.unread !== 0) {
-      this.dialogs.set(entry.id, { ...entry, unread: 0 });
-      this.rebuild();
-    }
+    if (id !== null && this.dialogs.markRead(id)) this.rebuild();
   }
 
   /** Queues a message; returns its cid, or null for blank text. */
   send(dialog: number, text: string): string | null {
     if (text.trim() === '') return null;
     const cid = this.d.newId();
-    const chat = this.chat(dialog);
-    const m = this.ownMessage(dialog, cid, text, this.d.now());
+    const chat = this.book.get(dialog);
+    const m = ownMessage(dialog, cid, text, this.d.now(), this.state.user);
     chat.log.addPending(m);
-    this.cidDialog.set(cid, dialog);
-    this.saveOutbox();
+    this.book.bindCid(cid, dialog);
+    this.book.saveOutbox();
     if (this.link.welcomed) this.transmit(chat, m);
     this.setDraft(dialog, '');
     this.touch(chat);
     return cid;
   }
 
+  /** F16: posts an upload (see chat/files.ts) into the dialog; kept in the outbox until acked. */
+  sendFile(dialog: number, file: FileInfo): string {
+    const cid = this.d.newId();
+    const chat = this.book.get(dialog);
+    const m = { ...ownMessage(dialog, cid, file.name, this.d.now(), this.state.user), file };
+    chat.log.addPending(m);
+    this.book.bindCid(cid, dialog);
+    this.book.saveOutbox();
+    if (this.link.welcomed) this.transmit(chat, m);
+    this.touch(chat);
+    return cid;
+  }
+
   /** Sends a failed message again with the same cid. */
   retry(cid: string): void {
-    const chat = this.chatOfCid(cid);
+    const chat = this.book.ofCid(cid);
     const m = chat?.log.pending(cid);
     if (!chat || !m || m.delivery !== 'failed') return;
     const fresh = chat.log.patchPending(m, { delivery: 'queued', error: undefined });
-    this.saveOutbox();
+    this.book.saveOutbox();
     if (this.link.welcomed) this.transmit(chat, fresh);
     this.touch(chat);
   }
 
   /** The operator's draft: only the typing on/off edge goes out, refreshed now and then. */
   setDraft(dialog: number, text: string): void {
-    const chat = this.chat(dialog);
+    const chat = this.book.get(dialog);
     const active = text.trim() !== '';
     const now = this.d.now();
     if (!this.link.welcomed) return;
@@ -260,17 +262,17 @@ export class OperatorClient {
 
   /** After a successful REST close/important call: reflect it at once. */
   patchDialog(id: number, patch: Partial<Pick<DialogEntry, 'status' | 'important'>>): void {
-    const entry = this.dialogs.get(id);
-    if (!entry) return;
-    this.dialogs.set(id, { ...entry, ...patch });
-    this.rebuild();
+    if (this.dialogs.patch(id, patch)) this.rebuild();
   }
 
   /** Re-reads the open dialogs (done on every welcome). */
   refreshDialogs(): Promise<void> {
     this.refreshing ??= this.d.rest
       .openDialogs()
-      .then((list) => this.mergeDialogs(list))
+      .then((list) => {
+        this.dialogs.merge(list);
+        this.rebuild();
+      })
       .catch(() => {
         /* the live frames still keep the list current; the next welcome retries */
       })
@@ -286,23 +288,38 @@ export class OperatorClient {
     switch (f.t) {
       case 'welcome':
         return this.onWelcome(f);
-      case 'visitor':
-        return this.onVisitor(f.visitor, f.snapshot);
+      case 'visitor': {
+        const arrival = this.roster.upsert(f.visitor, f.snapshot, this.welcomedAt);
+        this.rebuild();
+        if (arrival) this.fire({ kind: 'visitor_arrived', visitor: f.visitor });
+        return;
+      }
       case 'visitor_left':
-        return this.onVisitorLeft(f.visitor);
+        if (this.roster.left(f.visitor)) this.rebuild();
+        return;
       case 'dialog':
         return this.onDialog(f.dialog);
       case 'ack':
         return this.onAck(f);
       case 'msg':
+        // An operator answered: the first-response offer is over.
+        if (f.author.kind === 'operator' && this.state.offers.includes(f.dialog)) this.onOffer(f.dialog, false);
         return this.onMsg(f);
+      case 'offer':
+        return this.onOffer(f.dialog, true);
+      case 'offer_taken':
+        return this.onOffer(f.dialog, false);
       case 'resumed': {
-        const chat = this.chats.get(f.dialog);
+        const chat = this.book.find(f.dialog);
         if (chat) chat.resuming = false;
         return;
       }
-      case 'typing':
-        return this.onTyping(f.dialog, f.text, f.active);
+      case 'typing': {
+        const chat = this.book.get(f.dialog);
+        this.setTyping(chat, f.active ? f.text : null);
+        this.touch(chat);
+        return;
+      }
       case 'status':
         this.state = { ...this.state, status: f.state };
         this.emit();
@@ -311,24 +328,21 @@ export class OperatorClient {
         this.state = { ...this.state, team: { ...this.state.team, [f.site]: f.operators } };
         this.emit();
         return;
-      case 'err': {
-        if (!f.cid && this.transferring !== null) {
-          // Errors of non-message frames carry no cid; the pending transfer is the one refused.
-          this.state = { ...this.state, transferError: { dialog: this.transferring, code: f.code } };
-          this.transferring = null;
-          this.emit();
-          return;
-        }
-        const chat = f.cid ? this.chatOfCid(f.cid) : undefined;
-        const m = f.cid ? chat?.log.pending(f.cid) : undefined;
-        if (chat && m) {
-          chat.log.patchPending(m, { delivery: 'failed', error: f.code });
-          this.saveOutbox();
-          this.rearmAck();
-          this.touch(chat);
-        }
+      case 'visitor_name': {
+        // "" resets to the contact name (or "Visitor #id" in the pages).
+        const v = this.roster.get(f.visitor);
+        if (v) this.roster.patch(f.visitor, { name: f.name });
+        this.dialogs.renameVisitor(f.visitor, f.name || v?.contact.name.trim() || '');
+        this.rebuild();
         return;
       }
+      case 'visitor_blocked':
+        return this.controls.onBlocked(f.visitor, f.blocked);
+      case 'done':
+        this.controls.onDone(f);
+        return;
+      case 'err':
+        return this.onErr(f);
     }
   }
 
@@ -337,14 +351,15 @@ export class OperatorClient {
     this.welcomedAt = this.d.now();
     // The snapshot that follows lists everyone still here; visitors who left while we
     // were away would otherwise linger.
-    this.visitors.clear();
+    this.roster.clear();
     // Rosters follow in `team` frames; drop those of sites we no longer belong to.
     const team: Record<string, TeamMember[]> = {};
     for (const site of f.sites) if (this.state.team[site.id]) team[site.id] = this.state.team[site.id]!;
     this.transferring = null;
-    this.state = { ...this.state, user: f.user, sites: f.sites, status: f.status, everConnected: true, team };
+    // Open offers are sent again after every welcome.
+    this.state = { ...this.state, user: f.user, sites: f.sites, status: f.status, everConnected: true, team, offers: [] };
     if (this.desiredStatus && this.desiredStatus !== f.status) this.link.send({ t: 'status', state: this.desiredStatus });
-    for (const chat of this.chats.values()) {
+    for (const chat of this.book.chats.values()) {
       chat.resuming = false;
       if (chat.loaded) this.resume(chat);
       for (let m of chat.log.pendingItems) {
@@ -358,55 +373,14 @@ export class OperatorClient {
     void this.refreshDialogs();
   }
 
-  private onVisitor(v: VisitorInfo, snapshot: boolean): void {
-    const arrival =
-      !snapshot && !this.known.has(v.id) && (v.since === 0 || v.since >= this.welcomedAt - kSnapshotSkewMs);
-    this.known.add(v.id);
-    this.visitors.set(v.id, v);
-    this.rebuild();
-    if (arrival) this.fire({ kind: 'visitor_arrived', visitor: v });
-  }
-
-  private onVisitorLeft(id: number): void {
-    const v = this.visitors.get(id);
-    if (!v) return;
-    this.visitors.set(id, { ...v, state: 'left' });
-    const stamp = ++this.leaveCount;
-    this.leftStamp.set(id, stamp);
-    this.rebuild();
-    this.d.setTimer(() => {
-      // Unless the visitor came back meanwhile (and maybe left again later).
-      if (this.visitors.get(id)?.state === 'left' && this.leftStamp.get(id) === stamp) {
-        this.leftStamp.delete(id);
-        this.visitors.delete(id);
-        this.rebuild();
-      }
-    }, kLeftLingerMs);
-  }
-
   private onDialog(d: DialogInfo): void {
-    const prev = this.dialogs.get(d.id);
-    const entry: DialogEntry = {
-      id: d.id,
-      site: d.site || prev?.site || '',
-      visitor: d.visitor,
-      visitorName: prev?.visitorName || visitorDisplayName(this.visitors.get(d.visitor)) || '',
-      status: d.status,
-      lastSeq: Math.max(d.lastSeq, prev?.lastSeq ?? 0),
-      lastMessage: prev?.lastMessage ?? '',
-      lastMessageAt: prev?.lastMessageAt ?? this.d.now(),
-      important: prev?.important ?? false,
-      assignee: d.assignee,
-      rating: d.rating !== undefined ? d.rating : (prev?.rating ?? null),
-      ratingComment: d.ratingComment !== undefined ? d.ratingComment : (prev?.ratingComment ?? ''),
-      unread: prev?.unread ?? 0,
-    };
-    this.dialogs.set(d.id, entry);
+    const me = this.state.user?.id;
+    const { prev, entry } = this.dialogs.apply(d, visitorDisplayName(this.roster.get(d.visitor)) || '', this.d.now());
     if (this.transferring === d.id) this.transferring = null;
-    const v = this.visitors.get(d.visitor);
+    const v = this.roster.get(d.visitor);
     if (v) {
       const dialog = d.status === 'open' ? d.id : v.dialog === d.id ? null : v.dialog;
-      if (dialog !== v.dialog) this.visitors.set(v.id, { ...v, dialog });
+      if (dialog !== v.dialog) this.roster.patch(v.id, { dialog });
     }
     this.rebuild();
     if (d.status === 'open') {
@@ -417,33 +391,34 @@ export class OperatorClient {
         w.resolve(d.id);
       }
       if (!prev || prev.status !== 'open') this.fire({ kind: 'dialog_opened', dialog: entry });
+      else if (me !== undefined && d.assignee === me && prev.assignee !== me) this.fire({ kind: 'transferred_to_me', dialog: entry });
     }
   }
 
   private onAck(f: Extract<OperatorFrame, { t: 'ack' }>): void {
-    const chat = this.chatOfCid(f.cid);
+    const chat = this.book.ofCid(f.cid);
     const m = chat?.log.pending(f.cid);
     if (!chat || !m) return; // a late duplicate ack
     chat.log.removePending(f.cid);
-    this.cidDialog.delete(f.cid);
-    this.saveOutbox();
+    this.book.dropCid(f.cid);
+    this.book.saveOutbox();
     const sent: OperatorMessage = { ...m, id: f.id, seq: f.seq, ts: f.ts || m.ts, delivery: 'sent', error: undefined };
     this.place(chat, sent);
-    this.noteLast(chat.id, sent);
+    this.dialogs.noteLast(chat.id, sent);
     this.rearmAck();
     this.touch(chat);
   }
 
   private onMsg(f: Extract<OperatorFrame, { t: 'msg' }>): void {
-    const chat = this.chat(f.dialog);
+    const chat = this.book.get(f.dialog);
     if (chat.log.has(f.seq)) return; // resume overlap, REST/live overlap, another tab's echo
     const me = this.state.user?.id;
     const mine = f.author.kind === 'operator' && me !== undefined && f.author.id === me;
     if (f.cid && mine && chat.log.pending(f.cid)) {
       // Our own message echoed (to this or another tab) before its ack: it is committed.
       chat.log.removePending(f.cid);
-      this.cidDialog.delete(f.cid);
-      this.saveOutbox();
+      this.book.dropCid(f.cid);
+      this.book.saveOutbox();
     }
     const m: OperatorMessage = {
       key: f.cid ?? 'id:' + f.id,
@@ -457,15 +432,13 @@ export class OperatorClient {
       ts: f.ts,
       delivery: 'sent',
     };
+    if (f.file) m.file = f.file;
     const before = this.dialogs.get(f.dialog);
     const fresh = !before || f.seq > before.lastSeq;
     if (f.author.kind === 'visitor') this.setTyping(chat, null);
     this.place(chat, m);
-    this.noteLast(f.dialog, m);
-    if (f.author.kind === 'visitor' && fresh && this.active !== f.dialog) {
-      const e = this.dialogs.get(f.dialog);
-      if (e) this.dialogs.set(e.id, { ...e, unread: e.unread + 1 });
-    }
+    this.dialogs.noteLast(f.dialog, m);
+    if (f.author.kind === 'visitor' && fresh && this.active !== f.dialog) this.dialogs.bumpUnread(f.dialog);
     this.rearmAck();
     this.touch(chat);
     const entry = this.dialogs.get(f.dialog);
@@ -473,10 +446,41 @@ export class OperatorClient {
     if (f.author.kind === 'visitor' && fresh && !chat.resuming && entry) this.fire({ kind: 'visitor_message', dialog: entry, message: m, onScreen: this.active === f.dialog });
   }
 
-  private onTyping(dialog: number, text: string, active: boolean): void {
-    const chat = this.chat(dialog);
-    this.setTyping(chat, active ? text : null);
-    this.touch(chat);
+  /** Takes a dialog offered after the site's first-response time (`take`; §4 routing). */
+  take(dialog: number): boolean {
+    if (!this.link.welcomed || !this.state.offers.includes(dialog)) return false;
+    this.link.send({ t: 'take', dialog });
+    // The `dialog` and `offer_taken` frames confirm it; a conflict means someone was faster.
+    this.onOffer(dialog, false);
+    return true;
+  }
+
+  private onOffer(dialog: number, on: boolean): void {
+    const offers = on ? addOffer(this.state.offers, dialog) : removeOffer(this.state.offers, dialog);
+    if (offers === this.state.offers) return;
+    this.state = { ...this.state, offers };
+    this.emit();
+    const entry = on ? this.state.dialogs.find((d) => d.id === dialog) : undefined;
+    if (entry) this.fire({ kind: 'dialog_offered', dialog: entry });
+  }
+
+  private onErr(f: Extract<OperatorFrame, { t: 'err' }>): void {
+    if (this.controls.onErr(f)) return;
+    if (!f.cid && this.transferring !== null) {
+      // Errors of non-message frames carry no cid; the pending transfer is the one refused.
+      this.state = { ...this.state, transferError: { dialog: this.transferring, code: f.code } };
+      this.transferring = null;
+      this.emit();
+      return;
+    }
+    const chat = f.cid ? this.book.ofCid(f.cid) : undefined;
+    const m = f.cid ? chat?.log.pending(f.cid) : undefined;
+    if (chat && m) {
+      chat.log.patchPending(m, { delivery: 'failed', error: f.code });
+      this.book.saveOutbox();
+      this.rearmAck();
+      this.touch(chat);
+    }
   }
 
   private setTyping(chat: Chat, text: string | null): void {
@@ -494,9 +498,10 @@ export class OperatorClient {
   }
 
   private onGone(): void {
+    this.controls.linkLost();
     if (this.ackTimer !== null) this.d.clearTimer(this.ackTimer);
     this.ackTimer = null;
-    for (const chat of this.chats.values()) {
+    for (const chat of this.book.chats.values()) {
       chat.log.requeue();
       chat.resuming = false;
       chat.draftActive = false;
@@ -506,7 +511,7 @@ export class OperatorClient {
     this.rebuild();
   }
 
-  // --- history and resume -------------------------------------------------------------
+  // --- history, resume and delivery ---------------------------------------------------
 
   private async loadHistory(chat: Chat): Promise<void> {
     chat.loading = true;
@@ -517,7 +522,7 @@ export class OperatorClient {
       for (let page = 0; page < 100; page++) {
         const res = await this.d.rest.messages(chat.id, after, kHistoryPage);
         for (const s of res.messages) {
-          if (!chat.log.has(s.seq)) chat.log.place(this.fromStored(chat.id, s));
+          if (!chat.log.has(s.seq)) chat.log.place(fromStored(chat.id, s, this.state.user?.id));
         }
         const last = res.messages[res.messages.length - 1];
         if (!last || res.messages.length < kHistoryPage || last.seq >= res.last_seq) break;
@@ -546,7 +551,7 @@ export class OperatorClient {
 
   private transmit(chat: Chat, m: OperatorMessage): void {
     chat.log.patchPending(m, { delivery: 'sending' });
-    this.link.send({ t: 'msg', dialog: chat.id, cid: m.cid, text: m.text });
+    this.link.send(m.file ? { t: 'msg', dialog: chat.id, cid: m.cid, file: m.file.id } : { t: 'msg', dialog: chat.id, cid: m.cid, text: m.text });
     if (this.ackTimer === null) this.armAck();
     chat.view = null;
   }
@@ -562,94 +567,10 @@ export class OperatorClient {
   private rearmAck(): void {
     if (this.ackTimer !== null) this.d.clearTimer(this.ackTimer);
     this.ackTimer = null;
-    for (const chat of this.chats.values()) {
-      if (chat.log.hasInFlight()) {
-        this.armAck();
-        return;
-      }
-    }
+    if (this.book.hasInFlight()) this.armAck();
   }
 
-  // --- dialogs list -------------------------------------------------------------------
-
-  private mergeDialogs(list: DialogSummary[]): void {
-    mergeOpenDialogs(this.dialogs, list);
-    this.rebuild();
-  }
-
-  private noteLast(dialog: number, m: OperatorMessage): void {
-    const e = this.dialogs.get(dialog);
-    if (!e || (m.seq ?? 0) < e.lastSeq) return;
-    this.dialogs.set(dialog, { ...e, lastSeq: m.seq ?? e.lastSeq, lastMessage: m.text, lastMessageAt: m.ts || e.lastMessageAt });
-  }
-
-  // --- helpers ----------------------------------------------------------------------
-
-  private chat(id: number): Chat {
-    let chat = this.chats.get(id);
-    if (!chat) {
-      chat = {
-        id,
-        log: new MessageLog<OperatorMessage>(),
-        loaded: false,
-        loading: false,
-        error: null,
-        resuming: false,
-        typing: null,
-        typingTimer: null,
-        draftActive: false,
-        draftSentAt: 0,
-        view: null,
-      };
-      this.chats.set(id, chat);
-    }
-    return chat;
-  }
-
-  private chatOfCid(cid: string): Chat | undefined {
-    const id = this.cidDialog.get(cid);
-    return id === undefined ? undefined : this.chats.get(id);
-  }
-
-  private ownMessage(dialog: number, cid: string, text: string, ts: number): OperatorMessage {
-    const author: Author = { kind: 'operator' };
-    if (this.state.user) {
-      author.id = this.state.user.id;
-      author.name = this.state.user.name;
-    }
-    return { key: cid, dialog, cid, id: null, seq: null, author, mine: true, text, ts, delivery: 'queued' };
-  }
-
-  private fromStored(dialog: number, s: StoredMessage): OperatorMessage {
-    const me = this.state.user?.id;
-    return {
-      key: s.cid ?? 'id:' + s.id,
-      dialog,
-      cid: s.cid,
-      id: s.id,
-      seq: s.seq,
-      author: s.author,
-      mine: s.author.kind === 'operator' && me !== undefined && s.author.id === me,
-      text: s.text,
-      ts: s.ts,
-      delivery: 'sent',
-    };
-  }
-
-  private loadOutbox(): StoredOutboxItem[] {
-    return parseOutbox(this.d.store.get(kKeyOutbox));
-  }
-
-  private saveOutbox(): void {
-    const items: StoredOutboxItem[] = [];
-    for (const chat of this.chats.values()) {
-      for (const m of chat.log.pendingItems) {
-        if (m.delivery !== 'failed') items.push({ cid: m.cid!, dialog: chat.id, text: m.text, ts: m.ts });
-      }
-    }
-    if (items.length) this.d.store.set(kKeyOutbox, JSON.stringify(items));
-    else this.d.store.remove(kKeyOutbox);
-  }
+  // --- snapshot ---------------------------------------------------------------------
 
   private fire(e: OperatorEvent): void {
     for (const fn of this.events) fn(e);
@@ -662,25 +583,9 @@ export class OperatorClient {
 
   /** Recomputes the derived snapshot (only the chats that changed) and notifies. */
   private rebuild(): void {
-    const me = this.state.user?.id;
-    const chats: Record<number, ChatView> = {};
-    for (const chat of this.chats.values()) {
-      chat.view ??= {
-        loaded: chat.loaded,
-        loading: chat.loading,
-        error: chat.error,
-        messages: chat.log
-          .messages()
-          .map((m) => (m.mine || m.author.kind !== 'operator' || me === undefined || m.author.id !== me ? m : { ...m, mine: true })),
-        typing: chat.typing,
-      };
-      chats[chat.id] = chat.view;
-    }
-    const visitors = [...this.visitors.values()].sort((a, b) => b.since - a.since || b.id - a.id);
-    let newVisitors = 0;
-    for (const v of visitors) if (v.dialog === null && v.state !== 'left' && !this.seen.has(v.id)) newVisitors++;
-    const dialogs = [...this.dialogs.values()].sort((a, b) => b.lastMessageAt - a.lastMessageAt || b.id - a.id);
-    this.state = { ...this.state, visitors, newVisitors, dialogs, chats };
+    const chats = this.book.views(this.state.user?.id);
+    const { visitors, newVisitors } = this.roster.view();
+    this.state = { ...this.state, visitors, newVisitors, dialogs: this.dialogs.view(), chats };
     this.emit();
   }
 

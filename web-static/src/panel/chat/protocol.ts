@@ -2,6 +2,7 @@
 // notes: daemon/realtime/protocol.md). Incoming JSON is untrusted: parseOperatorFrame()
 // checks the fields the panel relies on and drops anything malformed instead of throwing.
 import { isInt, isObj, parseAuthor, parseJsonFrame, str, type Author } from '../../shared/realtime.ts';
+import { parseFileInfo, type FileInfo } from '../../shared/files.ts';
 
 export type OperatorStatus = 'online' | 'away' | 'offline';
 export const kStatuses: readonly OperatorStatus[] = ['online', 'away', 'offline'];
@@ -9,7 +10,7 @@ export const isStatus = (v: unknown): v is OperatorStatus => v === 'online' || v
 
 /** 'left' is set by the client on visitor_left; the daemon sends only the first two. */
 export type Presence = 'focused' | 'background' | 'left';
-export type Device = 'pc' | 'phone';
+export type Device = 'pc' | 'phone' | 'tablet';
 
 export interface VisitorInfo {
   id: number;
@@ -23,6 +24,11 @@ export interface VisitorInfo {
   userAgent: string;
   dialog: number | null;
   since: number;
+  /** Visitor info (F4, F12): "" when unknown. */
+  browser: string;
+  os: string;
+  location: string;
+  referrer: string;
 }
 
 export type DialogStatus = 'open' | 'closed';
@@ -37,6 +43,26 @@ export interface DialogInfo {
   /** 1–5, null when not rated; undefined when the frame did not say. */
   rating?: number | null;
   ratingComment?: string;
+  /** Group dialogs (F17): who takes part; undefined when the frame did not say. */
+  participants?: Participant[];
+  /** The dialog's department id, null when none; undefined when the frame did not say. */
+  department?: number | null;
+}
+
+/** An operator taking part in a dialog: its assignee or an invited colleague. */
+export interface Participant {
+  user: number;
+  role: 'assignee' | 'invited';
+}
+
+/** A visitor as the block/unblock frames and GET /api/panel/blocked-visitors give it. */
+export interface BlockedVisitor {
+  id: number;
+  site: string;
+  name: string;
+  email: string;
+  /** Unix ms; null once unblocked. */
+  blockedAt: number | null;
 }
 
 /** One operator of a site as the `team` frame lists them (F17 transfer). */
@@ -56,12 +82,17 @@ export type OperatorFrame =
   | { t: 'visitor_left'; visitor: number }
   | { t: 'dialog'; dialog: DialogInfo }
   | { t: 'ack'; cid: string; id: number; dialog: number; seq: number; ts: number }
-  | { t: 'msg'; dialog: number; seq: number; id: number; cid: string | null; author: Author; text: string; ts: number }
+  | { t: 'msg'; dialog: number; seq: number; id: number; cid: string | null; author: Author; text: string; ts: number; file: FileInfo | null }
   | { t: 'resumed'; dialog: number; seq: number }
   | { t: 'typing'; dialog: number; visitor: number | null; text: string; active: boolean }
   | { t: 'status'; state: OperatorStatus }
   | { t: 'team'; site: string; operators: TeamMember[] }
-  | { t: 'err'; cid: string | null; code: string; message: string };
+  | { t: 'visitor_name'; site: string; visitor: number; name: string }
+  | { t: 'visitor_blocked'; site: string; visitor: BlockedVisitor; blocked: boolean }
+  | { t: 'done'; op: string; cid: string | null; email: string }
+  | { t: 'offer'; dialog: number; site: string; visitor: number; since: number; assignee: number | null }
+  | { t: 'offer_taken'; dialog: number; by: number }
+  | { t: 'err'; cid: string | null; code: string; message: string; field?: string };
 
 function parseVisitor(v: unknown, site: string): VisitorInfo | null {
   if (!isObj(v) || !isInt(v.id)) return null;
@@ -75,8 +106,12 @@ function parseVisitor(v: unknown, site: string): VisitorInfo | null {
     state: v.state === 'background' ? 'background' : 'focused',
     widgetOpen: v.widget_open === true,
     page: { url: str(page.url), title: str(page.title) },
-    device: v.device === 'pc' || v.device === 'phone' ? v.device : null,
+    device: v.device === 'pc' || v.device === 'phone' || v.device === 'tablet' ? v.device : null,
     userAgent: str(v.user_agent),
+    browser: str(v.browser),
+    os: str(v.os),
+    location: str(v.location),
+    referrer: str(v.referrer),
     dialog: isInt(v.dialog) ? v.dialog : null,
     since: isInt(v.since) ? v.since : 0,
   };
@@ -96,7 +131,23 @@ export function parseDialog(d: unknown): DialogInfo | null {
     out.rating = parseRating(d.rating);
     out.ratingComment = out.rating === null ? '' : str(d.rating_comment);
   }
+  if (Array.isArray(d.participants)) out.participants = parseParticipants(d.participants);
+  if ('department' in d) out.department = isInt(d.department) ? d.department : null;
   return out;
+}
+
+/** Participants of a dialog frame or REST row; malformed entries are dropped. */
+export function parseParticipants(v: unknown): Participant[] {
+  if (!Array.isArray(v)) return [];
+  return v
+    .filter((p) => isObj(p) && isInt(p.user) && (p.role === 'assignee' || p.role === 'invited'))
+    .map((p) => ({ user: p.user as number, role: p.role as Participant['role'] }));
+}
+
+/** A visitor of the block frames / blocked list; null without an id. */
+export function parseBlockedVisitor(v: unknown, site = ''): BlockedVisitor | null {
+  if (!isObj(v) || !isInt(v.id)) return null;
+  return { id: v.id, site: str(v.site, site), name: str(v.name), email: str(v.email), blockedAt: isInt(v.blocked_at) ? v.blocked_at : null };
 }
 
 /** Parses one text frame; null for malformed JSON, unknown types or missing fields. */
@@ -129,7 +180,7 @@ export function parseOperatorFrame(data: unknown): OperatorFrame | null {
       const author = parseAuthor(f.author);
       if (!author || !isInt(f.dialog) || !isInt(f.seq) || !isInt(f.id) || typeof f.text !== 'string') return null;
       const cid = typeof f.cid === 'string' ? f.cid : null;
-      return { t: 'msg', dialog: f.dialog, seq: f.seq, id: f.id, cid, author, text: f.text, ts: isInt(f.ts) ? f.ts : 0 };
+      return { t: 'msg', dialog: f.dialog, seq: f.seq, id: f.id, cid, author, text: f.text, ts: isInt(f.ts) ? f.ts : 0, file: parseFileInfo(f.file) };
     }
     case 'resumed':
       return isInt(f.dialog) && isInt(f.seq) ? { t: 'resumed', dialog: f.dialog, seq: f.seq } : null;
@@ -153,8 +204,28 @@ export function parseOperatorFrame(data: unknown): OperatorFrame | null {
         .map((o) => ({ id: o.id as number, name: str(o.name), online: o.online === true }));
       return { t: 'team', site: f.site, operators };
     }
+    case 'offer':
+      if (!isInt(f.dialog) || typeof f.site !== 'string') return null;
+      return { t: 'offer', dialog: f.dialog, site: f.site, visitor: isInt(f.visitor) ? f.visitor : 0, since: isInt(f.since) ? f.since : 0,
+        assignee: isInt(f.assignee) ? f.assignee : null };
+    case 'offer_taken':
+      return isInt(f.dialog) && isInt(f.by) ? { t: 'offer_taken', dialog: f.dialog, by: f.by } : null;
+    case 'visitor_name':
+      return isInt(f.visitor) && typeof f.name === 'string' ? { t: 'visitor_name', site: str(f.site), visitor: f.visitor, name: f.name } : null;
+    case 'visitor_blocked': {
+      const visitor = parseBlockedVisitor(f.visitor, str(f.site));
+      return visitor && typeof f.blocked === 'boolean' ? { t: 'visitor_blocked', site: str(f.site), visitor, blocked: f.blocked } : null;
+    }
+    case 'done':
+      return typeof f.op === 'string' ? { t: 'done', op: f.op, cid: typeof f.cid === 'string' ? f.cid : null, email: str(f.email) } : null;
     case 'err':
-      return { t: 'err', cid: typeof f.cid === 'string' ? f.cid : null, code: str(f.code, 'error'), message: str(f.message) };
+      return {
+        t: 'err',
+        cid: typeof f.cid === 'string' ? f.cid : null,
+        code: str(f.code, 'error'),
+        message: str(f.message),
+        ...(typeof f.field === 'string' ? { field: f.field } : {}),
+      };
     default:
       return null;
   }

@@ -1,13 +1,13 @@
-// The operator's alert settings (sound, browser notifications), kept in localStorage so
-// they survive reloads; a tiny observable so the toggles and the alerting code agree.
+// This device's alert switch: browser notifications while the panel tab is in the background
+// (the permission is per browser, so the choice is too), kept in localStorage. Sound and the
+// per-event toggles are the operator's preferences kept by the daemon (chat/preferences.ts).
+// A tiny observable so the toggle and the alerting code agree.
 import type { KeyValueStore } from '../../shared/storage.ts';
 
 export interface AlertSettings {
-  sound: boolean;
   notify: boolean;
 }
 
-const kKeySound = 'sound';
 const kKeyNotify = 'notify';
 
 export class SettingsStore {
@@ -15,7 +15,7 @@ export class SettingsStore {
   private listeners = new Set<(s: AlertSettings) => void>();
 
   constructor(private readonly store: KeyValueStore) {
-    this.value = { sound: store.get(kKeySound) !== '0', notify: store.get(kKeyNotify) === '1' };
+    this.value = { notify: store.get(kKeyNotify) === '1' };
   }
 
   get current(): AlertSettings {
@@ -24,7 +24,6 @@ export class SettingsStore {
 
   set(patch: Partial<AlertSettings>): void {
     this.value = { ...this.value, ...patch };
-    this.store.set(kKeySound, this.value.sound ? '1' : '0');
     this.store.set(kKeyNotify, this.value.notify ? '1' : '0');
     for (const fn of this.listeners) fn(this.value);
   }

@@ -8,6 +8,11 @@ import type { OperatorMessage } from '../chat/operator_client.ts';
 import { timeLabel } from '../chat/visitor_info.ts';
 import type { T } from '../i18n/index.ts';
 import { IconSmile } from './icons.tsx';
+import { FileView } from './file_message.tsx';
+import { QuickReplyPicker, StarMessage } from './quick_replies.tsx';
+import { insertReply } from '../chat/quick_replies_api.ts';
+import { IconReplies } from './control_icons.tsx';
+import type { ComponentChildren } from 'preact';
 
 function authorLabel(t: T, m: OperatorMessage, visitorLabel: string): string {
   if (m.mine) return t('chat.you');
@@ -22,9 +27,11 @@ interface MessagesProps {
   typing: string | null;
   onRetry?: (cid: string) => void;
   empty: string;
+  /** F15: the dialog's site; with it every stored text message gets a ☆ that saves it as a quick reply. */
+  site?: string;
 }
 
-export function MessageList({ messages, visitorLabel, typing, onRetry, empty }: MessagesProps) {
+export function MessageList({ messages, visitorLabel, typing, onRetry, empty, site }: MessagesProps) {
   const { t, lang } = useApp();
   const box = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
@@ -60,8 +67,9 @@ export function MessageList({ messages, visitorLabel, typing, onRetry, empty }: 
             <div class="msg__meta">
               <span class="msg__author">{authorLabel(t, m, visitorLabel)}</span>
               <time class="msg__time">{timeLabel(m.ts, now, lang)}</time>
+              {site && m.id !== null && !m.file && <StarMessage site={site} text={m.text} />}
             </div>
-            <div class="msg__text">{m.text}</div>
+            <div class="msg__text">{m.file ? <FileView f={m.file} /> : m.text}</div>
             {m.mine && m.delivery !== 'sent' && (
               <div class={`msg__state msg__state--${m.delivery}`} data-testid="chat-message-state">
                 {t(`chat.${m.delivery}`)}
@@ -121,16 +129,24 @@ interface ComposerProps {
   onDraft: (text: string) => void;
   /** Resets the draft when the dialog changes. */
   dialogKey: number;
+  /** F16 (components/file_message.tsx): the attach button, the upload's status, pasted images. */
+  attach?: ComponentChildren;
+  status?: ComponentChildren;
+  onPaste?: (e: ClipboardEvent) => void;
+  /** F15: the dialog's site; with it the «Быстрые ответы» button opens the picker. */
+  site?: string;
 }
 
-export function Composer({ onSend, onDraft, dialogKey }: ComposerProps) {
+export function Composer({ onSend, onDraft, dialogKey, attach, status, onPaste, site }: ComposerProps) {
   const { t } = useApp();
   const [text, setText] = useState('');
   const [picker, setPicker] = useState(false);
+  const [replies, setReplies] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     setText('');
     setPicker(false);
+    setReplies(false);
     input.current?.focus();
   }, [dialogKey]);
   const change = (v: string) => {
@@ -153,8 +169,21 @@ export function Composer({ onSend, onDraft, dialogKey }: ComposerProps) {
       el?.setSelectionRange(r.caret, r.caret);
     });
   };
+  // A picked reply goes in at the caret for editing; it is not sent.
+  const pickReply = (body: string) => {
+    const el = input.current;
+    const r = insertReply(text, el?.selectionStart ?? text.length, el?.selectionEnd ?? text.length, body);
+    change(r.text);
+    setReplies(false);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(r.caret, r.caret);
+    });
+  };
   return (
     <div class="composer">
+      {status}
+      {replies && site && <QuickReplyPicker site={site} onPick={pickReply} onClose={() => setReplies(false)} />}
       {picker && (
         <div class="emoji" data-testid="chat-emoji-picker" role="listbox" aria-label={t('chat.emoji')}>
           {kEmoji.map((e) => (
@@ -177,6 +206,7 @@ export function Composer({ onSend, onDraft, dialogKey }: ComposerProps) {
         maxLength={10000}
         placeholder={t('chat.placeholder')}
         value={text}
+        onPaste={onPaste}
         onInput={(e) => change((e.currentTarget as HTMLTextAreaElement).value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -199,6 +229,23 @@ export function Composer({ onSend, onDraft, dialogKey }: ComposerProps) {
         >
           <IconSmile />
         </button>
+        {site && (
+          <button
+            type="button"
+            class="btn btn--ghost btn--small composer__qr"
+            data-testid="chat-quick-replies"
+            aria-expanded={replies}
+            title={t('qr.button')}
+            aria-label={t('qr.button')}
+            onClick={() => {
+              setPicker(false);
+              setReplies(!replies);
+            }}
+          >
+            <IconReplies />
+          </button>
+        )}
+        {attach}
         <button type="button" class="btn btn--primary btn--small" data-testid="chat-send" disabled={text.trim() === ''} onClick={send}>
           {t('chat.send')}
         </button>

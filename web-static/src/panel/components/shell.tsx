@@ -5,6 +5,7 @@ import { useApp } from '../app_context.ts';
 import { useOptionalChat } from '../chat/chat_context.tsx';
 import { Link, useLocation } from '../location.ts';
 import { ConnectionBanner, StatusSwitch } from './status_switch.tsx';
+import { HeaderAvatar } from './avatar_settings.tsx';
 
 function Counter({ count, label, testid }: { count: number; label: string; testid: string }) {
   if (count <= 0) return null;
@@ -46,6 +47,15 @@ export function Shell({ children }: { children: ComponentChildren }) {
             <Link to="/important" class="topnav__link" current={at('/important')} testid="nav-important">
               {t('nav.important')}
             </Link>
+            <Link to="/group" class="topnav__link" current={at('/group')} testid="nav-group">
+              {t('nav.group')}
+            </Link>
+            <Link to="/team" class="topnav__link" current={at('/team')} testid="nav-team">
+              {t('nav.team')}
+            </Link>
+            <Link to="/blocked" class="topnav__link" current={at('/blocked')} testid="nav-blocked">
+              {t('nav.blocked')}
+            </Link>
             <Link to="/sites" class="topnav__link" current={inSites} testid="nav-sites">
               {t('nav.sites')}
             </Link>
@@ -55,6 +65,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
           </nav>
           <div class="topbar__user">
             <StatusSwitch />
+            <HeaderAvatar />
             <span class="topbar__name" data-testid="current-user">
               {me?.user.name || me?.user.email}
             </span>

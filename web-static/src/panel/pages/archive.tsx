@@ -2,7 +2,7 @@
 // dialogs with ?q= (full-text on the daemon); a dialog opens read-only on the right.
 import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app_context.ts';
-import type { OperatorMessage } from '../chat/operator_client.ts';
+import { fromStored } from '../chat/chat_book.ts';
 import { timeLabel } from '../chat/visitor_info.ts';
 import { MessageList, RatingBadge, RatingView } from '../components/chat_pane.tsx';
 import { Badge, ErrorBox, Spinner, useAsync } from '../components/ui.tsx';
@@ -24,21 +24,6 @@ async function allMessages(api: PanelApi, id: number): Promise<StoredMessage[]> 
     after = last.seq;
   }
   return out;
-}
-
-function toView(m: StoredMessage, me: number | undefined, dialog: number): OperatorMessage {
-  return {
-    key: 'id:' + m.id,
-    dialog,
-    cid: m.cid,
-    id: m.id,
-    seq: m.seq,
-    author: m.author,
-    mine: m.author.kind === 'operator' && m.author.id === me,
-    text: m.text,
-    ts: m.ts,
-    delivery: 'sent',
-  };
 }
 
 function Reader({ summary, base }: { summary: DialogSummary; base: string }) {
@@ -74,7 +59,7 @@ function Reader({ summary, base }: { summary: DialogSummary; base: string }) {
         </div>
       ) : (
         <MessageList
-          messages={(msgs.data ?? []).map((m) => toView(m, me?.user.id, summary.id))}
+          messages={(msgs.data ?? []).map((m) => fromStored(summary.id, m, me?.user.id))}
           visitorLabel={name}
           typing={null}
           empty={msgs.loading ? t('common.loading') : t('dialogs.no_messages')}

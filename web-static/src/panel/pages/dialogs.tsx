@@ -1,15 +1,19 @@
 // Dialogs (F13): the open dialogs on the left, the selected conversation on the right,
 // live over the operator socket. Closing moves a dialog to History.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app_context.ts';
 import { useChat } from '../chat/chat_context.tsx';
 import { visitorDisplayName, type DialogEntry } from '../chat/operator_client.ts';
 import { deviceOf, pageLabel, timeLabel } from '../chat/visitor_info.ts';
 import { Composer, MessageList, RatingBadge, RatingView } from '../components/chat_pane.tsx';
 import { IconMonitor, IconPhone } from '../components/icons.tsx';
+import { AttachButton, UploadStatus, usePanelUploads } from '../components/file_message.tsx';
 import { Badge, ErrorBox } from '../components/ui.tsx';
+import { VisitorInfoPanel } from '../components/visitor_info_panel.tsx';
+import { ChatControls } from '../components/chat_controls.tsx';
 import { errorText } from '../errors.ts';
 import { Link, navigate } from '../location.ts';
+import { OffersBar } from '../chat/offers_bar.tsx';
 import { withBase, type Params } from '../router.ts';
 
 /** "Ivan", the contact name, or "Visitor #42". */
@@ -89,91 +93,14 @@ function Assignee({ entry }: { entry: DialogEntry }) {
   );
 }
 
-/** «Передать»: a small menu of the site's other online operators (F17). */
-function TransferButton({ entry }: { entry: DialogEntry }) {
-  const { t } = useApp();
-  const { client, state } = useChat();
-  const [menu, setMenu] = useState(false);
-  const box = useRef<HTMLDivElement>(null);
-  const targets = client.transferTargets(entry.site);
-  const disabled = state.conn !== 'open' || targets.length === 0;
-  useEffect(() => {
-    if (!menu) return;
-    const outside = (e: MouseEvent) => {
-      if (box.current && !box.current.contains(e.target as Node)) setMenu(false);
-    };
-    const esc = (e: KeyboardEvent) => e.key === 'Escape' && setMenu(false);
-    document.addEventListener('mousedown', outside);
-    document.addEventListener('keydown', esc);
-    return () => {
-      document.removeEventListener('mousedown', outside);
-      document.removeEventListener('keydown', esc);
-    };
-  }, [menu]);
-  useEffect(() => {
-    if (disabled) setMenu(false);
-  }, [disabled]);
-  return (
-    <div class="transfer" ref={box}>
-      <button
-        type="button"
-        class="btn btn--secondary btn--small"
-        data-testid="chat-transfer"
-        aria-haspopup="menu"
-        aria-expanded={menu}
-        disabled={disabled}
-        title={targets.length === 0 ? t('chat.transfer_nobody') : undefined}
-        onClick={() => setMenu(!menu)}
-      >
-        {t('chat.transfer')}
-      </button>
-      {menu && (
-        <ul class="transfer__menu" role="menu" aria-label={t('chat.transfer_to')}>
-          {targets.map((o) => (
-            <li key={o.id} role="none">
-              <button
-                type="button"
-                role="menuitem"
-                class="transfer__option"
-                data-testid="chat-transfer-option"
-                data-user-id={o.id}
-                onClick={() => {
-                  client.transfer(entry.id, o.id);
-                  setMenu(false);
-                }}
-              >
-                <span class="presence__dot presence__dot--focused" aria-hidden="true" />
-                {o.name || t('chat.operator_id', { id: o.id })}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
-}
-
 function ChatHeader({ entry }: { entry: DialogEntry }) {
   const { api, t } = useApp();
   const { client, state } = useChat();
   const label = useVisitorLabel();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [asked, setAsked] = useState(false);
   const visitor = state.visitors.find((v) => v.id === entry.visitor);
   const open = entry.status === 'open';
-  const toggleImportant = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.setImportant(entry.id, !entry.important);
-      client.patchDialog(entry.id, { important: !entry.important });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
   const close = async () => {
     if (!window.confirm(t('chat.close_confirm'))) return;
     setBusy(true);
@@ -217,40 +144,12 @@ function ChatHeader({ entry }: { entry: DialogEntry }) {
             </>
           )}
         </div>
-        {asked && !entry.rating && (
-          <div class="chat__note" role="status" data-testid="chat-rate-requested">
-            {t('chat.rate_requested')}
-          </div>
-        )}
         <ErrorBox message={error ? errorText(error, t) : null} />
         {state.transferError?.dialog === entry.id && (
           <ErrorBox message={t(state.transferError.code === 'forbidden' ? 'chat.transfer_forbidden' : 'chat.transfer_failed')} />
         )}
       </div>
       <div class="chat__actions">
-        {open && <TransferButton entry={entry} />}
-        {open && (
-          <button
-            type="button"
-            class="btn btn--secondary btn--small"
-            data-testid="chat-rate-request"
-            disabled={state.conn !== 'open'}
-            onClick={() => setAsked(client.requestRating(entry.id))}
-          >
-            {t('chat.rate_request')}
-          </button>
-        )}
-        <button
-          type="button"
-          class={entry.important ? 'btn btn--secondary btn--small is-on' : 'btn btn--secondary btn--small'}
-          data-testid="chat-important"
-          aria-pressed={entry.important}
-          disabled={busy}
-          onClick={() => void toggleImportant()}
-        >
-          <span aria-hidden="true">{entry.important ? '★' : '☆'}</span>
-          {t('chat.important')}
-        </button>
         {open && (
           <button type="button" class="btn btn--danger-ghost btn--small" data-testid="chat-close" disabled={busy} onClick={() => void close()}>
             {t('chat.close')}
@@ -271,9 +170,11 @@ function Conversation({ entry }: { entry: DialogEntry }) {
   }, [client, entry.id]);
   const view = state.chats[entry.id];
   const open = entry.status === 'open';
+  const files = usePanelUploads(entry.id, (file) => client.sendFile(entry.id, file));
   return (
     <section class="chat__pane" data-testid="chat-pane" data-dialog-id={entry.id}>
       <ChatHeader entry={entry} />
+      <ChatControls entry={entry} />
       {view?.error ? (
         <div class="messages">
           <ErrorBox message={t('chat.load_failed')} />
@@ -285,10 +186,19 @@ function Conversation({ entry }: { entry: DialogEntry }) {
           typing={open ? (view?.typing ?? null) : null}
           onRetry={(cid) => client.retry(cid)}
           empty={view?.loading || !view ? t('common.loading') : t('dialogs.no_messages')}
+          site={entry.site}
         />
       )}
       {open && (
-        <Composer dialogKey={entry.id} onSend={(text) => client.send(entry.id, text)} onDraft={(text) => client.setDraft(entry.id, text)} />
+        <Composer
+          dialogKey={entry.id}
+          site={entry.site}
+          onSend={(text) => client.send(entry.id, text)}
+          onDraft={(text) => client.setDraft(entry.id, text)}
+          attach={<AttachButton busy={files.upload?.progress != null} onFile={(f) => files.send(f, f.name)} />}
+          status={files.upload && <UploadStatus u={files.upload} onDismiss={files.dismiss} />}
+          onPaste={files.onPaste}
+        />
       )}
     </section>
   );
@@ -306,12 +216,17 @@ export function DialogsPage({ params }: { params: Params }) {
       <div class="page__head">
         <h1>{t('dialogs.title')}</h1>
       </div>
-      <div class="chat">
+      <div class={entry ? 'chat chat--info' : 'chat'}>
         <aside class="chat__list" aria-label={t('dialogs.list')}>
+          <OffersBar />
           <DialogList dialogs={open} current={id} />
         </aside>
         {entry ? (
-          <Conversation key={entry.id} entry={entry} />
+          <>
+            <Conversation key={entry.id} entry={entry} />
+            {/* Visitor info (F4), reloaded when the visitor opens another page. */}
+            <VisitorInfoPanel visitor={entry.visitor} refresh={state.visitors.find((v) => v.id === entry.visitor)?.page.url} />
+          </>
         ) : (
           <section class="chat__pane chat__pane--empty" data-testid="chat-pane-empty">
             {id !== null && state.conn !== 'open' ? t('common.loading') : t('dialogs.choose')}

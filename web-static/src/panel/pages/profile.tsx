@@ -5,6 +5,7 @@ import { ErrorBox, Field, Input, Notice } from '../components/ui.tsx';
 import { errorText } from '../errors.ts';
 import { passwordProblem } from '../validation.ts';
 import { NotificationSettings } from '../components/notification_settings.tsx';
+import { AvatarSettings } from '../components/avatar_settings.tsx';
 
 export function ProfilePage() {
   const { t } = useApp();
@@ -15,6 +16,7 @@ export function ProfilePage() {
       </div>
       <div class="stack">
         <ProfileForm />
+        <AvatarSettings />
         <PasswordForm />
         <NotificationSettings />
       </div>

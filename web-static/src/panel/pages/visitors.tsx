@@ -8,6 +8,7 @@ import type { VisitorInfo } from '../chat/protocol.ts';
 import { deviceOf, pageLabel } from '../chat/visitor_info.ts';
 import { IconBell, IconMonitor, IconPhone } from '../components/icons.tsx';
 import { Badge } from '../components/ui.tsx';
+import { VisitorInfoPanel } from '../components/visitor_info_panel.tsx';
 import type { T } from '../i18n/index.ts';
 import { Link, navigate } from '../location.ts';
 
@@ -31,22 +32,24 @@ function useNow(periodMs = 30_000): number {
 
 export function SoundToggle() {
   const { t } = useApp();
-  const { alerts, settings } = useChat();
+  // Sound is one of the operator's preferences (kept by the daemon, chat/preferences.ts).
+  const { prefs, preferences } = useChat();
+  const sound = preferences.value.sound;
   return (
     <button
       type="button"
       class="btn btn--secondary btn--small"
       data-testid="sound-toggle"
-      aria-pressed={alerts.sound}
-      onClick={() => settings.set({ sound: !alerts.sound })}
+      aria-pressed={sound}
+      onClick={() => void prefs.update({ sound: !sound })}
     >
-      <IconBell off={!alerts.sound} />
-      {alerts.sound ? t('sound.on') : t('sound.off')}
+      <IconBell off={!sound} />
+      {sound ? t('sound.on') : t('sound.off')}
     </button>
   );
 }
 
-function VisitorRow({ v, now, fresh }: { v: VisitorInfo; now: number; fresh: boolean }) {
+function VisitorRow({ v, now, fresh, onInfo, selected }: { v: VisitorInfo; now: number; fresh: boolean; onInfo: () => void; selected: boolean }) {
   const { t } = useApp();
   const { client, state } = useChat();
   const [busy, setBusy] = useState(false);
@@ -66,7 +69,12 @@ function VisitorRow({ v, now, fresh }: { v: VisitorInfo; now: number; fresh: boo
     }
   };
   return (
-    <tr class={v.state === 'left' ? 'is-muted' : undefined} data-testid="visitor-row" data-visitor-id={v.id} data-state={v.state}>
+    <tr
+      class={[v.state === 'left' ? 'is-muted' : '', selected ? 'is-selected' : ''].join(' ').trim() || undefined}
+      data-testid="visitor-row"
+      data-visitor-id={v.id}
+      data-state={v.state}
+    >
       <td>
         <div class="person">
           <span class="person__name">
@@ -84,6 +92,12 @@ function VisitorRow({ v, now, fresh }: { v: VisitorInfo; now: number; fresh: boo
             {multiSite ? v.site + ' · ' : ''}
             {v.contact.email || v.contact.phone || duration(t, v.since, now)}
           </span>
+          {/* Location by IP (F12); text from the GeoIP database, rendered as text. */}
+          {v.location && (
+            <span class="visitors__location" data-testid="visitor-location">
+              {v.location}
+            </span>
+          )}
         </div>
       </td>
       <td class="visitors__page">
@@ -106,11 +120,21 @@ function VisitorRow({ v, now, fresh }: { v: VisitorInfo; now: number; fresh: boo
       </td>
       <td data-testid="visitor-device">
         <span class="device">
-          {device === 'phone' ? <IconPhone /> : <IconMonitor />}
+          {device === 'pc' ? <IconMonitor /> : <IconPhone />}
           {t(`visitors.${device}`)}
         </span>
+        {v.browser && <div class="person__email">{[v.browser, v.os].filter(Boolean).join(' · ')}</div>}
       </td>
       <td class="table__actions">
+        <button
+          type="button"
+          class="btn btn--secondary btn--small"
+          data-testid="visitor-info-open"
+          aria-pressed={selected}
+          onClick={onInfo}
+        >
+          {t('vinfo.open')}
+        </button>{' '}
         {v.dialog !== null ? (
           <Link to={`/dialogs/${v.dialog}`} class="btn btn--secondary btn--small" testid="visitor-open-dialog">
             {t('visitors.open_dialog')}
@@ -160,6 +184,9 @@ export function VisitorsPage() {
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, [client]);
 
+  // The visitor whose info panel is open (F4).
+  const [info, setInfo] = useState<number | null>(null);
+  const shown = info === null ? undefined : state.visitors.find((v) => v.id === info);
   const present = state.visitors.filter((v) => v.state !== 'left');
   const waiting = present.filter((v) => v.dialog === null).length;
   return (
@@ -184,6 +211,7 @@ export function VisitorsPage() {
           {state.conn === 'open' ? t('visitors.empty') : t('conn.connecting')}
         </div>
       ) : (
+        <div class={info !== null ? 'visitors-layout--info' : undefined}>
         <div class="panel panel--flush">
           <table class="table visitors" data-testid="visitors-table">
             <thead>
@@ -199,10 +227,19 @@ export function VisitorsPage() {
             </thead>
             <tbody>
               {state.visitors.map((v) => (
-                <VisitorRow key={v.id} v={v} now={now} fresh={fresh.has(v.id) && v.dialog === null} />
+                <VisitorRow
+                  key={v.id}
+                  v={v}
+                  now={now}
+                  fresh={fresh.has(v.id) && v.dialog === null}
+                  selected={v.id === info}
+                  onInfo={() => setInfo(v.id === info ? null : v.id)}
+                />
               ))}
             </tbody>
           </table>
+        </div>
+        {info !== null && <VisitorInfoPanel visitor={info} refresh={shown?.page.url} onClose={() => setInfo(null)} />}
         </div>
       )}
     </div>

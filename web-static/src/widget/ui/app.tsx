@@ -6,8 +6,14 @@ import { chime, unlockSound } from '../sound.ts';
 import { widgetLanguage, widgetTranslator, type WidgetT } from '../i18n.ts';
 import type { LoaderContext } from '../loader.ts';
 import { Composer } from './composer.tsx';
+import { FileBody } from './file_message.tsx';
 import { OfflineForm, OfflineNotice } from './offline.tsx';
+import { PrechatChoice, PrechatChosen } from './prechat.tsx';
+import { needsDepartmentChoice } from '../prechat.ts';
 import { RatingCard, ratingVisible } from './rating.tsx';
+import { OperatorAvatar } from './avatar.tsx';
+import { lastOperator } from '../avatars.ts';
+import { BlockedNotice } from './blocked.tsx';
 
 export interface Controller {
   client: ChatClient;
@@ -54,16 +60,25 @@ export function App({ c }: { c: Controller }) {
   );
 
   if (!open) return null;
-  const offline = !!s.site && (!s.site.open || s.site.operatorsOnline === 0);
+  // Blocked (F17): the notice takes the place of the offline form and the composer.
+  const offline = !s.blocked && !!s.site && (!s.site.open || s.site.operatorsOnline === 0);
   // The offline form takes the place of the chat unless a conversation is going on (its
   // messages stay readable and the visitor can keep writing there).
   const form = offline && (s.offline.phase !== 'idle' || (s.historyLoaded && s.messages.length === 0));
+  // Pre-chat: the department is chosen before the first message (routing).
+  const choosing = !form && !s.blocked && needsDepartmentChoice(s);
   return (
     <div class="w" role="dialog" aria-label={s.site?.name || t('header.fallbackTitle')} data-testid="callpy-window" onPointerDown={unlockSound} onKeyDown={unlockSound}>
       <Header s={s} t={t} onClose={() => c.setOpen(false)} />
       <ConnectionBanner s={s} t={t} onRetry={() => c.client.reconnectNow()} />
       {offline && !form && <OfflineNotice t={t} />}
-      {form ? <OfflineForm t={t} s={s} client={c.client} /> : <Messages s={s} t={t} lang={lang} offline={offline} client={c.client} />}
+      {form ? (
+        <OfflineForm t={t} s={s} client={c.client} />
+      ) : choosing ? (
+        <PrechatChoice t={t} s={s} client={c.client} />
+      ) : (
+        <Messages s={s} t={t} lang={lang} offline={offline} client={c.client} />
+      )}
       {!form && s.site?.typingPreview && (
         <div class="privacy" data-testid="callpy-privacy">
           <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -72,7 +87,9 @@ export function App({ c }: { c: Controller }) {
           {t('privacy.typing')}
         </div>
       )}
-      {!form && <Composer t={t} client={c.client} />}
+      {!form && !choosing && <PrechatChosen t={t} s={s} client={c.client} />}
+      {s.blocked && <BlockedNotice t={t} />}
+      {!form && !choosing && !s.blocked && <Composer t={t} client={c.client} />}
     </div>
   );
 }
@@ -86,6 +103,7 @@ function Header({ s, t, onClose }: { s: ChatState; t: WidgetT; onClose: () => vo
     <div class="hd">
       <div class="av" aria-hidden="true">
         {Array.from(name)[0]?.toUpperCase()}
+        <OperatorAvatar author={lastOperator(s.messages)} cls="ava" testid="callpy-header-avatar" />
       </div>
       <div class="ttl">
         <div class="nm" data-testid="callpy-site-name">
@@ -168,7 +186,7 @@ function Messages(props: { s: ChatState; t: WidgetT; lang: string; offline: bool
         </div>
       )}
       {s.messages.map((m, i) => (
-        <Bubble key={m.key} m={m} prev={s.messages[i - 1]} t={t} time={time} onRetry={onRetry} />
+        <Bubble key={m.key} m={m} prev={s.messages[i - 1]} t={t} time={time} onRetry={onRetry} client={client} />
       ))}
       {rating && <RatingCard key={s.rating.dialog} s={s} t={t} client={client} />}
       {s.operatorTyping && (
@@ -185,14 +203,19 @@ function Messages(props: { s: ChatState; t: WidgetT; lang: string; offline: bool
   );
 }
 
-function Bubble(props: { m: ChatMessage; prev: ChatMessage | undefined; t: WidgetT; time: (ts: number) => string; onRetry: (cid: string) => void }) {
+function Bubble(props: { m: ChatMessage; prev: ChatMessage | undefined; t: WidgetT; time: (ts: number) => string; onRetry: (cid: string) => void; client: ChatClient }) {
   const { m, prev, t } = props;
   const first = !prev || prev.mine !== m.mine || prev.author.kind !== m.author.kind || prev.author.id !== m.author.id;
   const who = m.author.kind === 'system' ? t('author.system') : m.author.name || t('author.operator');
   return (
     <div class={'row' + (m.mine ? ' me' : m.author.kind === 'system' ? ' sys' : '') + (first ? ' first' : '')} data-testid="callpy-message" data-state={m.delivery}>
-      {first && !m.mine && <div class="who">{who}</div>}
-      <div class="bb">{m.text}</div>
+      {first && !m.mine && (
+        <div class="who">
+          <OperatorAvatar author={m.author} cls="oa" testid="callpy-operator-avatar" />
+          {who}
+        </div>
+      )}
+      <div class="bb">{m.file ? <FileBody f={m.file} t={t} client={props.client} /> : m.text}</div>
       <div class="meta">
         {m.delivery === 'sent' || !m.mine ? props.time(m.ts) : null}
         {m.mine && <Delivery m={m} t={t} onRetry={props.onRetry} />}

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatClient } from '../client.ts';
 import { insertAt, kEmoji } from '../emoji.ts';
 import type { WidgetT } from '../i18n.ts';
+import { AttachButton, UploadBar, useUploads } from './attach.tsx';
 
 const kMaxRows = 5;
 
@@ -10,6 +11,7 @@ export function Composer({ t, client }: { t: WidgetT; client: ChatClient }) {
   const [text, setText] = useState('');
   const [picker, setPicker] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  const files = useUploads(t, client);
 
   useEffect(() => area.current?.focus(), []);
   useEffect(() => {
@@ -42,6 +44,7 @@ export function Composer({ t, client }: { t: WidgetT; client: ChatClient }) {
 
   return (
     <div class="cp">
+      {files.upload && <UploadBar t={t} u={files.upload} onDismiss={files.dismiss} />}
       {picker && (
         <div class="emo" role="listbox" aria-label={t('input.emoji')} data-testid="callpy-emoji-picker">
           {kEmoji.map((e) => (
@@ -56,8 +59,10 @@ export function Composer({ t, client }: { t: WidgetT; client: ChatClient }) {
           <path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm-3.5-9a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5c2.3 0 4.3-1.5 5-3.5H7c.7 2 2.7 3.5 5 3.5z" />
         </svg>
       </button>
+      <AttachButton t={t} busy={files.upload?.progress != null} onFile={(f) => files.send(f, f.name)} />
       <textarea
         ref={area}
+        onPaste={files.onPaste}
         rows={1}
         value={text}
         placeholder={t('input.placeholder')}
