@@ -1,73 +1,37 @@
-// Issue 4 §6: a visitor on a customer site (another origin) and an operator in the panel, both in
+// Issue 4 §6: a visitor on a customer site (another origin) and operators in the panel, all in
 // real browsers, through the real daemon: the visitor appears in Visitors, writes; the operator
-// sees the typing preview, answers, closes; the dialog is in History and found by search.
+// sees the typing preview, answers, sends a file, transfers the dialog to a second operator, who
+// asks for a rating and closes; the dialog is in History and found by search.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import http from 'node:http';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { PanelClient, freePort, repoRoot, startDaemon, waitFor } from '../support/daemon.mjs';
+import { addOperator } from '../support/chat.mjs';
+import { waitFor } from '../support/daemon.mjs';
+import { newPage, openFirstDialog, openVisitors, shot, signIn, startStage } from '../support/e2e.mjs';
 
-const { chromium } = createRequire(path.join(repoRoot, 'web-static/package.json'))('playwright-core');
-const shots = path.join(repoRoot, 'build/test-output/e2e');
 const OWNER = 'owner@example.com';
+const SECOND = 'anna@example.com';
 
 describe('visitor and operator in real browsers', () => {
-  let d;
-  let customer;
-  let customerOrigin;
-  let browser;
-  let panel;
-  let visitor;
-  let api;
+  let stage, d, api, customerOrigin, panel, visitor;
+  let second;  // the second operator's panel
+  let secondId;
   const pageErrors = [];
 
   before(async () => {
-    fs.mkdirSync(shots, { recursive: true });
-    d = await startDaemon();
-    const b = await d.admin('POST', '/api/admin/v1/bootstrap', { email: OWNER });
-    api = new PanelClient(d.base);
-    await api.login(OWNER, b.body.password);
-    const port = await freePort();
-    customerOrigin = `http://127.0.0.1:${port}`;
-    const site = (await api.request('POST', '/api/panel/sites', { name: 'Ромашка', url: customerOrigin })).body.site;
-    const snippet = (await api.request('GET', `/api/panel/sites/${site.id}/snippet`)).body.anywhere;
-    const html = `<!doctype html><html><head><meta charset="utf-8"><title>Каталог</title></head>
-      <body><h1>Каталог</h1>${snippet}</body></html>`;
-    customer = http.createServer((req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(html);
-    });
-    await new Promise((r) => customer.listen(port, '127.0.0.1', r));
-
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless=new'] });
-    const panelCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
-    panel = await panelCtx.newPage();
-    const visitorCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
-    await visitorCtx.addInitScript(() => {
-      const attach = Element.prototype.attachShadow;
-      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: 'open' }); };
-    });
-    visitor = await visitorCtx.newPage();
-    for (const p of [panel, visitor]) {
-      p.setDefaultTimeout(15000);
-      p.on('pageerror', (e) => pageErrors.push(String(e)));
-    }
-    await panel.goto(`${d.base}/app/login`);
-    await panel.getByTestId('login-email').fill(OWNER);
-    await panel.getByTestId('login-password').fill(b.body.password);
-    await panel.getByTestId('login-submit').click();
-    await panel.getByTestId('nav-visitors').click();
-    await panel.getByTestId('visitors-table').or(panel.getByTestId('visitors-empty')).first().waitFor();
+    stage = await startStage({ pageErrors });
+    ({ d, api, customerOrigin, panel, visitor } = stage);
+    const { site, browser, password } = stage;
+    // A second operator of the site (invited over the admin socket), signed in in a third context.
+    secondId = (await addOperator(d, site.id, SECOND, { role: 'operator', password: 'second operator password', name: 'Анна' })).user.id;
+    second = await newPage(browser, { pageErrors });
+    await signIn(panel, d.base, OWNER, password);
+    await openVisitors(panel);
+    await signIn(second, d.base, SECOND, 'second operator password');
+    await second.getByTestId('nav-dialogs').click();
   });
 
-  after(async () => {
-    await browser?.close();
-    customer?.close();
-    await d?.stop();
-  });
+  after(async () => { await stage?.stop(); });
 
   test('the visitor appears in Visitors and the two talk', async () => {
     await visitor.goto(`${customerOrigin}/`);
@@ -81,8 +45,7 @@ describe('visitor and operator in real browsers', () => {
     await input.press('Enter');
     await visitor.locator('[data-testid="callpy-message"][data-state="sent"]').first().waitFor();
 
-    await panel.getByTestId('nav-dialogs').click();
-    await panel.getByTestId('dialog-item').first().click();
+    await openFirstDialog(panel);
     await panel.getByTestId('chat-message').filter({ hasText: 'в наличии' }).waitFor();
 
     await input.fill('А доставка завтра <b>возможна</b>');
@@ -96,26 +59,53 @@ describe('visitor and operator in real browsers', () => {
     await seen.waitFor();
     assert.match(await seen.textContent(), /<img src=x onerror="window.__xss=1">/);
     assert.equal(await visitor.evaluate(() => window.__xss), undefined);
-    await panel.screenshot({ path: path.join(shots, 'panel-dialog.png') });
-    await visitor.screenshot({ path: path.join(shots, 'widget-dialog.png') });
+    await shot(panel, 'panel-dialog.png');
+    await shot(visitor, 'widget-dialog.png');
   });
 
-  test('the operator asks for a rating and sees the stars the visitor gives', async () => {
-    await panel.getByTestId('chat-rate-request').click();
+  test('the operator sends a file; the visitor gets it as a download', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n');
+    await panel.getByTestId('chat-file-input').setInputFiles({ name: 'Прайс-лист.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await panel.getByTestId('chat-file').filter({ hasText: 'Прайс-лист.pdf' }).waitFor();
+    const link = visitor.getByTestId('callpy-file').filter({ hasText: 'Прайс-лист.pdf' });
+    await link.waitFor();
+  });
+
+  test('the operator transfers the dialog to a second operator, who takes over the conversation', async () => {
+    await panel.getByTestId('chat-more').click();
+    await panel.getByTestId('control-transfer').click();
+    const choice = panel.locator(`[data-testid="transfer-operator"][data-user-id="${secondId}"]`);
+    await choice.click();
+    // Every side sees the system note; the second operator finds the dialog led by them.
+    await visitor.getByTestId('callpy-message').filter({ hasText: 'Анна' }).first().waitFor();
+    await second.getByTestId('dialog-item').first().click();
+    await second.locator(`[data-testid="chat-assignee"][data-user-id="${secondId}"]`).waitFor();
+    const input = second.getByTestId('chat-input');
+    await input.fill('Здравствуйте, меня зовут Анна, продолжу я.');
+    await input.press('Enter');
+    await visitor.getByTestId('callpy-message').filter({ hasText: 'продолжу я' }).waitFor();
+    await second.getByTestId('chat-message').filter({ hasText: 'Прайс-лист.pdf' }).waitFor();
+    await shot(second, 'panel-transferred.png');
+  });
+
+  test('the second operator asks for a rating and sees the stars the visitor gives', async () => {
+    // «Попросить оценку» is a secondary button under «Ещё» (manual: панель управления чатом).
+    await second.getByTestId('chat-more').click();
+    await second.getByTestId('control-rating').click();
     await visitor.getByTestId('callpy-rating').waitFor();
     await visitor.locator('[data-testid="callpy-rating-star"][data-stars="5"]').click();
     await visitor.getByTestId('callpy-rating-comment').fill('Спасибо, всё понятно');
     await visitor.getByTestId('callpy-rating-submit').click();
     await visitor.getByTestId('callpy-rating-done').waitFor();
-    const rating = panel.getByTestId('chat-rating');
+    const rating = second.getByTestId('chat-rating');
     await rating.waitFor();
     assert.equal(await rating.getAttribute('data-stars'), '5');
     assert.match(await rating.textContent(), /Спасибо, всё понятно/);
   });
 
-  test('the operator closes the dialog; it is in History and found by search', async () => {
-    panel.once('dialog', (dialog) => dialog.accept());  // "Close this dialog?"
-    await panel.getByTestId('chat-close').click();
+  test('the second operator closes the dialog; it is in History and found by search', async () => {
+    second.once('dialog', (dialog) => dialog.accept());  // "Close this dialog?"
+    await second.getByTestId('chat-close').click();
     await waitFor(async () => (await api.request('GET', '/api/panel/dialogs?folder=history')).body.dialogs?.length === 1,
       { what: 'the dialog in History' });
     const found = await api.request('GET', `/api/panel/dialogs?folder=history&q=${encodeURIComponent('наличии')}`);
@@ -128,7 +118,8 @@ describe('visitor and operator in real browsers', () => {
     assert.equal(await item.count(), 1);
     await item.first().click();
     await panel.getByTestId('archive-pane').filter({ hasText: 'товар есть' }).waitFor();
-    await panel.screenshot({ path: path.join(shots, 'panel-history.png') });
+    await panel.getByTestId('archive-pane').getByTestId('chat-file').filter({ hasText: 'Прайс-лист.pdf' }).waitFor();
+    await shot(panel, 'panel-history.png');
     assert.deepEqual(pageErrors, []);
   });
 });

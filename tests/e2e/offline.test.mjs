@@ -1,46 +1,25 @@
 // Issue 4 §6, second scenario: no operator online → the widget offers the offline form → the
 // request arrives by e-mail at the site's address (a real SMTP server) and is kept as a dialog.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import http from 'node:http';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { PanelClient, freePort, repoRoot, startDaemon, startSmtpSink } from '../support/daemon.mjs';
-
-const { chromium } = createRequire(path.join(repoRoot, 'web-static/package.json'))('playwright-core');
-const shots = path.join(repoRoot, 'build/test-output/e2e');
+import { startWithOwner } from '../support/chat.mjs';
+import { startSmtpSink } from '../support/daemon.mjs';
+import { customerSite, launchBrowser, newPage, shot, signIn } from '../support/e2e.mjs';
 
 describe('offline form in a real browser', () => {
-  let d;
-  let smtp;
-  let customer;
-  let browser;
-  let owner;
-  let url;
-  let password;
-  let siteId;
+  let d, smtp, customer, browser, owner, url, password, siteId;
 
   before(async () => {
-    fs.mkdirSync(shots, { recursive: true });
     smtp = await startSmtpSink();
-    d = await startDaemon({ smtpPort: smtp.port });
-    const b = await d.admin('POST', '/api/admin/v1/bootstrap', { email: 'owner@example.com' });
-    owner = new PanelClient(d.base);
-    await owner.login('owner@example.com', b.body.password);
-    password = b.body.password;
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}/`;
-    const site = (await owner.request('POST', '/api/panel/sites', { name: 'Ромашка', url, language: 'ru' })).body.site;
+    ({ d, owner, password } = await startWithOwner({ smtpPort: smtp.port }, 'owner@example.com'));
+    let site;
+    let origin;
+    ({ site, origin, server: customer } = await customerSite(owner, { sitePath: '/', fields: { language: 'ru' }, variant: 'body_start',
+      html: (snippet) => `<!doctype html><meta charset="utf-8"><title>Ромашка</title><body>${snippet}<h1>Ромашка</h1></body>` }));
+    url = `${origin}/`;
     siteId = site.id;
-    const snippet = (await owner.request('GET', `/api/panel/sites/${site.id}/snippet`)).body.body_start;
-    customer = http.createServer((req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><meta charset="utf-8"><title>Ромашка</title><body>${snippet}<h1>Ромашка</h1></body>`);
-    });
-    await new Promise((r) => customer.listen(port, '127.0.0.1', r));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless=new'] });
+    browser = await launchBrowser();
   });
 
   after(async () => {
@@ -51,13 +30,8 @@ describe('offline form in a real browser', () => {
   });
 
   test('the owner sets the offline-form address in the panel', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
-    const panel = await ctx.newPage();
-    panel.setDefaultTimeout(15000);
-    await panel.goto(`${d.base}/app/login`);
-    await panel.getByTestId('login-email').fill('owner@example.com');
-    await panel.getByTestId('login-password').fill(password);
-    await panel.getByTestId('login-submit').click();
+    const panel = await newPage(browser);
+    await signIn(panel, d.base, 'owner@example.com', password);
     await panel.getByTestId('logout').waitFor();
     await panel.goto(`${d.base}/app/sites/${siteId}`);
     await panel.getByTestId('tab-general').click();
@@ -68,18 +42,12 @@ describe('offline form in a real browser', () => {
     await panel.getByTestId('general-save').click();
     await panel.getByTestId('form-notice').waitFor();  // «Сохранено»
     const saved = await owner.request('GET', `/api/panel/sites/${siteId}`);
-    await ctx.close();
+    await panel.context().close();
     assert.deepEqual(saved.body.site.offline_emails, ['zayavki@example.com']);
   });
 
   test('the request is e-mailed to the site and kept as a dialog', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
-    await ctx.addInitScript(() => {
-      const attach = Element.prototype.attachShadow;
-      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: 'open' }); };
-    });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15000);
+    const page = await newPage(browser, { openShadow: true });
     await page.goto(url);
     await page.getByTestId('callpy-launcher').click();
     await page.getByTestId('callpy-offline-form').waitFor();
@@ -92,7 +60,7 @@ describe('offline form in a real browser', () => {
     await page.getByTestId('callpy-offline-submit').click();
     await page.getByTestId('callpy-offline-done').waitFor();
     assert.match(await page.getByTestId('callpy-offline-done').textContent(), /maria@example\.com/);
-    await page.screenshot({ path: path.join(shots, 'widget-offline-done.png') });
+    await shot(page, 'widget-offline-done.png');
 
     const mail = await smtp.waitForMessage((m) => m.to?.includes('zayavki@example.com'), 'the offline request');
     assert.match(mail.subject, /Ромашка/);

@@ -4,18 +4,13 @@
 // disables the operator, who is thrown out on their next action and cannot sign in again.
 // playwright-core drives Debian's /usr/bin/chromium; two browser contexts are two people.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { repoRoot, startDaemon, startSmtpSink } from '../support/daemon.mjs';
-
-// playwright-core is a dev dependency of web-static/, not of this folder.
-const { chromium } = createRequire(path.join(repoRoot, 'web-static/package.json'))('playwright-core');
+import { startDaemon, startSmtpSink } from '../support/daemon.mjs';
+import { launchBrowser, newPage as openPage } from '../support/e2e.mjs';
 
 const OWNER = 'owner@example.com';
 const OPERATOR = 'olga@example.com';
-const kStepTimeoutMs = 15000;
 
 describe('panel in a real browser', () => {
   let d;
@@ -28,11 +23,8 @@ describe('panel in a real browser', () => {
   const pageErrors = [];
 
   async function newPage(locale) {
-    const ctx = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
-    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: d.base });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(kStepTimeoutMs);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    const page = await openPage(browser, { locale, pageErrors });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: d.base });
     return page;
   }
 
@@ -42,7 +34,7 @@ describe('panel in a real browser', () => {
     const b = await d.admin('POST', '/api/admin/v1/bootstrap', { email: OWNER });
     assert.equal(b.status, 201, JSON.stringify(b.body));
     ownerPassword = b.body.password;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless=new'] });
+    browser = await launchBrowser();
     owner = await newPage('ru-RU');
     oper = await newPage('en-US');
   });

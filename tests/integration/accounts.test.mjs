@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { startWithOwner } from '../support/chat.mjs';
 import { PanelClient, startDaemon, startSmtpSink } from '../support/daemon.mjs';
 
 const OWNER = 'owner@example.com';
@@ -21,12 +22,8 @@ describe('accounts and sites', () => {
 
   before(async () => {
     smtp = await startSmtpSink();
-    d = await startDaemon({ smtpPort: smtp.port });
-    const b = await d.admin('POST', '/api/admin/v1/bootstrap', { email: OWNER });
-    assert.equal(b.status, 201);
-    ownerPassword = b.body.password;
-    owner = new PanelClient(d.base);
-    assert.equal((await owner.login(OWNER, ownerPassword)).status, 200);
+    // Asserts that the bootstrap is 201 and the owner's sign-in 200.
+    ({ d, owner, password: ownerPassword } = await startWithOwner({ smtpPort: smtp.port }, OWNER));
   });
   after(async () => {
     await d.stop();

@@ -4,20 +4,11 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
-import { PanelClient, startDaemon } from '../support/daemon.mjs';
+import {
+  SITE_ORIGIN, addOperator, addSite, bootstrapOwner, operatorSocket, startShop, visitorSocket, wsUrl,
+} from '../support/chat.mjs';
+import { startDaemon, startSmtpSink } from '../support/daemon.mjs';
 import { WsClient } from '../support/ws.mjs';
-
-const SITE_ORIGIN = 'https://shop.example';
-
-async function setUp() {
-  const d = await startDaemon();
-  const b = await d.admin('POST', '/api/admin/v1/bootstrap', { email: 'owner@example.com' });
-  const owner = new PanelClient(d.base);
-  await owner.login('owner@example.com', b.body.password);
-  const site = (await owner.request('POST', '/api/panel/sites', { name: 'Shop', url: SITE_ORIGIN })).body.site;
-  const other = (await owner.request('POST', '/api/panel/sites', { name: 'Other', url: 'https://other.example' })).body.site;
-  return { d, owner, site, other };
-}
 
 // The HTTP status an upgrade request gets (101 when accepted).
 function upgradeStatus(port, path, headers = {}) {
@@ -30,32 +21,18 @@ function upgradeStatus(port, path, headers = {}) {
   });
 }
 
-function wsBase(d) {
-  return `ws://127.0.0.1:${d.port}`;
-}
-
-async function visitor(d, site, token = null) {
-  const v = await WsClient.open(`${wsBase(d)}/ws/visitor?key=${site.widget_key}`, { headers: { Origin: SITE_ORIGIN } });
-  v.send({ t: 'hello', v: 1, token, tab: 't1', page: { url: `${SITE_ORIGIN}/pricing`, title: 'Pricing' } });
-  const welcome = await v.type('welcome');
-  return { v, welcome };
-}
-
-async function operator(d, client) {
-  const o = await WsClient.open(`${wsBase(d)}/ws/operator`, { headers: { Cookie: client.cookie } });
-  o.send({ t: 'hello', v: 1 });
-  const welcome = await o.type('welcome');
-  return { o, welcome };
+function visitor(d, site, token = null) {
+  return visitorSocket(d, site, { token, page: { url: `${SITE_ORIGIN}/pricing`, title: 'Pricing' } });
 }
 
 describe('live chat', () => {
   let ctx;
-  before(async () => { ctx = await setUp(); });
+  before(async () => { ctx = await startShop(); });
   after(async () => { await ctx.d.stop(); });
 
   test('a visitor and an operator exchange messages, acknowledged after commit', async () => {
     const { d, owner, site } = ctx;
-    const { o, welcome: ow } = await operator(d, owner);
+    const { o, welcome: ow } = await operatorSocket(d, owner);
     assert.deepEqual(ow.sites.map((s) => s.id).sort(), [ctx.other.id, site.id].sort());
     const { v, welcome } = await visitor(d, site);
     assert.ok(welcome.visitor.token.length >= 40, 'a new visitor gets a token');
@@ -171,12 +148,9 @@ describe('live chat', () => {
     assert.equal(closed.status, 200);
     assert.equal((await v.type('closed')).dialog, ack.dialog);
 
-    const inv = await d.admin('POST', `/api/admin/v1/sites/${site.id}/operators`, { email: 'op@example.com', print_link: true });
-    const token = new URL(inv.body.invite_link).searchParams.get('token');
-    const op = new PanelClient(d.base);
-    assert.equal((await op.request('POST', '/api/panel/invites/accept', { token, password: 'operator-pass' })).status, 200);
-    const { o } = await operator(d, op);
-    const dis = await owner.request('POST', `/api/panel/sites/${site.id}/operators/${inv.body.operator.user_id}/disable`);
+    const op = await addOperator(d, site.id, 'op@example.com', { password: 'operator-pass' });
+    const { o } = await operatorSocket(d, op.client);
+    const dis = await owner.request('POST', `/api/panel/sites/${site.id}/operators/${op.id}/disable`);
     assert.equal(dis.status, 200);
     assert.equal((await o.closed()).code, 1008);
     v.close();
@@ -184,7 +158,7 @@ describe('live chat', () => {
 
   test('the operator asks for a rating; the visitor rates; operators see it', async () => {
     const { d, owner, site } = ctx;
-    const { o } = await operator(d, owner);
+    const { o } = await operatorSocket(d, owner);
     const { v } = await visitor(d, site);
     v.send({ t: 'msg', cid: 'q1', text: 'thanks!' });
     const ack = await v.type('ack');
@@ -203,7 +177,7 @@ describe('live chat', () => {
   });
 
   test('the first frame must be hello', async () => {
-    const v = await WsClient.open(`${wsBase(ctx.d)}/ws/visitor?key=${ctx.site.widget_key}`);
+    const v = await WsClient.open(wsUrl(ctx.d, `/ws/visitor?key=${ctx.site.widget_key}`));
     v.send({ t: 'msg', cid: 'c', text: 'hi' });
     assert.equal((await v.closed()).code, 1008);
   });
@@ -211,7 +185,7 @@ describe('live chat', () => {
 
 describe('durability', () => {
   test('kill -9 mid-stream: every acknowledged message is there exactly once, in order', async () => {
-    const { d, site } = await setUp();
+    const { d, site } = await startShop();
     const { v, welcome } = await visitor(d, site);
     const acked = new Map();
     let sent = 0;
@@ -253,13 +227,10 @@ describe('durability', () => {
 
 describe('routing', () => {
   test('new dialogs go to the online operator with the fewest open dialogs', async () => {
-    const { d, owner, site } = await setUp();
-    const inv = await d.admin('POST', `/api/admin/v1/sites/${site.id}/operators`, { email: 'second@example.com', print_link: true });
-    const token = new URL(inv.body.invite_link).searchParams.get('token');
-    const second = new PanelClient(d.base);
-    assert.equal((await second.request('POST', '/api/panel/invites/accept', { token, password: 'second-pass' })).status, 200);
-    const { o: o1, welcome: w1 } = await operator(d, owner);
-    const { o: o2, welcome: w2 } = await operator(d, second);
+    const { d, owner, site } = await startShop();
+    const { client: second } = await addOperator(d, site.id, 'second@example.com', { password: 'second-pass' });
+    const { o: o1, welcome: w1 } = await operatorSocket(d, owner);
+    const { o: o2, welcome: w2 } = await operatorSocket(d, second);
     const assignees = [];
     for (const name of ['a', 'b']) {
       const { v } = await visitor(d, site);
@@ -302,14 +273,11 @@ describe('routing', () => {
 
 describe('offline form', () => {
   test('no operator online: the request becomes a dialog and is e-mailed to the site', async () => {
-    const { startSmtpSink } = await import('../support/daemon.mjs');
     const smtp = await startSmtpSink();
     const d = await startDaemon({ smtpPort: smtp.port });
     try {
-      const b = await d.admin('POST', '/api/admin/v1/bootstrap', { email: 'owner@example.com' });
-      const owner = new PanelClient(d.base);
-      await owner.login('owner@example.com', b.body.password);
-      const site = (await owner.request('POST', '/api/panel/sites', { name: 'Shop', url: SITE_ORIGIN })).body.site;
+      const { owner } = await bootstrapOwner(d);
+      const site = await addSite(owner, 'Shop', SITE_ORIGIN);
       const patched = await owner.request('PATCH', `/api/panel/sites/${site.id}`, { offline_emails: ['Sales@Example.com', 'boss@example.com'] });
       assert.deepEqual(patched.body.site.offline_emails, ['sales@example.com', 'boss@example.com']);
       assert.equal((await owner.request('PATCH', `/api/panel/sites/${site.id}`, { offline_emails: ['nope'] })).status, 400);

@@ -395,3 +395,63 @@ TEST(Loader, OfflineEmailsAreValidatedAndLowercased) {
 
 }  // namespace
 }  // namespace callpy::config
+
+namespace callpy::config {
+namespace {
+
+const std::string kDepartments =
+    "    departments:\n"                          // 8
+    "      - id: sales\n"                         // 9
+    "        name: Sales\n"                       // 10
+    "        operators: [Anna@example.com]\n";    // 11
+
+TEST(Loader, ChatSettingsDefaultAndDeclared) {
+  auto plain = loadOk(siteWith(""));
+  EXPECT_TRUE(plain.sites[0].chat.typingPreview);
+  EXPECT_EQ(plain.sites[0].chat.firstResponseSeconds, 60);
+  EXPECT_EQ(plain.sites[0].chat.dialogLimit, 0);
+  auto c = loadOk(siteWith(kDepartments +
+                           "    chat:\n"
+                           "      typing_preview: false\n"
+                           "      first_response_seconds: 0\n"
+                           "      dialog_limit: 4\n"
+                           "      prechat_departments: false\n"
+                           "      default_department: sales\n"
+                           "      operator_limits: {anna@example.com: 2}\n"));
+  const auto& chat = c.sites[0].chat;
+  EXPECT_FALSE(chat.typingPreview);
+  EXPECT_EQ(chat.firstResponseSeconds, 0);
+  EXPECT_EQ(chat.dialogLimit, 4);
+  EXPECT_FALSE(chat.prechatDepartments);
+  EXPECT_EQ(chat.defaultDepartment, "sales");
+  // Kept with the department's spelling: that is how reconcile created the user.
+  EXPECT_EQ(chat.operatorLimits,
+            (std::vector<std::pair<std::string, int>>{{"Anna@example.com", 2}}));
+}
+
+TEST(Loader, BadChatSettingsPointAtTheValue) {
+  auto errors = errorsOf(siteWith(kDepartments +
+                                  "    chat:\n"                                       // 12
+                                  "      typing_preview: maybe\n"                     // 13
+                                  "      first_response_seconds: -5\n"                // 14
+                                  "      dialog_limit: 5000\n"                        // 15
+                                  "      default_department: support\n"               // 16
+                                  "      operator_limits: {boris@example.com: 1}\n"   // 17
+                                  "      colour: red\n"));                            // 18
+  ASSERT_EQ(errors.size(), 6u) << ::testing::PrintToString(errors);
+  auto has = [&](const std::string& needle) {
+    return std::any_of(errors.begin(), errors.end(),
+                       [&](const std::string& e) { return e.find(needle) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("t.yaml:13:23: sites[0].chat.typing_preview")) << ::testing::PrintToString(errors);
+  EXPECT_TRUE(has("t.yaml:14:31: sites[0].chat.first_response_seconds")) << ::testing::PrintToString(errors);
+  EXPECT_TRUE(has("t.yaml:15:21: sites[0].chat.dialog_limit")) << ::testing::PrintToString(errors);
+  EXPECT_TRUE(has("t.yaml:16:27: sites[0].chat.default_department: 'support' is not a department of this site"))
+      << ::testing::PrintToString(errors);
+  EXPECT_TRUE(has("sites[0].chat.operator_limits.boris@example.com: 'boris@example.com' is not an operator"))
+      << ::testing::PrintToString(errors);
+  EXPECT_TRUE(has("t.yaml:18:7: sites[0].chat.colour")) << ::testing::PrintToString(errors);
+}
+
+}  // namespace
+}  // namespace callpy::config

@@ -202,3 +202,35 @@ TEST_F(ReconcileRepo, EmptyDeclarationReleasesEverythingItManaged) {
 
 }  // namespace
 }  // namespace callpy::storage
+
+namespace callpy::storage {
+namespace {
+
+// sites[].chat: settings, the default department by slug and per-operator limits; a later
+// declaration without them puts the defaults back (a managed site has no other source).
+TEST_F(ReconcileRepo, ChatSettingsFollowTheDeclaration) {
+  auto sites = firstDeclaration();
+  sites[0].chat.typingPreview = false;
+  sites[0].chat.firstResponseSeconds = 30;
+  sites[0].chat.dialogLimit = 2;
+  sites[0].chat.prechatDepartments = false;
+  sites[0].chat.defaultDepartment = "support";
+  sites[0].chat.operatorLimits = {{"anna@example.com", 4}, {"boris@example.com", 0}};
+  reconcile(sites, kNow);
+  EXPECT_THAT(rows("SELECT s.typing_preview, s.first_response_seconds, s.dialog_limit, "
+                   "s.prechat_departments, d.slug FROM sites s "
+                   "LEFT JOIN departments d ON d.id = s.default_department_id WHERE s.id = 'shop'"),
+              ElementsAre("0|30|2|0|support"));
+  EXPECT_THAT(rows("SELECT u.email, m.dialog_limit FROM memberships m JOIN users u ON u.id = m.user_id "
+                   "WHERE m.site_id = 'shop' ORDER BY u.email"),
+              ElementsAre("anna@example.com|4", "Boris@Example.com|0"));
+
+  reconcile(firstDeclaration(), kNow + 1);
+  EXPECT_THAT(rows("SELECT typing_preview, first_response_seconds, dialog_limit, prechat_departments, "
+                   "default_department_id FROM sites WHERE id = 'shop'"),
+              ElementsAre("1|60|0|1|NULL"));
+  EXPECT_THAT(rows("SELECT count(*) FROM memberships WHERE dialog_limit IS NOT NULL"), ElementsAre("0"));
+}
+
+}  // namespace
+}  // namespace callpy::storage
