@@ -85,7 +85,13 @@ core::dialogs::Dialog ChatGateway::routeNewDialog(const core::dialogs::Dialog& d
                {{"dialog", std::to_string(d.id)},
                 {"reason", core::routing::routeReasonName(decision.reason)},
                 {"pool", core::routing::candidatePoolName(decision.pool)}});
-  if (!decision.assignee) return d;
+  // A dialog whose visitor did not choose is filed under the site's default department, so
+  // History and transfers show where it went.
+  auto filed = d;
+  if (!d.departmentId && decision.departmentId) {
+    filed = dialogs_.setDepartment(systemPrincipal(), d.id, *decision.departmentId);
+  }
+  if (!decision.assignee) return filed;
   auto assigned = dialogs_.assign(systemPrincipal(), d.id, *decision.assignee);
   hub_.noteAssigned(*decision.assignee, assigned.createdAt);
   return assigned;

@@ -103,6 +103,10 @@ describe('routing settings', () => {
       // load: the second operator has one dialog, the owner one too after this.
       const unchosen = await openDialog(d, site, o1);
       assert.equal(unchosen.dialog.assignee, id1, 'no choice: the default department');
+      // ... and it is filed under that department (History, transfers and the panel show it).
+      const rows = (await owner.request('GET', '/api/panel/dialogs?folder=open')).body.dialogs;
+      assert.equal(rows.find((r) => r.id === unchosen.dialog.id).department, support.id);
+      assert.equal(rows.find((r) => r.id === chosen.dialog.id).department, sales.id);
       const again = await openDialog(d, site, o1);
       assert.equal(again.dialog.assignee, id1, 'the default department keeps it despite the load');
 
