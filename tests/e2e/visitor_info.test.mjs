@@ -68,4 +68,15 @@ describe('visitor info panel', () => {
     await shot(panel, 'visitor-info-dialog.png');
     assert.deepEqual(pageErrors, []);
   });
+
+  test('a single-page navigation (history.pushState) is a page view too', async () => {
+    await visitor.evaluate(() => {
+      history.pushState({}, '', '/product/reviews');
+      document.title = 'Отзывы';
+    });
+    const side = panel.getByTestId('visitor-info');
+    await side.locator(`[data-testid="vinfo-page"][data-url="${customerOrigin}/product/reviews"]`).waitFor();
+    assert.match(await side.getByTestId('vinfo-pages').textContent(), /Отзывы/);
+    assert.deepEqual(pageErrors, []);
+  });
 });

@@ -35,6 +35,32 @@ const pick = (v: unknown, k: string) => {
   return typeof x === 'string' ? x.slice(0, 200) : '';
 };
 
+/**
+ * Single-page sites change the URL without loading a page: each such change is a page view too
+ * (F4). pushState/replaceState are wrapped (the site's own call runs first and unchanged);
+ * back/forward and hash changes come as events. The title is read a moment later, after the
+ * site's router has usually set it.
+ */
+function followNavigation(onPage: () => void): void {
+  let last = location.href;
+  const changed = () =>
+    setTimeout(() => {
+      if (location.href === last) return;
+      last = location.href;
+      onPage();
+    }, 100);
+  for (const name of ['pushState', 'replaceState'] as const) {
+    const original = history[name];
+    history[name] = function (this: History, ...args: Parameters<History['pushState']>) {
+      const result = original.apply(this, args);
+      changed();
+      return result;
+    };
+  }
+  addEventListener('popstate', changed);
+  addEventListener('hashchange', changed);
+}
+
 function mount(ctx: LoaderContext): ChatApi {
   configureFiles(ctx.publicUrl, ctx.key);
   configureAvatars(ctx.publicUrl);
@@ -97,6 +123,7 @@ function mount(ctx: LoaderContext): ChatApi {
   const presence = () => client.setPersistent('presence', { state: document.hidden ? 'background' : 'focused' });
   document.addEventListener('visibilitychange', presence);
   presence();
+  followNavigation(() => client.setPersistent('page', { url: location.href, title: document.title, ts: Date.now() }));
   client.setPersistent('widget', { open: false });
 
   adoptStyle(ctx.root, css);
