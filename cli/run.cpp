@@ -33,6 +33,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   addHoursCommands(app, ctx);
   addConfigCommands(app, ctx);
   addReloadCommand(app, ctx);
+  addBackupCommands(app, ctx);
   addCompletionCommand(app, ctx);
 
   try {

@@ -41,5 +41,6 @@ void addDepartmentCommands(CLI::App& app, Context& ctx);
 void addHoursCommands(CLI::App& app, Context& ctx);
 void addConfigCommands(CLI::App& app, Context& ctx);
 void addCompletionCommand(CLI::App& app, Context& ctx);
+void addBackupCommands(CLI::App& app, Context& ctx);  // backup and restore
 
 }  // namespace callpy::cli

@@ -55,6 +55,21 @@ std::string bytes(const Poco::JSON::Object::Ptr& obj, const std::string& key) {
   }
 }
 
+// The daemon's last error log lines (oldest first), each with its UTC time.
+void renderLastErrors(std::ostream& out, const Poco::JSON::Object::Ptr& answer) {
+  auto errors = list(answer, "last_errors");
+  if (errors->size() == 0) {
+    out << "last errors:      none\n";
+    return;
+  }
+  out << "last errors:\n";
+  for (std::size_t i = 0; i < errors->size(); ++i) {
+    auto e = errors->getObject(static_cast<unsigned>(i));
+    if (!e) continue;
+    out << "  " << timestamp(e, "at") << "  " << text(e, "line") << '\n';
+  }
+}
+
 }  // namespace
 
 void addStatusCommand(CLI::App& app, Context& ctx) {
@@ -70,7 +85,13 @@ void addStatusCommand(CLI::App& app, Context& ctx) {
                             {"database size", bytes(answer, "db_size_bytes")},
                             {"outbox backlog", text(answer, "outbox_backlog")},
                             {"sites", text(answer, "sites")},
-                            {"users", text(answer, "users")}});
+                            {"users", text(answer, "users")},
+                            {"connections", text(answer, "websocket_connections") + " WebSocket"},
+                            {"active dialogs", text(answer, "active_dialogs")},
+                            {"messages", text(answer, "messages_stored")},
+                            {"calls", text(answer, "calls_active") + " (" + text(answer, "calls_note") + ")"},
+                            {"errors logged", text(answer, "errors_total")}});
+      renderLastErrors(out, answer);
     });
     return kExitOk;
   });

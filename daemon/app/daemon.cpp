@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "app/app.h"
+#include "app/operations_status.h"
 #include "app/systemd_notify.h"
 #include "config/loader.h"
 #include "config/reconcile.h"
@@ -28,7 +29,10 @@
 #include "realtime/chat_gateway.h"
 #include "realtime/realtime_server.h"
 #include "security/openssl_crypto.h"
+#include "security/tls_context.h"
 #include "storage/account_repository.h"
+#include "storage/backup_snapshot.h"
+#include "storage/data_dir_lock.h"
 #include "storage/database.h"
 #include "storage/dialog_repository.h"
 #include "storage/file_repository.h"
@@ -97,6 +101,7 @@ class Daemon {
 
  private:
   int open();
+  int loadTls();
   void startListeners();
   void registerGauges();
   Poco::JSON::Object::Ptr status();
@@ -108,6 +113,8 @@ class Daemon {
   std::int64_t startedAt_;
   std::mutex reloadMutex_;
 
+  // Held for the daemon's life: a second callpyd or `callpyctl restore` on this data dir stops.
+  std::unique_ptr<storage::DataDirLock> dataDirLock_;
   std::unique_ptr<storage::Database> db_;
   security::OpenSslCrypto crypto_;
   ZoneInfoSource zones_;
@@ -135,6 +142,7 @@ class Daemon {
   std::unique_ptr<storage::FileRepository> fileRepo_;
   std::unique_ptr<core::files::FileService> files_;
   std::unique_ptr<http::ApiContext> api_;
+  std::shared_ptr<security::TlsContext> tls_;  // listen.https; swapped on reload
   std::vector<std::unique_ptr<http::Listener>> listeners_;
 };
 
@@ -146,6 +154,13 @@ int Daemon::open() {
     if (!socketDir.empty()) Poco::File(socketDir).createDirectories();
   } catch (const Poco::Exception& e) {
     obs::logError("startup.data_dir_failed", {{"path", config_.dataDir}, {"error", e.displayText()}});
+    return kExitOsError;
+  }
+  try {
+    dataDirLock_ = std::make_unique<storage::DataDirLock>(config_.dataDir);
+  } catch (const storage::StorageError& e) {
+    obs::logError("startup.data_dir_locked", {{"error", e.what()}});
+    std::cerr << "callpyd: " << e.what() << "\n";
     return kExitOsError;
   }
   storage::DatabaseOptions dbOptions;
@@ -172,18 +187,57 @@ int Daemon::open() {
   return kExitOk;
 }
 
+void logTlsIdentity(const security::TlsIdentity& id) {
+  obs::logInfo("tls.certificate_loaded", {{"subject", id.subject}, {"not_after", id.notAfter},
+                                          {"sha256", id.sha256Fingerprint}});
+  if (id.expired) obs::logWarning("tls.certificate_expired", {{"not_after", id.notAfter}});
+}
+
+// The loader checked the files already; they may have changed since, so this still fails loudly.
+int Daemon::loadTls() {
+  if (!config_.tls) return kExitOk;
+  auto loaded = security::loadServerContext(config_.tls->certificate, config_.tls->key);
+  if (loaded.problem) {
+    obs::logError("startup.tls_failed", {{"error", loaded.problem->message}});
+    std::cerr << "callpyd: tls: " << loaded.problem->message << "\n";
+    return kExitConfig;
+  }
+  logTlsIdentity(loaded.identity);
+  tls_ = std::make_shared<security::TlsContext>(config_.tls->certificate, config_.tls->key,
+                                                std::move(loaded));
+  return kExitOk;
+}
+
 void Daemon::startListeners() {
   http::ExchangeLimits limits{static_cast<std::size_t>(config_.limits.maxBodyBytes),
                               static_cast<std::size_t>(config_.limits.maxJsonDepth)};
   http::ListenerOptions pub;
   pub.kind = http::ListenerKind::Public;
-  pub.host = config_.listenHttp.host;
-  pub.port = static_cast<unsigned short>(config_.listenHttp.port);
   pub.threads = config_.limits.httpThreads;
   pub.limits = limits;
   pub.maxConnectionsPerAddress = config_.limits.maxConnectionsPerIp;
   pub.webRoot = config_.webRoot.empty() ? std::string(CALLPY_WEB_ROOT_DEFAULT) : config_.webRoot;
-  listeners_.push_back(std::make_unique<http::Listener>(pub, *api_));
+  const bool plain = config_.listenHttp.port != 0;
+  if (config_.listenHttps) {
+    http::ListenerOptions https = pub;
+    https.host = config_.listenHttps->host;
+    https.port = static_cast<unsigned short>(config_.listenHttps->port);
+    https.tls = tls_;
+    https.hsts = plain;
+    listeners_.push_back(std::make_unique<http::Listener>(https, *api_));
+  }
+  if (plain) {
+    pub.host = config_.listenHttp.host;
+    pub.port = static_cast<unsigned short>(config_.listenHttp.port);
+    if (config_.listenHttps) {
+      http::HttpsRedirect redirect;
+      if (config_.publicUrl.rfind("https://", 0) == 0)
+        redirect.publicOrigin = core::sites::originOf(config_.publicUrl).value_or("");
+      redirect.httpsPort = listeners_.front()->port();
+      pub.redirectToHttps = redirect;
+    }
+    listeners_.push_back(std::make_unique<http::Listener>(pub, *api_));
+  }
 
   http::ListenerOptions admin;
   admin.kind = http::ListenerKind::Admin;
@@ -225,6 +279,7 @@ void Daemon::registerGauges() {
   m.addCounter("callpy_mails_failed_total", "E-mails given up (permanent error or too many tries).",
                [this] { return static_cast<double>(outbox_->stats().failed); });
   realtime_->registerMetrics(m);
+  registerOperationsMetrics(m, *db_);
   m.addGauge("callpy_uptime_seconds", "Seconds since the daemon started.",
              [this] { return static_cast<double>(nowSeconds() - startedAt_); });
 }
@@ -247,6 +302,7 @@ Poco::JSON::Object::Ptr Daemon::status() {
   o->set("users", counts.users);
   o->set("sessions", counts.sessions);
   o->set("config", configPath_);
+  addOperationsStatus(*o, *db_, realtime_->stats().openConnections);
   return o;
 }
 
@@ -257,8 +313,19 @@ std::vector<std::string> Daemon::reload() {
   std::vector<std::string> errors;
   for (const auto& e : result.errors) errors.push_back(e.format());
   if (errors.empty()) {
-    if (result.config->listenHttp != config_.listenHttp || result.config->dataDir != config_.dataDir) {
-      obs::logNotice("config.restart_needed", {{"reason", "listen.http or data_dir changed"}});
+    if (result.config->listenHttp != config_.listenHttp || result.config->dataDir != config_.dataDir ||
+        result.config->listenHttps != config_.listenHttps || result.config->tls.has_value() != config_.tls.has_value()) {
+      obs::logNotice("config.restart_needed", {{"reason", "listen, tls on/off or data_dir changed"}});
+    }
+    // New HTTPS connections take the (possibly renewed) certificate; open ones keep theirs. A
+    // file that changed for the worse since the loader read it leaves the old one in place.
+    if (tls_ && result.config->tls) {
+      if (auto problem = tls_->reload(result.config->tls->certificate, result.config->tls->key)) {
+        errors.push_back("tls: " + problem->message + " (the previous certificate stays in use)");
+        obs::logError("tls.reload_failed", {{"error", problem->message}});
+      } else {
+        logTlsIdentity(tls_->identity());
+      }
     }
     config_.sites = result.config->sites;
     config_.logLevel = result.config->logLevel;
@@ -366,7 +433,11 @@ int Daemon::run() {
   api_->secureCookies = config_.publicUrl.rfind("https://", 0) == 0;
   api_->status = [this] { return status(); };
   api_->reload = [this] { return reload(); };
+  api_->backupSnapshot = [this] {
+    return storage::BackupSnapshot::take(*db_, config_.dataDir, std::string("callpyd ") + kVersion);
+  };
 
+  if (int rc = loadTls(); rc != kExitOk) return rc;
   try {
     startListeners();
   } catch (const Poco::Exception& e) {

@@ -31,6 +31,14 @@ struct SmtpConfig {
   std::string from;          // envelope and header sender, e.g. "Callpy <noreply@example.com>"
 };
 
+// tls: the HTTPS listener's certificate chain and private key (PEM). The loader has checked that
+// both files load and that the key matches the certificate.
+struct TlsConfig {
+  std::string certificate;  // absolute path: leaf certificate, then intermediates
+  std::string key;          // absolute path: unencrypted private key
+  bool operator==(const TlsConfig&) const = default;
+};
+
 struct Limits {
   std::int64_t maxBodyBytes = 64 * 1024;           // JSON/REST request bodies
   std::int64_t maxUploadBytes = 25 * 1024 * 1024;  // one uploaded file
@@ -53,7 +61,11 @@ struct SiteDecl : core::sites::DeclaredSite {
 
 struct Config {
   std::string file;  // absolute path of the file, or the display name for in-memory text
-  HostPort listenHttp;
+  HostPort listenHttp;  // port 0: no plain-HTTP listener (listen.https only)
+  // listen.https with its tls section; when both listeners run, HTTP redirects to HTTPS and
+  // HTTPS responses carry HSTS.
+  std::optional<HostPort> listenHttps;
+  std::optional<TlsConfig> tls;
   std::string publicUrl;  // without trailing '/'; defaults to http://<listen.http>
   std::string dataDir;
   std::string adminSocket = "/run/callpyd/admin.sock";

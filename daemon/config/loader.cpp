@@ -182,16 +182,26 @@ void readDocument(LoadContext& ctx, const YAML::Node& root, Config& c) {
   auto fields = r.map(
       root, rootMark, "",
       {"listen", "public_url", "data_dir", "admin", "smtp", "log", "limits", "web_root", "geoip",
-       "sites"});
+       "tls", "sites"});
   if (!fields) return;
 
+  std::optional<Field> https;  // a copy: the listen map's fields end with its scope
   if (const Field* listen = r.require(*fields, "listen", rootMark, "")) {
-    if (auto lf = r.map(*listen, {"http"})) {
-      if (const Field* http = r.require(*lf, "http", listen->mark, listen->path)) {
+    if (auto lf = r.map(*listen, {"http", "https"})) {
+      if (const Field* h = YamlReader::get(*lf, "https")) https = *h;
+      // One of the two is enough; without either, ask for http as before TLS existed.
+      const Field* http = https ? YamlReader::get(*lf, "http")
+                                : r.require(*lf, "http", listen->mark, listen->path);
+      if (http) {
         if (auto hp = readHostPort(r, *http)) c.listenHttp = *hp;
+      }
+      if (https) c.listenHttps = readHostPort(r, *https);
+      if (http && https && c.listenHttps && *c.listenHttps == c.listenHttp) {
+        r.error(*https, "http and https cannot share one address and port");
       }
     }
   }
+  readTls(ctx, https ? &*https : nullptr, YamlReader::get(*fields, "tls"), c);
   if (const Field* dataDir = r.require(*fields, "data_dir", rootMark, "")) {
     c.dataDir = readPath(ctx, *dataDir).value_or("");
   }
@@ -204,6 +214,8 @@ void readDocument(LoadContext& ctx, const YAML::Node& root, Config& c) {
         r.error(*url, error);
       }
     }
+  } else if (c.listenHttps) {
+    c.publicUrl = "https://" + c.listenHttps->toString();
   } else if (c.listenHttp.port != 0) {
     c.publicUrl = "http://" + c.listenHttp.toString();
   }

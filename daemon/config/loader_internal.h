@@ -16,6 +16,9 @@ struct LoadContext {
   std::string zoneInfoRoot;
 };
 
+// listen.https and the tls section: each needs the other, and the files must load (tls_loader.cpp).
+void readTls(LoadContext& ctx, const Field* https, const Field* tls, Config& c);
+
 void readSites(LoadContext& ctx, const Field& sites, std::vector<SiteDecl>& out);
 
 }  // namespace callpy::config

@@ -1,6 +1,7 @@
 #pragma once
 // Registers the panel API (/api/panel/...) and the admin API (/api/admin/v1/...) routes.
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ class ChatGateway;
 namespace callpy::core::files {
 class FileService;
 }
+namespace callpy::storage {
+class BackupSnapshot;
+}
 
 namespace callpy::http {
 
@@ -36,6 +40,8 @@ struct ApiContext {
   core::quick_replies::QuickReplyService* quickReplies = nullptr;  // F15 (public listener)
   core::accounts::PreferencesService* preferences = nullptr;  // panel preferences (public)
   core::files::FileService* files = nullptr;  // F16 uploads, F6 avatars (public listener)
+  // Takes an online snapshot for POST /api/admin/v1/backup (handlers/backup.cpp).
+  std::function<std::unique_ptr<storage::BackupSnapshot>()> backupSnapshot = nullptr;
 };
 
 constexpr const char* kSessionCookie = "callpy_session";
@@ -63,5 +69,7 @@ std::string avatarUrl(std::int64_t fileId);
 void registerRealtimeRoutes(Router& r, ApiContext& ctx);
 // status and reload (admin socket only).
 void registerAdminRoutes(Router& r, ApiContext& ctx);
+// POST /api/admin/v1/backup: the archive streamed to callpyctl (admin socket only).
+void registerBackupRoutes(Router& r, ApiContext& ctx);
 
 }  // namespace callpy::http

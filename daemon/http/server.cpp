@@ -11,6 +11,7 @@
 
 #include "core/common/error.h"
 #include "http/connection_limit.h"
+#include "realtime/tls_socket.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
 
@@ -88,14 +89,36 @@ void dispatch(Exchange& ex, const Dispatch& d) {
   ex.sendError(Error(ErrorCode::NotFound, "no such resource: " + path));
 }
 
+// Plain HTTP while HTTPS runs: everything but the health probe goes to HTTPS.
+void redirectToHttps(Exchange& ex, const HttpsRedirect& redirect) {
+  auto location = httpsLocation(redirect, ex.request().get("Host", ""), ex.request().getURI());
+  if (!location) {
+    ex.sendError(Error(ErrorCode::Invalid, "this server speaks HTTPS; the Host header is missing or malformed"));
+    return;
+  }
+  const int status = redirectStatus(ex.method());
+  auto& resp = ex.response();
+  resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status),
+                          status == 301 ? "Moved Permanently" : "Permanent Redirect");
+  resp.set("Location", *location);
+  // The body of a redirected POST is not read; the connection cannot carry another request.
+  if (status != 301) resp.setKeepAlive(false);
+  resp.setContentLength(0);
+  resp.send();
+}
+
 class Handler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit Handler(Dispatch d) : d_(d) {}
   void handleRequest(Poco::Net::HTTPServerRequest& req,
                      Poco::Net::HTTPServerResponse& resp) override {
     Exchange ex(req, resp, d_.options.limits);
+    if (d_.options.hsts) resp.set(kHstsHeader, kHstsValue);
     try {
-      dispatch(ex, d_);
+      if (d_.options.redirectToHttps && rawPath(req.getURI()) != "/healthz")
+        redirectToHttps(ex, *d_.options.redirectToHttps);
+      else
+        dispatch(ex, d_);
     } catch (const Error& e) {
       if (!ex.sent()) ex.sendError(e);
     } catch (const Poco::Exception& e) {
@@ -153,6 +176,7 @@ Listener::Listener(const ListenerOptions& options, ApiContext& ctx) : options_(o
   }
 
   Poco::Net::ServerSocket socket;
+  if (options_.tls) socket = realtime::TlsServerSocket(options_.tls);
   if (options_.kind == ListenerKind::Admin) {
     // A stale socket file from an unclean stop would make bind fail.
     Poco::File stale(options_.host);
@@ -207,6 +231,7 @@ std::string Listener::describe() const {
     case ListenerKind::Metrics: return "metrics http://" + options_.host + ":" + std::to_string(port_);
     case ListenerKind::Public: break;
   }
+  if (options_.tls) return "https https://" + options_.host + ":" + std::to_string(port_);
   return "http http://" + options_.host + ":" + std::to_string(port_);
 }
 

@@ -10,8 +10,10 @@
 
 #include "http/api.h"
 #include "http/exchange.h"
+#include "http/https_redirect.h"
 #include "http/router.h"
 #include "http/static_files.h"
+#include "security/tls_context.h"
 
 namespace callpy::http {
 
@@ -29,6 +31,11 @@ struct ListenerOptions {
   ExchangeLimits limits;
   std::optional<std::string> webRoot;  // Public only
   int maxConnectionsPerAddress = 0;    // 0: no cap (the admin socket)
+  // Public only. tls: serve HTTPS with this (reloadable) certificate. redirectToHttps: this plain
+  // listener only redirects (and answers /healthz). hsts: add Strict-Transport-Security.
+  std::shared_ptr<security::TlsContext> tls;
+  std::optional<HttpsRedirect> redirectToHttps;
+  bool hsts = false;
 };
 
 class Listener {

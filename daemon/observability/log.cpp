@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <string>
+
+#include "observability/recent_errors.h"
 
 namespace callpy::observability {
 namespace {
@@ -55,6 +58,9 @@ void log(Priority p, std::string_view event, std::initializer_list<Field> fields
     line += k;
     line += '=';
     line += quoteLogValue(v);
+  }
+  if (p <= Priority::Error) {
+    RecentErrors::instance().add(static_cast<std::int64_t>(std::time(nullptr)), line.substr(3));
   }
   line += '\n';
   // One write() per line keeps lines from different threads whole.

@@ -196,7 +196,8 @@ void EventLoop::run() {
   updateNow();
   lastTimerTick_ = now_;
   for (;;) {
-    const int n = ::epoll_wait(epollFd_, events, kMaxEvents, msUntilNextTick());
+    const int n =
+        ::epoll_wait(epollFd_, events, kMaxEvents, tlsBacklog_.empty() ? msUntilNextTick() : 0);
     updateNow();
     for (int i = 0; i < n; ++i) {
       if (events[i].data.ptr == &wakeMarker) {
@@ -208,6 +209,12 @@ void EventLoop::run() {
       if (events[i].events & EPOLLOUT) flush(c);
       if (c->state == ConnState::Dead) continue;
       if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) onReadable(c);
+    }
+    if (!tlsBacklog_.empty()) {
+      std::vector<ConnectionId> backlog;
+      backlog.swap(tlsBacklog_);
+      for (ConnectionId id : backlog)
+        if (Connection* c = find(id); c != nullptr && c->state != ConnState::Dead) onReadable(c);
     }
     runTimers();
     // Writes gathered during this iteration go out in one sendmsg per connection.
@@ -289,6 +296,7 @@ void EventLoop::open(Adoption a) {
   s.conn = std::make_unique<Connection>(options_.limits);
   Connection* c = s.conn.get();
   c->fd = a.fd;
+  c->tls = std::move(a.tls);
   c->id = (static_cast<ConnectionId>(s.generation) << 32) | (ConnectionId{slot} << 8) | index_;
   c->handler = std::move(a.handler);
   c->lease = std::move(a.lease);
@@ -314,13 +322,18 @@ void EventLoop::open(Adoption a) {
   }
   if (!a.initialBytes.empty() && c->state == ConnState::Open)
     feed(c, a.initialBytes.data(), a.initialBytes.size());
+  // A first frame already decrypted during the HTTP exchange leaves no readiness behind.
+  if (c->tls && c->state == ConnState::Open && tlsHasPending(c->tls.get())) onReadable(c);
 }
 
 void EventLoop::onReadable(Connection* c) {
-  const ssize_t n = ::recv(c->fd, readBuffer_.get(), kReadBufferSize, 0);
+  const ssize_t n = c->tls ? tlsRecv(c->tls.get(), readBuffer_.get(), kReadBufferSize)
+                          : ::recv(c->fd, readBuffer_.get(), kReadBufferSize, 0);
   if (n > 0) {
     c->lastActivity = now_;
     feed(c, readBuffer_.get(), static_cast<std::size_t>(n));
+    if (c->tls && c->state != ConnState::Dead && tlsHasPending(c->tls.get()))
+      tlsBacklog_.push_back(c->id);
     return;
   }
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
@@ -407,7 +420,8 @@ void EventLoop::flush(Connection* c) {
     msghdr msg{};
     msg.msg_iov = iov;
     msg.msg_iovlen = static_cast<std::size_t>(count);
-    const ssize_t w = ::sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t w = c->tls ? tlsSendv(c->tls.get(), iov, count)
+                            : ::sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (w < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -492,6 +506,10 @@ void EventLoop::destroy(Connection* c, std::uint16_t code) {
   if (c->state == ConnState::Dead) return;
   c->state = ConnState::Dead;
   ::epoll_ctl(epollFd_, EPOLL_CTL_DEL, c->fd, nullptr);
+  if (c->tls) {
+    tlsShutdown(c->tls.get());
+    c->tls.reset();
+  }
   ::close(c->fd);
   c->fd = -1;
   addQueued(-static_cast<std::int64_t>(c->queuedBytes));

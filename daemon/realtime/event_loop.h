@@ -30,6 +30,7 @@ struct Connection {
   std::unique_ptr<ConnectionHandler> handler;
   std::vector<SharedBuffer> queue;  // frames waiting to be written, from queueHead on
   AddressLease lease;
+  SslPtr tls;  // set for a WebSocket that came over HTTPS: all I/O goes through it
   ConnectionId id = 0;
   int fd = -1;
   std::uint32_t queueHead = 0;
@@ -50,6 +51,7 @@ struct Adoption {
   AddressLease lease;
   std::unique_ptr<ConnectionHandler> handler;
   std::string initialBytes;
+  SslPtr tls;
 };
 
 class EventLoop : private FrameSink {
@@ -142,6 +144,9 @@ class EventLoop : private FrameSink {
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> freeSlots_;
   std::vector<Connection*> dirty_;
+  // TLS connections with records already decrypted inside OpenSSL when their read buffer filled:
+  // epoll cannot announce those bytes, so the next iteration reads them without waiting.
+  std::vector<ConnectionId> tlsBacklog_;
   std::vector<std::unique_ptr<Connection>> graveyard_;
   std::vector<std::vector<TimerEntry>> wheel_;
   std::unique_ptr<char[]> readBuffer_;

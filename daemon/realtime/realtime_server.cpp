@@ -50,7 +50,7 @@ AddressLease RealtimeServer::leaseAddress(const std::string& address) {
 }
 
 bool RealtimeServer::adopt(int fd, AddressLease lease, std::unique_ptr<ConnectionHandler> handler,
-                           std::string_view initialBytes) {
+                           std::string_view initialBytes, SslPtr tls) {
   if (!running_.load() || !lease || !handler || loops_.empty()) {
     ::close(fd);
     return false;
@@ -62,6 +62,7 @@ bool RealtimeServer::adopt(int fd, AddressLease lease, std::unique_ptr<Connectio
   a.lease = std::move(lease);
   a.handler = std::move(handler);
   a.initialBytes.assign(initialBytes);
+  a.tls = std::move(tls);
   if (!loops_[n]->adopt(std::move(a))) {
     ::close(fd);
     return false;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "realtime/address_limiter.h"
+#include "realtime/tls_io.h"
 #include "realtime/ws_frame.h"
 
 namespace callpy::observability {
@@ -106,9 +107,10 @@ class RealtimeServer {
   AddressLease leaseAddress(const std::string& address);
   // Takes ownership of a connected socket that has finished the handshake. initialBytes are bytes
   // the HTTP layer read past the request. Thread-safe. Returns false (and closes fd) when the
-  // server is not running or the lease is empty.
+  // server is not running or the lease is empty. `tls`: the connection's TLS session when it
+  // came over HTTPS (realtime/tls_socket.h); the loop then reads and writes through it.
   bool adopt(int fd, AddressLease lease, std::unique_ptr<ConnectionHandler> handler,
-             std::string_view initialBytes = {});
+             std::string_view initialBytes = {}, SslPtr tls = {});
 
   // Thread-safe. Queues an encoded frame; unknown or closed ids are ignored.
   void post(ConnectionId id, SharedBuffer frame);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "observability/log.h"
+#include "realtime/tls_socket.h"
 
 namespace callpy::realtime {
 
@@ -102,8 +103,10 @@ UpgradeOutcome upgradeToWebSocket(Poco::Net::HTTPServerRequest& request,
     observability::logError("ws_upgrade_failed", {{"what", "dup failed"}});
     return UpgradeOutcome::Rejected;
   }
+  // Over HTTPS the TLS session moves along with the socket (null for plain HTTP).
+  SslPtr tls = takeTlsSession(socket, fd);
   if (!server.adopt(fd, std::move(lease), std::move(handler),
-                    std::string_view(pending.begin(), pending.size())))
+                    std::string_view(pending.begin(), pending.size()), std::move(tls)))
     return UpgradeOutcome::Rejected;
   return UpgradeOutcome::Upgraded;
 }

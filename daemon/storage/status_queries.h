@@ -14,4 +14,13 @@ struct ObjectCounts {
 
 ObjectCounts countObjects(Connection& c);
 
+// Chat figures for `callpyctl status` and /metrics.
+struct ChatCounts {
+  std::int64_t activeDialogs = 0;   // dialogs with status 'open'
+  std::int64_t messagesStored = 0;  // highest message id: every message ever stored (ids are
+                                    // AUTOINCREMENT, never reused), cheap at any table size
+};
+
+ChatCounts countChat(Connection& c);
+
 }  // namespace callpy::storage

@@ -4,20 +4,24 @@
 // answered. The waiting API (next/type/closed with a deadline) is FrameQueue's, as in WsClient.
 import crypto from 'node:crypto';
 import net from 'node:net';
+import tls from 'node:tls';
 
 import { FrameQueue } from './ws.mjs';
 
 export class RawWsClient extends FrameQueue {
-  static open({ port, path, localAddress, headers = {}, timeoutMs = 10000 }) {
+  // `tls`: options for tls.connect (e.g. { ca }) to speak wss:// instead of ws://.
+  static open({ port, path, localAddress, headers = {}, timeoutMs = 10000, tls: tlsOptions }) {
     return new Promise((resolve, reject) => {
       const c = new RawWsClient();
       const key = crypto.randomBytes(16).toString('base64');
-      const socket = net.connect({ host: '127.0.0.1', port, localAddress });
+      const socket = tlsOptions
+        ? tls.connect({ host: '127.0.0.1', port, localAddress, ...tlsOptions })
+        : net.connect({ host: '127.0.0.1', port, localAddress });
       c.socket = socket;
       const timer = setTimeout(() => { socket.destroy(); reject(new Error('upgrade timed out')); }, timeoutMs);
       let head = Buffer.alloc(0);
       let upgraded = false;
-      socket.on('connect', () => {
+      socket.on(tlsOptions ? 'secureConnect' : 'connect', () => {
         const lines = [`GET ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Upgrade: websocket', 'Connection: Upgrade',
           `Sec-WebSocket-Key: ${key}`, 'Sec-WebSocket-Version: 13'];
         for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);

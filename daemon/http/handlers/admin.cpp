@@ -1,4 +1,4 @@
-// Admin-socket-only endpoints: status and reload.
+// Admin-socket-only endpoints: status, reload and (handlers/backup.cpp) backup.
 #include <Poco/JSON/Array.h>
 
 #include "http/api.h"
@@ -28,6 +28,7 @@ void registerAdminRoutes(Router& r, ApiContext& ctx) {
     for (const auto& e : errors) joined += (joined.empty() ? "" : "\n") + e;
     ex.sendError(core::invalid("the configuration has errors; nothing was changed:\n" + joined));
   });
+  registerBackupRoutes(r, ctx);
 }
 
 }  // namespace callpy::http

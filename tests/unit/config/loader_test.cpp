@@ -193,8 +193,8 @@ TEST(Loader, NullValuesMeanAbsent) {
 TEST(LoaderErrors, UnknownKeyWithSuggestion) {
   EXPECT_THAT(errorsOf(kBase + "smpt:\n  host: x\n"),
               ElementsAre("t.yaml:4:1: smpt: unknown key (did you mean 'smtp'?)"));
-  EXPECT_THAT(errorsOf("listen:\n  http: 127.0.0.1:1\n  https: 127.0.0.1:2\ndata_dir: /d\n"),
-              ElementsAre("t.yaml:3:3: listen.https: unknown key (did you mean 'http'?)"));
+  EXPECT_THAT(errorsOf("listen:\n  http: 127.0.0.1:1\n  htp: 127.0.0.1:2\ndata_dir: /d\n"),
+              ElementsAre("t.yaml:3:3: listen.htp: unknown key (did you mean 'http'?)"));
 }
 
 TEST(LoaderErrors, RequiredKeys) {

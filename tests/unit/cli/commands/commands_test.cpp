@@ -249,6 +249,31 @@ TEST_F(CommandsTest, StatusRendersKeyValues) {
   EXPECT_THAT(out_, HasSubstr("database size:   1.5 KiB\n"));
 }
 
+TEST_F(CommandsTest, StatusShowsOperationsFiguresAndLastErrors) {
+  server_->route(
+      "GET", "/api/admin/v1/status", 200,
+      R"({"version": "0.1.0", "uptime_s": 5, "websocket_connections": 7, "active_dialogs": 3,
+          "messages_stored": 120, "calls_active": 0, "calls_note": "calls are not implemented yet",
+          "errors_total": 2, "last_errors": [{"at": 86400, "line": "backup.failed error=x"}]})");
+  ASSERT_EQ(run({"status"}), 0) << err_;
+  EXPECT_THAT(out_, HasSubstr("connections:     7 WebSocket\n"));
+  EXPECT_THAT(out_, HasSubstr("active dialogs:  3\n"));
+  EXPECT_THAT(out_, HasSubstr("messages:        120\n"));
+  EXPECT_THAT(out_, HasSubstr("calls:           0 (calls are not implemented yet)\n"));
+  EXPECT_THAT(out_, HasSubstr("last errors:\n  1970-01-02 00:00:00 UTC  backup.failed error=x\n"));
+}
+
+TEST_F(CommandsTest, BackupRefusesToOverwriteAndRestoreNeedsADataDir) {
+  test::TempDir dir;
+  std::string existing = dir.write("old.tar", "x");
+  EXPECT_EQ(run({"backup", existing}), 1);
+  EXPECT_THAT(err_, HasSubstr("exists; refusing to overwrite it"));
+  EXPECT_EQ(run({"restore", existing}), 2);
+  std::string junk = dir.write("junk.tar", std::string(1024, 'j'));
+  EXPECT_EQ(run({"restore", junk, "--data-dir", dir.path() + "/data"}), 1);
+  EXPECT_THAT(err_, HasSubstr("not a tar archive"));
+}
+
 TEST_F(CommandsTest, ReloadPrintsConfigErrors) {
   server_->route("POST", "/api/admin/v1/reload", 400,
                  R"({"error": {"code": "invalid", "message": "configuration has 1 error",
