@@ -13,15 +13,12 @@
 //                         [--mode sync|async|both] [--dir PATH] [--checkpoint PAGES]
 //                         [--page-size BYTES] [--cache-kb KIB]
 #include <sqlite3.h>
-#include <stdlib.h>
-#include <sys/resource.h>
-#include <sys/vfs.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -29,83 +26,65 @@
 #include <thread>
 #include <vector>
 
-#include "core/dialogs/dialog_service.h"
 #include "../common/bench_dir.h"
+#include "../common/measure.h"
+#include "core/dialogs/dialog_service.h"
 #include "storage/database.h"
 #include "storage/dialog_repository.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
+using callpy::bench::Clock;
+using callpy::bench::cpuSeconds;
 namespace dialogs = callpy::core::dialogs;
 using callpy::storage::Connection;
 using callpy::storage::Database;
 
 constexpr std::int64_t kOperatorId = 1;
 
-struct Options {
-  double seconds = 5;
+struct Options : callpy::bench::RunOptions {
   double warmup = 1;
-  int producers = 64;
   int dialogs = 1000;
   std::string mode = "both";
-  std::string dir;
   // Experiments for tuning the storage layer (0: leave SQLite's setting as is).
   int checkpoint = 0;  // PRAGMA wal_autocheckpoint on the writer connection, in pages
   int pageSize = 0;    // page size of the new database file
   int cacheKb = 0;     // PRAGMA cache_size of the writer connection, in KiB
 };
 
-[[noreturn]] void usage(const char* argv0, int code) {
-  std::fprintf(code == 0 ? stdout : stderr,
-               "usage: %s [--seconds N] [--warmup N] [--producers N] [--dialogs N]\n"
-               "          [--mode sync|async|both] [--dir PATH] [--checkpoint PAGES]\n"
-               "          [--page-size BYTES] [--cache-kb KIB]\n"
-               "  --dir PATH  where the database goes (default: a new directory under $TMPDIR or\n"
-               "              /tmp); use the disk you want to measure, not tmpfs\n"
-               "  --checkpoint, --page-size, --cache-kb: storage tuning experiments (default: as\n"
-               "              callpyd opens its database)\n",
-               argv0);
-  std::exit(code);
-}
+constexpr const char* kUsage =
+    "[--seconds N] [--warmup N] [--producers N] [--dialogs N]\n"
+    "          [--mode sync|async|both] [--dir PATH] [--checkpoint PAGES]\n"
+    "          [--page-size BYTES] [--cache-kb KIB]\n"
+    "  --dir PATH  where the database goes (default: a new directory under $TMPDIR or\n"
+    "              /tmp); use the disk you want to measure, not tmpfs\n"
+    "  --checkpoint, --page-size, --cache-kb: storage tuning experiments (default: as\n"
+    "              callpyd opens its database)\n";
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(argv[0], 2);
-      return argv[++i];
-    };
-    if (arg == "--seconds") {
-      o.seconds = std::atof(value().c_str());
-    } else if (arg == "--warmup") {
+  callpy::bench::walkArgs(argc, argv, kUsage, o, [&](const std::string& arg, auto& value) {
+    if (arg == "--warmup") {
       o.warmup = std::atof(value().c_str());
-    } else if (arg == "--producers") {
-      o.producers = std::atoi(value().c_str());
     } else if (arg == "--dialogs") {
       o.dialogs = std::atoi(value().c_str());
     } else if (arg == "--mode") {
       o.mode = value();
-    } else if (arg == "--dir") {
-      o.dir = value();
     } else if (arg == "--checkpoint") {
       o.checkpoint = std::atoi(value().c_str());
     } else if (arg == "--cache-kb") {
       o.cacheKb = std::atoi(value().c_str());
     } else if (arg == "--page-size") {
       o.pageSize = std::atoi(value().c_str());
-    } else if (arg == "--help" || arg == "-h") {
-      usage(argv[0], 0);
     } else {
-      std::fprintf(stderr, "unknown argument: %s\n", arg.c_str());
-      usage(argv[0], 2);
+      return false;
     }
-  }
+    return true;
+  });
   if (o.seconds <= 0 || o.warmup < 0 || o.producers <= 0 || o.dialogs <= 0 ||
       (o.mode != "sync" && o.mode != "async" && o.mode != "both")) {
-    usage(argv[0], 2);
+    callpy::bench::usageExit(kUsage, argv[0], 2);
   }
   return o;
 }
@@ -133,13 +112,6 @@ std::string messageText(std::uint64_t seed) {
     s += kWords[(seed >> 59) % (sizeof kWords / sizeof kWords[0])];
   }
   return s + "?";
-}
-
-double cpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 std::int64_t scalar(Database& db, const std::string& sql) {
@@ -207,43 +179,26 @@ struct Result {
 };
 
 // Sync: one blocking thread per producer.
-Result runSync(const Options& o, dialogs::DialogService& chat, const Actors& actors,
-               double seconds, std::uint64_t round) {
-  std::atomic<bool> go{false}, stop{false};
-  std::vector<std::vector<float>> lat(static_cast<std::size_t>(o.producers));
-  std::vector<std::uint64_t> counts(static_cast<std::size_t>(o.producers), 0);
+Result runSync(const Options& o, dialogs::DialogService& chat, const Actors& actors, double seconds,
+               std::uint64_t round) {
   std::atomic<std::uint64_t> errors{0};
-  std::vector<std::thread> threads;
-  for (int p = 0; p < o.producers; ++p) {
-    threads.emplace_back([&, p] {
-      auto& mine = lat[static_cast<std::size_t>(p)];
-      mine.reserve(1 << 16);
-      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-      std::uint64_t n = round << 32;
-      while (!stop.load(std::memory_order_relaxed)) {
-        auto post = nextPost(o, actors, p, n++);
-        const auto t0 = Clock::now();
-        try {
-          chat.postMessage(*post.actor, post.dialog, post.cid, post.text);
-        } catch (const std::exception& e) {
-          if (errors++ == 0) std::fprintf(stderr, "postMessage: %s\n", e.what());
-          continue;
-        }
-        mine.push_back(std::chrono::duration<float, std::micro>(Clock::now() - t0).count());
+  auto run = callpy::bench::runProducers(o.producers, seconds, [&](int p) {
+    return [&, p, n = round << 32]() mutable -> std::optional<float> {
+      auto post = nextPost(o, actors, p, n++);
+      const auto t0 = Clock::now();
+      try {
+        chat.postMessage(*post.actor, post.dialog, post.cid, post.text);
+      } catch (const std::exception& e) {
+        if (errors++ == 0) std::fprintf(stderr, "postMessage: %s\n", e.what());
+        return std::nullopt;
       }
-      counts[static_cast<std::size_t>(p)] = mine.size();
-    });
-  }
+      return callpy::bench::microsSince(t0);
+    };
+  });
   Result r;
-  const double cpu0 = cpuSeconds();
-  const auto start = Clock::now();
-  go.store(true, std::memory_order_release);
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop.store(true);
-  for (auto& t : threads) t.join();
-  r.elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  r.cpu = cpuSeconds() - cpu0;
-  for (auto& l : lat) r.latencies.insert(r.latencies.end(), l.begin(), l.end());
+  r.elapsed = run.elapsed;
+  r.cpu = run.cpu;
+  r.latencies = std::move(run.latencies);
   r.messages = r.latencies.size();
   r.errors = errors;
   return r;
@@ -276,8 +231,7 @@ void sendAsync(const std::shared_ptr<AsyncState>& st, int p, std::uint64_t n) {
       *post.actor, post.dialog, post.cid, post.text,
       [st, p, n, t0](std::optional<dialogs::PostResult> r, std::exception_ptr) {
         if (r) {
-          st->lat[static_cast<std::size_t>(p)].push_back(
-              std::chrono::duration<float, std::micro>(Clock::now() - t0).count());
+          st->lat[static_cast<std::size_t>(p)].push_back(callpy::bench::microsSince(t0));
         } else {
           st->errors++;
         }
@@ -316,17 +270,8 @@ Result runAsync(const Options& o, dialogs::DialogService& chat, const Actors& ac
 
 void report(const char* name, const Options& o, Result r, const callpy::storage::WriteStats& a,
             const callpy::storage::WriteStats& b) {
-  std::sort(r.latencies.begin(), r.latencies.end());
-  auto pct = [&](double p) {
-    return r.latencies.empty()
-               ? 0.0
-               : static_cast<double>(r.latencies[static_cast<std::size_t>(
-                     p * static_cast<double>(r.latencies.size() - 1))]);
-  };
-  const auto batches = static_cast<double>(b.batches - a.batches);
-  auto perBatch = [&](std::uint64_t x, std::uint64_t y) {
-    return batches > 0 ? static_cast<double>(x - y) / batches : 0.0;
-  };
+  const callpy::bench::Latencies latency(std::move(r.latencies));
+  const callpy::bench::BatchFigures batch(a, b);
   const double n = static_cast<double>(r.messages);
   std::printf(
       "%-5s: %9.0f durable msg/s  (%llu messages, %d producers, %d dialogs, %.1f s, %llu errors)\n"
@@ -335,16 +280,14 @@ void report(const char* name, const Options& o, Result r, const callpy::storage:
       "fsync+commit %.0f us, wake %.0f us\n"
       "       CPU (user+sys, all threads): %.2f cores, %.1f us per message\n",
       name, n / r.elapsed, static_cast<unsigned long long>(r.messages), o.producers, o.dialogs,
-      r.elapsed, static_cast<unsigned long long>(r.errors), pct(0.50), pct(0.99), pct(0.999),
-      pct(1.0), batches, batches > 0 ? n / batches : 0.0, perBatch(b.gatherMicros, a.gatherMicros),
-      perBatch(b.runMicros, a.runMicros), perBatch(b.commitMicros, a.commitMicros),
-      perBatch(b.completeMicros, a.completeMicros), r.cpu / r.elapsed,
-      n > 0 ? r.cpu * 1e6 / n : 0.0);
+      r.elapsed, static_cast<unsigned long long>(r.errors), latency.pct(0.50), latency.pct(0.99),
+      latency.pct(0.999), latency.pct(1.0), batch.batches, batch.per(n), batch.gather, batch.jobs,
+      batch.commit, batch.wake, r.cpu / r.elapsed, n > 0 ? r.cpu * 1e6 / n : 0.0);
 }
 
 int run(const Options& o, const fs::path& dir) {
   const std::string path = (dir / "chat.db").string();
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+  callpy::bench::removeDb(path);
   if (o.pageSize > 0) {
     // The page size is fixed by the first table; set it on the empty file before the migrations.
     sqlite3* raw = nullptr;
@@ -390,7 +333,7 @@ int run(const Options& o, const fs::path& dir) {
               static_cast<long long>(total), static_cast<long long>(broken));
   if (broken != 0) rc = 1;
   db.reset();
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+  callpy::bench::removeDb(path);
   return rc;
 }
 

@@ -4,73 +4,49 @@
 //       its write to be durable before sending the next (like a chat client waiting for its ack).
 // Usage: storage_bench [--seconds N] [--dir PATH] [--producers N] [--row-bytes N]
 #include <sqlite3.h>
-#include <stdlib.h>
-#include <sys/resource.h>
-#include <sys/vfs.h>
 
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "../common/bench_dir.h"
+#include "../common/measure.h"
 #include "storage/database.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
+using callpy::bench::Clock;
+using callpy::bench::removeDb;
 using callpy::storage::Connection;
 using callpy::storage::Database;
 using callpy::storage::Statement;
 
-
-struct Options {
-  double seconds = 5;
-  std::string dir;
-  int producers = 64;
+struct Options : callpy::bench::RunOptions {
   int rowBytes = 300;
 };
 
-[[noreturn]] void usage(const char* argv0, int code) {
-  std::fprintf(code == 0 ? stdout : stderr,
-               "usage: %s [--seconds N] [--dir PATH] [--producers N] [--row-bytes N]\n"
-               "  --seconds N    duration of each of the two runs (default 5)\n"
-               "  --dir PATH     where the database files go (default: a new directory under\n"
-               "                 $TMPDIR or /tmp); use the disk you want to measure, not tmpfs\n",
-               argv0);
-  std::exit(code);
-}
+constexpr const char* kUsage =
+    "[--seconds N] [--dir PATH] [--producers N] [--row-bytes N]\n"
+    "  --seconds N    duration of each of the two runs (default 5)\n"
+    "  --dir PATH     where the database files go (default: a new directory under\n"
+    "                 $TMPDIR or /tmp); use the disk you want to measure, not tmpfs\n";
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(argv[0], 2);
-      return argv[++i];
-    };
-    if (arg == "--seconds") {
-      o.seconds = std::atof(value().c_str());
-    } else if (arg == "--dir") {
-      o.dir = value();
-    } else if (arg == "--producers") {
-      o.producers = std::atoi(value().c_str());
-    } else if (arg == "--row-bytes") {
+  callpy::bench::walkArgs(argc, argv, kUsage, o, [&](const std::string& arg, auto& value) {
+    if (arg == "--row-bytes") {
       o.rowBytes = std::atoi(value().c_str());
-    } else if (arg == "--help" || arg == "-h") {
-      usage(argv[0], 0);
     } else {
-      std::fprintf(stderr, "unknown argument: %s\n", arg.c_str());
-      usage(argv[0], 2);
+      return false;
     }
+    return true;
+  });
+  if (o.seconds <= 0 || o.producers <= 0 || o.rowBytes <= 0) {
+    callpy::bench::usageExit(kUsage, argv[0], 2);
   }
-  if (o.seconds <= 0 || o.producers <= 0 || o.rowBytes <= 0) usage(argv[0], 2);
   return o;
 }
 
@@ -81,17 +57,6 @@ std::string payload(int rowBytes, std::uint64_t seed) {
     ch = static_cast<char>('a' + (seed >> 59) % 26);
   }
   return s;
-}
-
-double cpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-void removeDb(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
 }
 
 std::int64_t countRows(const std::string& path) {
@@ -158,52 +123,21 @@ double runGroup(const Options& o, const std::string& path) {
   }
   const auto before = db->writeStats();
 
-  std::atomic<bool> go{false};
-  std::atomic<bool> stop{false};
-  std::vector<std::int64_t> done(static_cast<std::size_t>(o.producers), 0);
-  std::vector<std::vector<float>> latencies(static_cast<std::size_t>(o.producers));
-  std::vector<std::thread> threads;
-  for (int t = 0; t < o.producers; ++t) {
-    threads.emplace_back([&, t] {
-      const std::string row = payload(o.rowBytes, static_cast<std::uint64_t>(t) + 2);
-      auto& lat = latencies[static_cast<std::size_t>(t)];
-      lat.reserve(1 << 16);
-      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-      std::int64_t n = 0;
-      while (!stop.load(std::memory_order_relaxed)) {
-        const auto t0 = Clock::now();
-        db->write([&row](Connection& c) {
-            c.prepare("INSERT INTO rows (payload) VALUES (?)").bind(1, row).run();
-          }).get();
-        lat.push_back(std::chrono::duration<float, std::micro>(Clock::now() - t0).count());
-        ++n;
-      }
-      done[static_cast<std::size_t>(t)] = n;
-    });
-  }
-  const double cpuBefore = cpuSeconds();
-  const auto start = Clock::now();
-  go.store(true, std::memory_order_release);
-  std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
-  stop.store(true);
-  for (auto& th : threads) th.join();
-  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  const double cpu = cpuSeconds() - cpuBefore;
-  const auto after = db->writeStats();
+  const auto run = callpy::bench::runProducers(o.producers, o.seconds, [&](int t) {
+    return [&db, row = payload(o.rowBytes, static_cast<std::uint64_t>(t) + 2)] {
+      const auto t0 = Clock::now();
+      db->write([&row](Connection& c) {
+          c.prepare("INSERT INTO rows (payload) VALUES (?)").bind(1, row).run();
+        }).get();
+      return std::optional<float>(callpy::bench::microsSince(t0));
+    };
+  });
+  const double elapsed = run.elapsed;
+  const double cpu = run.cpu;
+  const callpy::bench::BatchFigures batch(before, db->writeStats());
   db.reset();
-  const auto batches = static_cast<std::int64_t>(after.batches - before.batches);
-  auto perBatch = [&](std::uint64_t a, std::uint64_t b) {
-    return batches > 0 ? static_cast<double>(a - b) / static_cast<double>(batches) : 0.0;
-  };
-
-  std::int64_t n = 0;
-  for (auto v : done) n += v;
-  std::vector<float> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
-  auto pct = [&](double p) {
-    return all.empty() ? 0.0 : all[static_cast<std::size_t>(p * (all.size() - 1))];
-  };
+  const callpy::bench::Latencies latency(run.latencies);
+  const auto n = static_cast<std::int64_t>(latency.count());
   if (countRows(path) != n) std::fprintf(stderr, "group: row count mismatch\n");
   std::printf(
       "group   : %9.0f rows/s  (%lld rows from %d producers, %lld commits, %.1f rows/commit, "
@@ -212,13 +146,9 @@ double runGroup(const Options& o, const std::string& path) {
       "          writer per batch: gather %.0f us, jobs %.0f us, commit %.0f us, wake %.0f us\n"
       "          CPU (all threads, user+sys): %.2f cores, %.1f us per row\n",
       static_cast<double>(n) / elapsed, static_cast<long long>(n), o.producers,
-      static_cast<long long>(batches),
-      batches > 0 ? static_cast<double>(n) / static_cast<double>(batches) : 0.0, elapsed, pct(0.50),
-      pct(0.99), perBatch(after.gatherMicros, before.gatherMicros),
-      perBatch(after.runMicros, before.runMicros),
-      perBatch(after.commitMicros, before.commitMicros),
-      perBatch(after.completeMicros, before.completeMicros), cpu / elapsed,
-      n > 0 ? cpu * 1e6 / static_cast<double>(n) : 0.0);
+      static_cast<long long>(batch.batches), batch.per(static_cast<double>(n)), elapsed,
+      latency.pct(0.50), latency.pct(0.99), batch.gather, batch.jobs, batch.commit, batch.wake,
+      cpu / elapsed, n > 0 ? cpu * 1e6 / static_cast<double>(n) : 0.0);
   return static_cast<double>(n) / elapsed;
 }
 

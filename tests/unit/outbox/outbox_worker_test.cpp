@@ -34,13 +34,7 @@ class OutboxWorkerTest : public ::testing::Test {
   void openDatabase() { db_ = Database::open({(dir_.path() / "callpy.db").string()}); }
 
   SmtpSettings smtpTo(std::uint16_t port) {
-    SmtpSettings s;
-    s.host = "127.0.0.1";
-    s.port = port;
-    s.from = "noreply@romashka.test";
-    s.heloName = "callpy.test";
-    s.timeoutSeconds = 5;
-    return s;
+    return testing::localSmtp(port, "noreply@romashka.test");
   }
 
   // A worker on a fake clock (clock_) that the test moves, with every log line captured.

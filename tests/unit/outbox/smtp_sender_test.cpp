@@ -17,13 +17,7 @@ using testing::SmtpSink;
 using testing::TempDir;
 
 SmtpSettings settingsFor(std::uint16_t port) {
-  SmtpSettings s;
-  s.host = "127.0.0.1";
-  s.port = port;
-  s.from = "Поддержка Ромашки <noreply@romashka.test>";
-  s.heloName = "callpy.test";
-  s.timeoutSeconds = 5;
-  return s;
+  return testing::localSmtp(port, "Поддержка Ромашки <noreply@romashka.test>");
 }
 
 const MailMessage kRussianMail{

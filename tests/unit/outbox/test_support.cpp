@@ -36,6 +36,16 @@ std::uint16_t freePort() {
   return port;
 }
 
+SmtpSettings localSmtp(std::uint16_t port, const std::string& from) {
+  SmtpSettings s;
+  s.host = "127.0.0.1";
+  s.port = port;
+  s.from = from;
+  s.heloName = "callpy.test";
+  s.timeoutSeconds = 5;
+  return s;
+}
+
 std::string trimTrailingNewlines(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   return text;

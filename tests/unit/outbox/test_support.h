@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "outbox/smtp_settings.h"
+
 namespace callpy::outbox::testing {
 
 class TempDir {
@@ -27,6 +29,9 @@ class TempDir {
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 std::uint16_t freePort();
+
+// Settings for a server on 127.0.0.1:`port` (a sink, or nobody), HELO callpy.test, 5 s timeout.
+SmtpSettings localSmtp(std::uint16_t port, const std::string& from);
 
 // `text` without trailing line breaks: a single-part body arrives with the final CRLF the MIME
 // writer adds, a multipart one without it; neither is part of what we sent.
@@ -76,9 +81,8 @@ class SmtpSink {
   std::uint16_t port() const { return port_; }
   std::vector<ReceivedMail> received() const;
   // Waits until at least `count` messages arrived; returns them.
-  std::vector<ReceivedMail> waitForMessages(std::size_t count,
-                                            std::chrono::milliseconds timeout =
-                                                std::chrono::seconds(10)) const;
+  std::vector<ReceivedMail> waitForMessages(
+      std::size_t count, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
  private:
   std::uint16_t port_;

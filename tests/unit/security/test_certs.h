@@ -6,7 +6,6 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <stdlib.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -15,27 +14,18 @@
 #include <stdexcept>
 #include <string>
 
+#include "../storage/temp_dir.h"
+
 namespace callpy::testsupport {
 
-class CertDir {
+// A temp dir (file(), path(); removed afterwards) that also makes certificates.
+class CertDir : public storage::testing::TempDir {
  public:
-  CertDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "callpy-tls-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~CertDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  CertDir(const CertDir&) = delete;
-  CertDir& operator=(const CertDir&) = delete;
-
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  const std::filesystem::path& path() const { return path_; }
+  CertDir() : TempDir("callpy-tls") {}
 
   // Writes <name>.crt and <name>.key; returns {cert path, key path}. `passphrase`: encrypt the key.
-  std::pair<std::string, std::string> makePair(const std::string& name, const std::string& cn = "localhost",
+  std::pair<std::string, std::string> makePair(const std::string& name,
+                                               const std::string& cn = "localhost",
                                                const char* passphrase = nullptr) const {
     EVP_PKEY* key = EVP_EC_gen("P-256");
     if (!key) throw std::runtime_error("EVP_EC_gen failed");
@@ -46,7 +36,8 @@ class CertDir {
     X509_gmtime_adj(X509_getm_notAfter(x), 3600L * 24);
     X509_set_pubkey(x, key);
     X509_NAME* n = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
     X509_set_issuer_name(x, n);
     X509_sign(x, key, EVP_sha256());
     const std::string crt = file(name + ".crt");
@@ -56,7 +47,8 @@ class CertDir {
     std::fclose(f);
     f = std::fopen(keyFile.c_str(), "w");
     if (passphrase) {
-      PEM_write_PrivateKey(f, key, EVP_aes_256_cbc(), nullptr, 0, nullptr, const_cast<char*>(passphrase));
+      PEM_write_PrivateKey(f, key, EVP_aes_256_cbc(), nullptr, 0, nullptr,
+                           const_cast<char*>(passphrase));
     } else {
       PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
     }
@@ -79,7 +71,6 @@ class CertDir {
   }
 
  private:
-  std::filesystem::path path_;
   mutable long serial_ = 0;
 };
 

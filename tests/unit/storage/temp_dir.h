@@ -10,9 +10,10 @@ namespace callpy::storage::testing {
 
 class TempDir {
  public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "callpy-storage-XXXXXX").string();
+  TempDir() : TempDir("callpy-storage") {}
+  // `prefix` names the directory (<prefix>-XXXXXX), so a leftover says whose it is.
+  explicit TempDir(const std::string& prefix) {
+    std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
     if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/accounts/preferences.h"
-#include "dialogs_env.h"
+#include "shop_and_blog_fixture.h"
 #include "storage/preference_repository.h"
 
 namespace callpy::core::dialogs {
@@ -13,24 +13,17 @@ using accounts::Role;
 using testing::DialogsEnv;
 using testing::errorOf;
 
-class DialogControls : public ::testing::Test {
+class DialogControls : public testing::ShopAndBlogTest {
  protected:
-  DialogsEnv env;
-  std::int64_t shopOp = 0, blogOp = 0;
-  VisitorRef alice, carol;
+  VisitorRef carol;
   TranscriptContext context;
   void SetUp() override {
-    env.addSite("shop", "Shop");
-    env.addSite("blog", "Blog");
-    shopOp = env.addUser("shop@example.com", "operator password", "shop", Role::Operator);
-    blogOp = env.addUser("blog@example.com", "operator password", "blog", Role::Operator);
-    alice = env.newVisitor("shop");
+    ShopAndBlogTest::SetUp();
     carol = env.newVisitor("blog");
     context.siteName = "Shop";
     context.language = "ru";
     context.operatorNames[shopOp] = "Анна";
   }
-  accounts::Principal as(std::int64_t user) { return env.principalOf(user); }
   std::int64_t department(const std::string& site, const std::string& name) {
     return env.sites.createDepartment(env.system(), site, name, "").id;
   }

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "dialogs_env.h"
+#include "shop_and_blog_fixture.h"
 
 namespace callpy::core::dialogs {
 namespace {
@@ -13,23 +13,17 @@ using accounts::Role;
 using testing::DialogsEnv;
 using testing::errorOf;
 
-class DialogAccess : public ::testing::Test {
+class DialogAccess : public testing::ShopAndBlogTest {
  protected:
-  DialogsEnv env;
-  std::int64_t shopOp = 0, blogOp = 0, bothOp = 0;
-  VisitorRef alice, bob, carol;  // alice and bob on shop, carol on blog
+  std::int64_t bothOp = 0;
+  VisitorRef bob, carol;  // bob on shop (like alice), carol on blog
   void SetUp() override {
-    env.addSite("shop", "Shop");
-    env.addSite("blog", "Blog");
-    shopOp = env.addUser("shop@example.com", "operator password", "shop", Role::Operator);
-    blogOp = env.addUser("blog@example.com", "operator password", "blog", Role::Operator);
+    ShopAndBlogTest::SetUp();
     bothOp = env.addUser("both@example.com", "operator password", "shop", Role::Admin);
     env.addMembership(bothOp, "blog", Role::Operator);
-    alice = env.newVisitor("shop");
     bob = env.newVisitor("shop");
     carol = env.newVisitor("blog");
   }
-  accounts::Principal as(std::int64_t user) { return env.principalOf(user); }
   std::vector<std::int64_t> ids(const std::vector<DialogSummary>& list) {
     std::vector<std::int64_t> out;
     for (const auto& s : list) out.push_back(s.dialog.id);

@@ -4,6 +4,7 @@
 
 #include "../dialogs/dialogs_env.h"
 #include "core/routing/router.h"
+#include "shop_team_fixture.h"
 #include "storage/first_response_repository.h"
 
 namespace callpy::core::sites {
@@ -14,21 +15,7 @@ using accounts::Role;
 using testing::DialogsEnv;
 using testing::errorOf;
 
-class ChatSettingsTest : public ::testing::Test {
- protected:
-  DialogsEnv env;
-  Principal sys = DialogsEnv::system();
-  std::int64_t owner = 0, admin = 0, op = 0, stranger = 0;
-  void SetUp() override {
-    env.sites.create("Shop", "https://shop.example/", "en", "shop");
-    env.sites.create("Other", "https://other.example", "ru", "other");
-    owner = env.addUser("owner@example.com", "pw-owner-1", "shop", Role::Owner);
-    admin = env.addUser("admin@example.com", "pw-admin-1", "shop", Role::Admin);
-    op = env.addUser("op@example.com", "pw-operator", "shop", Role::Operator);
-    stranger = env.addUser("s@example.com", "pw-stranger", "other", Role::Owner);
-  }
-  Principal as(std::int64_t user) { return env.principalOf(user); }
-};
+class ChatSettingsTest : public testing::ShopTeamTest<DialogsEnv> {};
 
 TEST(ChatSettingsCheck, Bounds) {
   EXPECT_FALSE(checkChatSettings(0, 0));

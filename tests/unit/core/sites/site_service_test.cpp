@@ -1,7 +1,7 @@
 // SiteService over the real SQLite repository, OpenSSL crypto and the system zoneinfo.
 #include <gtest/gtest.h>
 
-#include "../accounts/accounts_env.h"
+#include "shop_team_fixture.h"
 
 namespace callpy::core::sites {
 namespace {
@@ -11,21 +11,7 @@ using accounts::Role;
 using testing::errorOf;
 using testing::ServiceEnv;
 
-class Sites : public ::testing::Test {
- protected:
-  ServiceEnv env;
-  Principal sys = ServiceEnv::system();
-  std::int64_t owner = 0, admin = 0, op = 0, stranger = 0;
-  void SetUp() override {
-    env.sites.create("Shop", "https://shop.example/", "en", "shop");
-    env.sites.create("Other", "https://other.example", "ru", "other");
-    owner = env.addUser("owner@example.com", "pw-owner-1", "shop", Role::Owner);
-    admin = env.addUser("admin@example.com", "pw-admin-1", "shop", Role::Admin);
-    op = env.addUser("op@example.com", "pw-operator", "shop", Role::Operator);
-    stranger = env.addUser("s@example.com", "pw-stranger", "other", Role::Owner);
-  }
-  Principal as(std::int64_t user) { return env.principalOf(user); }
-};
+class Sites : public testing::ShopTeamTest<ServiceEnv> {};
 
 TEST_F(Sites, CreateStoresOriginKeyAndDerivesIds) {
   auto a = env.sites.create("My Shop", "https://My.Shop.example/catalog", "ru", "");

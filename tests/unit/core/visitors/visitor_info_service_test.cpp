@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "../dialogs/dialogs_env.h"
+#include "../dialogs/shop_and_blog_fixture.h"
 #include "storage/visitor_page_repository.h"
 
 namespace callpy::core::visitors {
@@ -27,22 +27,12 @@ class FakeGeo : public ports::GeoLocator {
   }
 };
 
-class VisitorInfo : public ::testing::Test {
+class VisitorInfo : public testing::ShopAndBlogTest {
  protected:
-  testing::DialogsEnv env;
   storage::VisitorPageRepository pagesRepo{*env.db};
   FakeGeo geo;
   VisitorInfoService info{env.chat, pagesRepo, &geo, [this] { return env.now; }};
-  std::int64_t shopOp = 0, blogOp = 0;
-  dialogs::VisitorRef alice;
 
-  void SetUp() override {
-    env.addSite("shop", "Shop");
-    env.addSite("blog", "Blog");
-    shopOp = env.addUser("shop@example.com", "operator password", "shop", Role::Operator);
-    blogOp = env.addUser("blog@example.com", "operator password", "blog", Role::Operator);
-    alice = env.newVisitor("shop");
-  }
   // Writes are asynchronous: wait (with a deadline) until `n` page views are stored.
   std::vector<PageView> pagesWhen(std::size_t n) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
