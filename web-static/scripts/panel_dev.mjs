@@ -177,13 +177,7 @@ export function startPanelMock(port, host = '127.0.0.1', { script = true } = {})
     const conn = acceptSocket(
       req,
       socket,
-      (text) => {
-        let f;
-        try {
-          f = JSON.parse(text);
-        } catch {
-          return conn.send({ t: 'err', code: 'invalid', message: 'malformed JSON' });
-        }
+      (f) => {
         if (!hello) {
           if (f.t !== 'hello') return conn.close(1008);
           hello = true;

@@ -71,13 +71,7 @@ export function startMock(port, host = '127.0.0.1') {
     const conn = acceptSocket(
       req,
       socket,
-      (text) => {
-        let f;
-        try {
-          f = JSON.parse(text);
-        } catch {
-          return conn.send({ t: 'err', code: 'invalid', message: 'malformed JSON' });
-        }
+      (f) => {
         if (!visitor) {
           if (f.t !== 'hello') return conn.close(1008);
           let token = typeof f.token === 'string' && visitors.has(f.token) ? f.token : null;

@@ -21,12 +21,22 @@ export function encodeFrame(opcode, payload) {
   return Buffer.concat([head, body]);
 }
 
-export function acceptSocket(req, socket, onText, onClose) {
+/** Upgrades the request; onFrame gets each text frame's JSON (malformed JSON is answered with an err). */
+export function acceptSocket(req, socket, onFrame, onClose) {
   const key = req.headers['sec-websocket-key'];
   const accept = createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
   let buf = Buffer.alloc(0);
   let closed = false;
+  const onText = (text) => {
+    let f;
+    try {
+      f = JSON.parse(text);
+    } catch {
+      return conn.send({ t: 'err', code: 'invalid', message: 'malformed JSON' });
+    }
+    onFrame(f);
+  };
   const conn = {
     send: (obj) => !closed && socket.write(encodeFrame(1, JSON.stringify(obj))),
     close: (code = 1000) => {

@@ -1,6 +1,7 @@
 // Files in chat (F16), shared by the widget and the panel: the allowed types (the daemon checks
 // the content again, this only saves a pointless upload), sizes for people, the `file` object
-// of msg frames, and uploads with progress over XMLHttpRequest (fetch has no upload progress).
+// of msg frames, uploads with progress over XMLHttpRequest (fetch has no upload progress), and
+// the composer's upload flow (check, progress, post, refusal) that both UIs word their own way.
 import { isInt, isObj } from './realtime.ts';
 
 export interface FileInfo {
@@ -92,4 +93,54 @@ export function uploadFile(url: string, body: Blob, headers: Record<string, stri
     };
     xhr.send(body);
   });
+}
+
+/** Why a file did not go: refused here before the upload ('type', 'size') or by the daemon. */
+export type UploadProblem = 'type' | 'size' | 'content' | 'failed';
+
+/** A composer's upload: its progress 0..1, or null once it ended with `error`. */
+export interface UploadState {
+  name: string;
+  progress: number | null;
+  error: string | null;
+}
+
+export interface UploadJob {
+  /** The size limit checked before uploading. */
+  max: number;
+  /** Starts the upload (the panel's and the visitor's endpoints differ); null: cannot now ('failed'). */
+  upload: ((onProgress: (fraction: number) => void) => Promise<FileInfo>) | null;
+  /** The composer's upload state; null once the file is posted. */
+  set(u: UploadState | null): void;
+  post(file: FileInfo): void;
+  /** The sentence for the sender, in the UI's language; `e` is the daemon's refusal, if any. */
+  explain(problem: UploadProblem, e: UploadError | null): string;
+}
+
+/** Checks a picked or pasted file, uploads it with progress, then posts it; refusals are explained. */
+export function runUpload(blob: Blob, name: string, job: UploadJob): void {
+  const fail = (problem: UploadProblem, e: UploadError | null) => job.set({ name, progress: null, error: job.explain(problem, e) });
+  const local = localFileProblem(name, blob.size, job.max);
+  if (local) return fail(local, null);
+  if (!job.upload) return fail('failed', null);
+  job.set({ name, progress: 0, error: null });
+  job.upload((p) => job.set({ name, progress: p, error: null })).then(
+    (file) => {
+      job.post(file);
+      job.set(null);
+    },
+    (e: UploadError) => fail(e.status === 413 ? 'size' : e.field !== 'file' ? 'failed' : /not allowed/.test(e.message) ? 'type' : 'content', e),
+  );
+}
+
+/** The image pasted into a composer (a screenshot), or null; a found one is claimed from the page. */
+export function pastedImage(e: ClipboardEvent): File | null {
+  for (const item of Array.from(e.clipboardData?.items ?? [])) {
+    const f = item.kind === 'file' ? item.getAsFile() : null;
+    if (f && f.type.startsWith('image/')) {
+      e.preventDefault();
+      return f;
+    }
+  }
+  return null;
 }

@@ -1,11 +1,14 @@
 // The connection half of a realtime client: opens the socket, sends the hello, waits for
 // the welcome with a deadline, reconnects with backoff after any loss, and resets the
-// backoff once a connection has proved stable. What the frames mean is the owner's job.
+// backoff once a connection has proved stable, and fails a connection whose acks stop coming.
+// What the frames mean is the owner's job; LinkClient is the store both owners build on.
 import { backoffDelay } from './backoff.ts';
 import type { ConnState, SocketLike, TimerHandle } from './realtime.ts';
 
 export const kHandshakeTimeoutMs = 10_000;
 export const kStableConnectionMs = 5_000;
+/** How long a sent message, request or rating may wait for its ack before the link is dropped. */
+export const kAckTimeoutMs = 15_000;
 
 export interface LinkDeps {
   url: string;
@@ -32,6 +35,18 @@ export interface LinkHooks {
   status(s: LinkStatus): void;
 }
 
+/** The real browser behind LinkDeps: WebSocket, timers, clock and randomness. */
+export function browserLinkDeps(url: string): LinkDeps {
+  return {
+    url,
+    createSocket: (u) => new WebSocket(u) as unknown as SocketLike,
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    now: () => Date.now(),
+    random: Math.random,
+  };
+}
+
 export class Link {
   private socket: SocketLike | null = null;
   private stopped = true;
@@ -39,6 +54,7 @@ export class Link {
   private welcomedAt = 0;
   private retryTimer: TimerHandle | null = null;
   private handshakeTimer: TimerHandle | null = null;
+  private ackTimer: TimerHandle | null = null;
   private st: LinkStatus = { conn: 'stopped', attempt: 0, retryAt: null };
 
   constructor(
@@ -94,6 +110,21 @@ export class Link {
   fail(): void {
     this.dropSocket();
     this.afterClose();
+  }
+
+  /** Something the server acks went out: start the ack deadline unless one is running. */
+  expectAck(): void {
+    if (this.ackTimer !== null) return;
+    this.ackTimer = this.d.setTimer(() => {
+      this.ackTimer = null;
+      this.fail();
+    }, kAckTimeoutMs);
+  }
+
+  /** An answer came: restart the ack deadline while anything is still in flight; clear it otherwise. */
+  settleAck(inFlight: boolean): void {
+    this.clearAck();
+    if (inFlight) this.expectAck();
   }
 
   send(frame: Record<string, unknown>): void {
@@ -152,6 +183,7 @@ export class Link {
     if (this.isWelcomed && this.d.now() - this.welcomedAt >= kStableConnectionMs) this.st = { ...this.st, attempt: 0 };
     this.isWelcomed = false;
     this.clearHandshake();
+    this.clearAck();
     this.hooks.gone();
   }
 
@@ -179,8 +211,75 @@ export class Link {
     this.handshakeTimer = null;
   }
 
+  private clearAck(): void {
+    if (this.ackTimer !== null) this.d.clearTimer(this.ackTimer);
+    this.ackTimer = null;
+  }
+
   private set(patch: Partial<LinkStatus>): void {
     this.st = { ...this.st, ...patch };
     this.hooks.status(this.st);
+  }
+}
+
+/**
+ * What both realtime clients (the widget's visitor client, the panel's operator client) are
+ * around their Link: a state snapshot the UI subscribes to, with the link's status merged in,
+ * and start/stop/reconnectNow passed through. The subclass says what its hello is, what the
+ * frames mean and what a lost socket undoes.
+ */
+export abstract class LinkClient<S extends LinkStatus> {
+  protected readonly link: Link;
+  private readonly listeners = new Set<(s: S) => void>();
+
+  constructor(
+    d: LinkDeps,
+    protected state: S,
+  ) {
+    this.link = new Link(d, {
+      hello: () => this.hello(),
+      frame: (data) => this.onFrame(data),
+      gone: () => this.onGone(),
+      status: (s) => this.update(s as Partial<S>),
+    });
+  }
+
+  get snapshot(): S {
+    return this.state;
+  }
+
+  subscribe(fn: (s: S) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  start(): void {
+    this.link.start();
+  }
+
+  stop(): void {
+    this.link.stop();
+  }
+
+  /** Skips the rest of the backoff (the "retry now" button, the browser's `online` event). */
+  reconnectNow(): void {
+    this.link.reconnectNow();
+  }
+
+  /** The first frame on a fresh socket. */
+  protected abstract hello(): Record<string, unknown>;
+  /** Every text frame after the hello, as it came off the socket. */
+  protected abstract onFrame(data: unknown): void;
+  /** The socket is gone: whatever was in flight goes back to the queue. */
+  protected abstract onGone(): void;
+
+  protected update(patch: Partial<S>): void {
+    this.state = { ...this.state, ...patch };
+    this.emit();
+  }
+
+  /** Tells the subscribers about the current state (a subclass may derive parts of it first). */
+  protected emit(): void {
+    for (const fn of this.listeners) fn(this.state);
   }
 }

@@ -1,13 +1,74 @@
 // One dialog's messages as a client holds them: acknowledged ones keyed by their per-dialog
 // seq (so duplicates from resume overlaps or fan-out to several tabs collapse, and the
 // order is the server's), plus the sender's own unacknowledged ones keyed by cid (the
-// outbox, shown after the acknowledged ones). Shared by the widget and the panel.
-import type { Delivery } from './realtime.ts';
+// outbox, shown after the acknowledged ones). Shared by the widget and the panel, with the
+// message type and the `msg`/`ack` frames both sockets carry.
+import { parseFileInfo, type FileInfo } from './files.ts';
+import { isInt, parseAuthor, type Author, type Delivery, type Json } from './realtime.ts';
 
 export interface LogEntry {
   cid: string | null;
   seq: number | null;
   delivery: Delivery;
+}
+
+/** A chat message as both clients show it: acked by the server (id, seq) or still in the outbox. */
+export interface ChatMessage extends LogEntry {
+  key: string;
+  id: number | null;
+  author: Author;
+  mine: boolean;
+  text: string;
+  ts: number;
+  error?: string;
+  /** F16: the upload a file message carries (`text` is its name). */
+  file?: FileInfo;
+}
+
+/** What both protocols parse out of a `msg` frame. */
+export interface MsgFrameFields {
+  cid: string | null;
+  id: number;
+  seq: number;
+  author: Author;
+  text: string;
+  ts: number;
+  file: FileInfo | null;
+}
+
+/** A message of a dialog, live or resumed (the same frame on both sockets). */
+export interface MsgFrame extends MsgFrameFields {
+  t: 'msg';
+  dialog: number;
+}
+
+/** The server stored the sender's message `cid` as `seq` of the dialog. */
+export interface AckFrame {
+  t: 'ack';
+  cid: string;
+  id: number;
+  dialog: number;
+  seq: number;
+  ts: number;
+}
+
+export function parseMsgFrame(f: Json): MsgFrame | null {
+  const author = parseAuthor(f.author);
+  if (!author || !isInt(f.dialog) || !isInt(f.seq) || !isInt(f.id) || typeof f.text !== 'string') return null;
+  const cid = typeof f.cid === 'string' ? f.cid : null;
+  return { t: 'msg', dialog: f.dialog, seq: f.seq, id: f.id, cid, author, text: f.text, ts: isInt(f.ts) ? f.ts : 0, file: parseFileInfo(f.file) };
+}
+
+export function parseAckFrame(f: Json): AckFrame | null {
+  if (typeof f.cid !== 'string' || !isInt(f.id) || !isInt(f.dialog) || !isInt(f.seq)) return null;
+  return { t: 'ack', cid: f.cid, id: f.id, dialog: f.dialog, seq: f.seq, ts: isInt(f.ts) ? f.ts : 0 };
+}
+
+/** The message a `msg` frame delivers (committed, so `sent`). */
+export function receivedMessage(f: MsgFrameFields, mine: boolean): ChatMessage {
+  const m: ChatMessage = { key: f.cid ?? 'id:' + f.id, cid: f.cid, id: f.id, seq: f.seq, author: f.author, mine, text: f.text, ts: f.ts, delivery: 'sent' };
+  if (f.file) m.file = f.file;
+  return m;
 }
 
 export class MessageLog<M extends LogEntry> {

@@ -17,6 +17,15 @@ export function memoryStore(): KeyValueStore {
   };
 }
 
+/** The browser's storage, or null where even touching it throws (blocked in sandboxed frames). */
+export function safeStorage(get: () => Storage): Storage | null {
+  try {
+    return get();
+  } catch {
+    return null;
+  }
+}
+
 /** A store whose keys are all prefixed, e.g. "callpy:<widget key>:token". */
 export function prefixedStore(backend: Storage | null | undefined, prefix: string): KeyValueStore {
   const fallback = memoryStore();

@@ -3,24 +3,17 @@
 // loader's closed shadow root.
 import { render } from 'preact';
 import { randomId } from '../shared/realtime.ts';
-import { ChatClient, type SocketLike } from './client.ts';
+import { browserLinkDeps } from '../shared/link.ts';
+import { ChatClient } from './client.ts';
 import type { ChatApi, LoaderContext } from './loader.ts';
 import { kKeyHasDialog, kKeyWindowOpen, storagePrefix, wsUrlFor } from './loader_logic.ts';
-import { kKeyToken, prefixedStore } from './storage.ts';
+import { kKeyToken, prefixedStore, safeStorage } from './storage.ts';
 import { adoptStyle } from './style.ts';
 import { helloPage, pageLoadTime } from './page_views.ts';
 import { configureFiles } from './files.ts';
 import { configureAvatars } from './avatars.ts';
 import { App, type Controller } from './ui/app.tsx';
 import css from './chat.css?inline';
-
-function safeStorage(get: () => Storage): Storage | null {
-  try {
-    return get();
-  } catch {
-    return null;
-  }
-}
 
 function tabId(): string {
   // sessionStorage survives reloads of the same tab but is not shared with other tabs.
@@ -68,12 +61,7 @@ function mount(ctx: LoaderContext): ChatApi {
   const prefix = storagePrefix(ctx.key);
   const store = prefixedStore(local, prefix);
   const client = new ChatClient({
-    url: wsUrlFor(ctx.publicUrl, ctx.key),
-    createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
-    setTimer: (fn, ms) => setTimeout(fn, ms),
-    clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    now: () => Date.now(),
-    random: Math.random,
+    ...browserLinkDeps(wsUrlFor(ctx.publicUrl, ctx.key)),
     newId: randomId,
     store,
     tab: tabId(),

@@ -6,10 +6,10 @@
 // storage, so a reload keeps it) until the server acks it; after any reconnect it is
 // re-sent with the SAME cid (the server dedups); missed messages are fetched with
 // `resume`; messages are shown once each (dedup by seq/cid) and in seq order.
-import { Link, type LinkDeps } from '../shared/link.ts';
-import { MessageLog } from '../shared/message_log.ts';
-import type { ConnState, Delivery, TimerHandle } from '../shared/realtime.ts';
-import { kProtocolVersion, parseServerFrame, type Author, type PageInfo, type ServerFrame, type SiteInfo } from './protocol.ts';
+import { LinkClient, type LinkDeps } from '../shared/link.ts';
+import { MessageLog, receivedMessage, type ChatMessage } from '../shared/message_log.ts';
+import type { ConnState, TimerHandle } from '../shared/realtime.ts';
+import { kProtocolVersion, parseServerFrame, type PageInfo, type ServerFrame, type SiteInfo } from './protocol.ts';
 import { OfflineRequest, type OfflineFields, type OfflineState } from './offline_request.ts';
 import { RatingRequest, type RatingState } from './rating.ts';
 import { departmentForMessage } from './prechat.ts';
@@ -17,9 +17,10 @@ import { kKeyOutbox, kKeyToken, type KeyValueStore } from './storage.ts';
 import { parseFileInfo, type FileInfo } from '../shared/files.ts';
 
 export type { ConnState, Delivery, SocketLike, TimerHandle } from '../shared/realtime.ts';
+export type { ChatMessage } from '../shared/message_log.ts';
 export type { OfflineField, OfflineFields, OfflineState } from './offline_request.ts';
 export type { RatingPhase, RatingState } from './rating.ts';
-export { kHandshakeTimeoutMs, kStableConnectionMs } from '../shared/link.ts';
+export { kAckTimeoutMs, kHandshakeTimeoutMs, kStableConnectionMs } from '../shared/link.ts';
 
 export interface ClientDeps extends LinkDeps {
   newId(): string;
@@ -27,21 +28,6 @@ export interface ClientDeps extends LinkDeps {
   tab: string;
   page(): PageInfo;
   lang: string;
-}
-
-export interface ChatMessage {
-  key: string;
-  cid: string | null;
-  id: number | null;
-  seq: number | null;
-  author: Author;
-  mine: boolean;
-  text: string;
-  ts: number;
-  delivery: Delivery;
-  error?: string;
-  /** F16: the upload a file message carries (`text` is its name). */
-  file?: FileInfo;
 }
 
 export interface ChatState {
@@ -67,7 +53,6 @@ export interface ChatState {
   blocked: boolean;
 }
 
-export const kAckTimeoutMs = 15_000;
 export const kTypingExpiryMs = 6_000;
 export const kTypingThrottleMs = 250;
 export const kTypingRefreshMs = 3_000;
@@ -79,9 +64,7 @@ interface StoredOutboxItem {
   file?: FileInfo;
 }
 
-export class ChatClient {
-  private link: Link;
-  private ackTimer: TimerHandle | null = null;
+export class ChatClient extends LinkClient<ChatState> {
   private typingTimer: TimerHandle | null = null;
   private draftTimer: TimerHandle | null = null;
   private log = new MessageLog<ChatMessage>();
@@ -91,46 +74,33 @@ export class ChatClient {
   private draftSentAt = 0;
   private draftActiveSent = false;
   private persistent: Record<string, Record<string, unknown>> = {};
-  private listeners = new Set<(s: ChatState) => void>();
   private incoming = new Set<(m: ChatMessage) => void>();
   private offline: OfflineRequest;
   private rating: RatingRequest;
-  private state: ChatState = {
-    conn: 'stopped',
-    everConnected: false,
-    attempt: 0,
-    retryAt: null,
-    visitorId: null,
-    site: null,
-    dialogId: null,
-    historyLoaded: false,
-    messages: [],
-    operatorTyping: false,
-    offline: { phase: 'idle', cid: null, fields: null, dialog: null, error: null },
-    rating: { phase: 'none', dialog: null, cid: null, stars: 0, comment: '', error: null },
-    contact: null,
-    department: null,
-    blocked: false,
-  };
 
   constructor(private readonly d: ClientDeps) {
-    this.link = new Link(d, {
-      hello: () => {
-        this.token = this.d.store.get(kKeyToken);
-        return { t: 'hello', v: kProtocolVersion, token: this.token, tab: this.d.tab, page: this.d.page(), lang: this.d.lang };
-      },
-      frame: (data) => {
-        const f = parseServerFrame(data);
-        if (f) this.handle(f);
-      },
-      gone: () => this.afterSocketGone(),
-      status: (st) => this.update(st),
+    super(d, {
+      conn: 'stopped',
+      everConnected: false,
+      attempt: 0,
+      retryAt: null,
+      visitorId: null,
+      site: null,
+      dialogId: null,
+      historyLoaded: false,
+      messages: [],
+      operatorTyping: false,
+      offline: { phase: 'idle', cid: null, fields: null, dialog: null, error: null },
+      rating: { phase: 'none', dialog: null, cid: null, stars: 0, comment: '', error: null },
+      contact: null,
+      department: null,
+      blocked: false,
     });
     const requestHooks = {
       newId: d.newId,
       send: (frame: Record<string, unknown>) => {
         this.raw(frame);
-        if (this.ackTimer === null) this.arm('ackTimer', kAckTimeoutMs, () => this.link.fail());
+        this.link.expectAck();
       },
       connected: () => this.link.welcomed,
       changed: () => this.emit(),
@@ -145,32 +115,10 @@ export class ChatClient {
     this.state.messages = this.sorted();
   }
 
-  get snapshot(): ChatState {
-    return this.state;
-  }
-
-  subscribe(fn: (s: ChatState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-
   /** Called for operator/system messages that arrived live (not the history load). */
   onIncoming(fn: (m: ChatMessage) => void): () => void {
     this.incoming.add(fn);
     return () => this.incoming.delete(fn);
-  }
-
-  start(): void {
-    this.link.start();
-  }
-
-  stop(): void {
-    this.link.stop();
-  }
-
-  /** Skips the rest of the backoff (the "retry now" button, the browser's `online` event). */
-  reconnectNow(): void {
-    this.link.reconnectNow();
   }
 
   /** Another tab may have stored a different visitor token: if so, reconnect as that visitor. */
@@ -260,10 +208,18 @@ export class ChatClient {
 
   // --- connection ---------------------------------------------------------------
 
-  /** The socket is gone: whatever was in flight goes back to the queue. */
-  private afterSocketGone(): void {
+  protected hello(): Record<string, unknown> {
+    this.token = this.d.store.get(kKeyToken);
+    return { t: 'hello', v: kProtocolVersion, token: this.token, tab: this.d.tab, page: this.d.page(), lang: this.d.lang };
+  }
+
+  protected onFrame(data: unknown): void {
+    const f = parseServerFrame(data);
+    if (f) this.handle(f);
+  }
+
+  protected onGone(): void {
     this.resuming = false;
-    this.clear('ackTimer');
     this.clear('typingTimer');
     this.clear('draftTimer');
     this.log.requeue();
@@ -367,18 +323,7 @@ export class ChatClient {
       this.log.removePending(f.cid!);
       this.saveOutbox();
     }
-    const m: ChatMessage = {
-      key: f.cid ?? 'id:' + f.id,
-      cid: f.cid,
-      id: f.id,
-      seq: f.seq,
-      author: f.author,
-      mine: f.author.kind === 'visitor',
-      text: f.text,
-      ts: f.ts,
-      delivery: 'sent',
-    };
-    if (f.file) m.file = f.file;
+    const m = receivedMessage(f, f.author.kind === 'visitor');
     const live = this.state.historyLoaded;
     if (f.author.kind === 'operator') {
       this.clear('typingTimer');
@@ -419,13 +364,12 @@ export class ChatClient {
     const department = departmentForMessage(this.state);
     if (department !== null) frame.department = department;
     this.raw(frame);
-    if (this.ackTimer === null) this.arm('ackTimer', kAckTimeoutMs, () => this.link.fail());
+    this.link.expectAck();
   }
 
   /** Restarts the ack deadline while something is in flight; clears it otherwise. */
   private rearmAck(): void {
-    this.clear('ackTimer');
-    if (this.log.hasInFlight() || this.offline.inFlight || this.rating.inFlight) this.arm('ackTimer', kAckTimeoutMs, () => this.link.fail());
+    this.link.settleAck(this.log.hasInFlight() || this.offline.inFlight || this.rating.inFlight);
   }
 
   private sendTyping(text: string, immediate: boolean): void {
@@ -497,7 +441,7 @@ export class ChatClient {
     return this.log.messages();
   }
 
-  private arm(name: 'ackTimer' | 'typingTimer', ms: number, fn: () => void): void {
+  private arm(name: 'typingTimer', ms: number, fn: () => void): void {
     this.clear(name);
     this[name] = this.d.setTimer(() => {
       this[name] = null;
@@ -505,19 +449,14 @@ export class ChatClient {
     }, ms);
   }
 
-  private clear(name: 'ackTimer' | 'typingTimer' | 'draftTimer'): void {
+  private clear(name: 'typingTimer' | 'draftTimer'): void {
     const h = this[name];
     if (h !== null) this.d.clearTimer(h);
     this[name] = null;
   }
 
-  private update(patch: Partial<ChatState>): void {
-    this.state = { ...this.state, ...patch };
-    this.emit();
-  }
-
-  private emit(): void {
+  protected emit(): void {
     this.state = { ...this.state, messages: this.sorted(), offline: this.offline.state, rating: this.rating.state };
-    for (const fn of this.listeners) fn(this.state);
+    super.emit();
   }
 }

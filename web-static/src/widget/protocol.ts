@@ -2,8 +2,9 @@
 // (daemon/realtime/protocol.md). Incoming JSON is untrusted: parseServerFrame() checks
 // the fields the client relies on and drops anything malformed instead of throwing.
 
-import { isInt, isObj, parseAuthor, parseJsonFrame, str, type Author } from '../shared/realtime.ts';
-import { kDefaultUploadMax, parseFileInfo, type FileInfo } from '../shared/files.ts';
+import { isInt, isObj, parseJsonFrame, str } from '../shared/realtime.ts';
+import { kDefaultUploadMax } from '../shared/files.ts';
+import { parseAckFrame, parseMsgFrame, type AckFrame, type MsgFrame } from '../shared/message_log.ts';
 import { parseDepartments, type DepartmentOption } from './prechat.ts';
 
 export { kProtocolVersion, type Author, type AuthorKind } from '../shared/realtime.ts';
@@ -41,8 +42,8 @@ export type ServerFrame =
       blocked: boolean;
     }
   | { t: 'blocked'; blocked: boolean }
-  | { t: 'ack'; cid: string; id: number; dialog: number; seq: number; ts: number }
-  | { t: 'msg'; dialog: number; seq: number; id: number; cid: string | null; author: Author; text: string; ts: number; file: FileInfo | null }
+  | AckFrame
+  | MsgFrame
   | { t: 'resumed'; dialog: number; seq: number }
   | { t: 'typing'; active: boolean }
   | { t: 'status'; open: boolean; operatorsOnline: number }
@@ -82,23 +83,9 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
     case 'blocked':
       return typeof f.blocked === 'boolean' ? { t: 'blocked', blocked: f.blocked } : null;
     case 'ack':
-      if (typeof f.cid !== 'string' || !isInt(f.id) || !isInt(f.dialog) || !isInt(f.seq)) return null;
-      return { t: 'ack', cid: f.cid, id: f.id, dialog: f.dialog, seq: f.seq, ts: isInt(f.ts) ? f.ts : 0 };
-    case 'msg': {
-      const author = parseAuthor(f.author);
-      if (!author || !isInt(f.dialog) || !isInt(f.seq) || !isInt(f.id) || typeof f.text !== 'string') return null;
-      return {
-        t: 'msg',
-        dialog: f.dialog,
-        seq: f.seq,
-        id: f.id,
-        cid: typeof f.cid === 'string' ? f.cid : null,
-        author,
-        text: f.text,
-        ts: isInt(f.ts) ? f.ts : 0,
-        file: parseFileInfo(f.file),
-      };
-    }
+      return parseAckFrame(f);
+    case 'msg':
+      return parseMsgFrame(f);
     case 'resumed':
       if (!isInt(f.dialog) || !isInt(f.seq)) return null;
       return { t: 'resumed', dialog: f.dialog, seq: f.seq };

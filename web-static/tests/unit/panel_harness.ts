@@ -1,10 +1,10 @@
-// A fake WebSocket, a fake clock and a fake dialog REST API for the operator client.
+// The operator client against a fake WebSocket, a fake clock (fake_socket.ts) and a fake dialog REST API.
 import { OperatorClient, type OperatorEvent, type OperatorRest } from '../../src/panel/chat/operator_client.ts';
 import { memoryStore, type KeyValueStore } from '../../src/shared/storage.ts';
 import type { DialogSummary, StoredMessage } from '../../src/panel/panel_api.ts';
 
 export { FakeSocket } from './fake_socket.ts';
-import { FakeSocket } from './fake_socket.ts';
+import { FakeLinkEnv } from './fake_socket.ts';
 
 /** A REST fake whose answers can be held back to test races. */
 export class FakeRest implements OperatorRest {
@@ -37,56 +37,23 @@ export class FakeRest implements OperatorRest {
 
 export const flush = () => new Promise<void>((r) => setImmediate(r));
 
-export class Harness {
-  time = 1_000_000;
-  timers: { at: number; fn: () => void; id: number }[] = [];
-  nextId = 1;
-  sockets: FakeSocket[] = [];
+export class Harness extends FakeLinkEnv {
   events: OperatorEvent[] = [];
   cids = 0;
   rest = new FakeRest();
   client: OperatorClient;
   constructor(readonly store: KeyValueStore = memoryStore()) {
+    super();
     this.client = new OperatorClient({
-      url: 'ws://panel/ws/operator',
-      createSocket: (url) => {
-        const s = new FakeSocket(url);
-        this.sockets.push(s);
-        return s;
-      },
-      setTimer: (fn, ms) => {
-        const t = { at: this.time + ms, fn, id: this.nextId++ };
-        this.timers.push(t);
-        return t.id;
-      },
-      clearTimer: (h) => {
-        this.timers = this.timers.filter((t) => t.id !== h);
-      },
-      now: () => this.time,
-      random: () => 0.5,
+      ...this.linkDeps('ws://panel/ws/operator'),
       newId: () => 'c' + ++this.cids,
       store,
       rest: this.rest,
     });
     this.client.onEvent((e) => this.events.push(e));
   }
-  get sock(): FakeSocket {
-    return this.sockets[this.sockets.length - 1]!;
-  }
   get state() {
     return this.client.snapshot;
-  }
-  advance(ms: number) {
-    const end = this.time + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at);
-      const t = this.timers[0];
-      if (!t || t.at > end) break;
-      this.timers.shift();
-      this.time = t.at;
-      t.fn();
-    }
-    this.time = end;
   }
   /** Starts (if needed), opens the socket and answers the hello. */
   async welcome(status = 'online') {

@@ -1,4 +1,4 @@
-// The browser side of alerts: a short WebAudio beep (no sound file to fetch) and system
+// The browser side of alerts: a short WebAudio beep (shared/sound.ts) and system
 // notifications while the panel's tab is in the background. Browsers only let audio start
 // after a user gesture, so the audio context is unlocked on the first click in the panel;
 // notification permission is asked only from the settings toggle, never on load.
@@ -8,35 +8,11 @@ import type { SettingsStore } from './settings.ts';
 import { visitorDisplayName } from './operator_client.ts';
 import { planAlert } from './alert_rules.ts';
 import type { Preferences } from './preferences.ts';
-
-let audio: AudioContext | null = null;
-
-export function unlockSound(): void {
-  try {
-    audio ??= new AudioContext();
-    if (audio.state === 'suspended') void audio.resume();
-  } catch {
-    audio = null;
-  }
-}
+import { playTones, unlockSound } from '../../shared/sound.ts';
 
 /** A short beep: one tone for a visitor, two rising tones for a message. */
 export function beep(kind: 'visitor' | 'message'): void {
-  if (!audio || audio.state !== 'running') return;
-  const t = audio.currentTime;
-  const tones: [number, number][] = kind === 'visitor' ? [[660, 0]] : [[880, 0], [1320, 0.12]];
-  for (const [freq, start] of tones) {
-    const osc = audio.createOscillator();
-    const gain = audio.createGain();
-    osc.type = 'sine';
-    osc.frequency.value = freq;
-    gain.gain.setValueAtTime(0.0001, t + start);
-    gain.gain.exponentialRampToValueAtTime(0.18, t + start + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, t + start + 0.25);
-    osc.connect(gain).connect(audio.destination);
-    osc.start(t + start);
-    osc.stop(t + start + 0.27);
-  }
+  playTones(kind === 'visitor' ? [[660, 0]] : [[880, 0], [1320, 0.12]], 0.18, 0.25);
 }
 
 export type Permission = 'granted' | 'denied' | 'default' | 'unsupported';

@@ -2,8 +2,9 @@
 // connects when the user is known, stops on sign-out, and drives sound/notifications.
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { randomId, type SocketLike } from '../../shared/realtime.ts';
-import { prefixedStore } from '../../shared/storage.ts';
+import { browserLinkDeps } from '../../shared/link.ts';
+import { randomId } from '../../shared/realtime.ts';
+import { prefixedStore, safeStorage } from '../../shared/storage.ts';
 import { useApp } from '../app_context.ts';
 import { navigate } from '../location.ts';
 import type { PanelApi } from '../panel_api.ts';
@@ -35,26 +36,13 @@ export function useOptionalChat(): ChatContextValue | null {
   return useContext(ChatContext);
 }
 
-function safeStorage(get: () => Storage): Storage | null {
-  try {
-    return get();
-  } catch {
-    return null;
-  }
-}
-
 function operatorSocketUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/operator`;
 }
 
 function createClient(api: PanelApi, userId: number): OperatorClient {
   return new OperatorClient({
-    url: operatorSocketUrl(),
-    createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
-    setTimer: (fn, ms) => setTimeout(fn, ms),
-    clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    now: () => Date.now(),
-    random: Math.random,
+    ...browserLinkDeps(operatorSocketUrl()),
     newId: randomId,
     store: prefixedStore(safeStorage(() => localStorage), `callpy.panel.${userId}.`),
     rest: {

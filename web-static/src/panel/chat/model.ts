@@ -1,24 +1,13 @@
 // What the operator client exposes to the pages: the state snapshot and the events.
-import type { Author, ConnState, Delivery } from '../../shared/realtime.ts';
+import type { ConnState } from '../../shared/realtime.ts';
 import type { FileInfo } from '../../shared/files.ts';
+import type { ChatMessage } from '../../shared/message_log.ts';
 import type { DialogSummary } from '../panel_api.ts';
 import { parseParticipants, parseRating, type OperatorStatus, type Participant, type TeamMember, type VisitorInfo } from './protocol.ts';
 import type { ControlsState } from './dialog_controls.ts';
 
-export interface OperatorMessage {
-  key: string;
+export interface OperatorMessage extends ChatMessage {
   dialog: number;
-  cid: string | null;
-  id: number | null;
-  seq: number | null;
-  author: Author;
-  mine: boolean;
-  text: string;
-  ts: number;
-  delivery: Delivery;
-  error?: string;
-  /** F16: the upload a file message carries (`text` is its name). */
-  file?: FileInfo;
 }
 
 export interface DialogEntry {

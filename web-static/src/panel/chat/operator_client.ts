@@ -9,7 +9,8 @@
 // the operator's status. Messages typed by the operator stay in an outbox (also in storage,
 // so a reload keeps them) until acked and are re-sent with the SAME cid after any reconnect,
 // as the widget does. This file is the coordinator: frames in, actions out.
-import { Link, type LinkDeps } from '../../shared/link.ts';
+import { LinkClient, type LinkDeps } from '../../shared/link.ts';
+import { receivedMessage } from '../../shared/message_log.ts';
 import { kProtocolVersion, type TimerHandle } from '../../shared/realtime.ts';
 import type { KeyValueStore } from '../../shared/storage.ts';
 import type { FileInfo } from '../../shared/files.ts';
@@ -26,8 +27,8 @@ export type { TeamMember } from './protocol.ts';
 export { visitorDisplayName, type ChatView, type DialogEntry, type OperatorEvent, type OperatorMessage, type OperatorState } from './model.ts';
 export { kKeyOutbox } from './chat_book.ts';
 export { kLeftLingerMs, kSnapshotSkewMs } from './visitor_roster.ts';
+export { kAckTimeoutMs } from '../../shared/link.ts';
 
-export const kAckTimeoutMs = 15_000;
 export const kTypingExpiryMs = 6_000;
 export const kTypingRefreshMs = 3_000;
 export const kStartTimeoutMs = 10_000;
@@ -50,42 +51,39 @@ interface StartWaiter {
   timer: TimerHandle;
 }
 
-export class OperatorClient {
-  private link: Link;
+export class OperatorClient extends LinkClient<OperatorState> {
   private roster: VisitorRoster;
   private dialogs = new DialogList();
   private book: ChatBook;
   private active: number | null = null;
   private desiredStatus: OperatorStatus | null = null;
   private welcomedAt = 0;
-  private ackTimer: TimerHandle | null = null;
   private starts = new Map<number, StartWaiter[]>();
-  private listeners = new Set<(s: OperatorState) => void>();
   private events = new Set<(e: OperatorEvent) => void>();
   private refreshing: Promise<void> | null = null;
   /** The dialog of a transfer sent and not yet confirmed by a `dialog` frame. */
   private transferring: number | null = null;
   /** Rename, block, invite, transfer to a department, transcript (F17; chat/dialog_controls.ts). */
   readonly controls: DialogControls;
-  private state: OperatorState = {
-    conn: 'stopped',
-    everConnected: false,
-    attempt: 0,
-    retryAt: null,
-    user: null,
-    sites: [],
-    status: 'online',
-    visitors: [],
-    newVisitors: 0,
-    dialogs: [],
-    chats: {},
-    team: {},
-    transferError: null,
-    offers: [],
-    controls: kNoControls,
-  };
 
   constructor(private readonly d: OperatorDeps) {
+    super(d, {
+      conn: 'stopped',
+      everConnected: false,
+      attempt: 0,
+      retryAt: null,
+      user: null,
+      sites: [],
+      status: 'online',
+      visitors: [],
+      newVisitors: 0,
+      dialogs: [],
+      chats: {},
+      team: {},
+      transferError: null,
+      offers: [],
+      controls: kNoControls,
+    });
     this.roster = new VisitorRoster(d, () => this.rebuild());
     this.book = new ChatBook(d.store);
     this.controls = new DialogControls({
@@ -97,52 +95,16 @@ export class OperatorClient {
       newId: d.newId,
       setTimer: d.setTimer,
       clearTimer: d.clearTimer,
-      changed: () => {
-        this.state = { ...this.state, controls: this.controls.state };
-        this.emit();
-      },
-    });
-    this.link = new Link(d, {
-      hello: () => ({ t: 'hello', v: kProtocolVersion }),
-      frame: (data) => {
-        const f = parseOperatorFrame(data);
-        if (f) this.handle(f);
-      },
-      gone: () => this.onGone(),
-      status: (s) => {
-        this.state = { ...this.state, ...s };
-        this.emit();
-      },
+      changed: () => this.update({ controls: this.controls.state }),
     });
     this.book.restoreOutbox(null);
     this.rebuild();
-  }
-
-  get snapshot(): OperatorState {
-    return this.state;
-  }
-
-  subscribe(fn: (s: OperatorState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
   }
 
   /** New visitors, new dialogs and new visitor messages as they arrive live. */
   onEvent(fn: (e: OperatorEvent) => void): () => void {
     this.events.add(fn);
     return () => this.events.delete(fn);
-  }
-
-  start(): void {
-    this.link.start();
-  }
-
-  stop(): void {
-    this.link.stop();
-  }
-
-  reconnectNow(): void {
-    this.link.reconnectNow();
   }
 
   // --- operator actions ------------------------------------------------------------
@@ -284,6 +246,15 @@ export class OperatorClient {
 
   // --- frames ----------------------------------------------------------------------
 
+  protected hello(): Record<string, unknown> {
+    return { t: 'hello', v: kProtocolVersion };
+  }
+
+  protected onFrame(data: unknown): void {
+    const f = parseOperatorFrame(data);
+    if (f) this.handle(f);
+  }
+
   private handle(f: OperatorFrame): void {
     switch (f.t) {
       case 'welcome':
@@ -321,12 +292,10 @@ export class OperatorClient {
         return;
       }
       case 'status':
-        this.state = { ...this.state, status: f.state };
-        this.emit();
+        this.update({ status: f.state });
         return;
       case 'team':
-        this.state = { ...this.state, team: { ...this.state.team, [f.site]: f.operators } };
-        this.emit();
+        this.update({ team: { ...this.state.team, [f.site]: f.operators } });
         return;
       case 'visitor_name': {
         // "" resets to the contact name (or "Visitor #id" in the pages).
@@ -420,19 +389,7 @@ export class OperatorClient {
       this.book.dropCid(f.cid);
       this.book.saveOutbox();
     }
-    const m: OperatorMessage = {
-      key: f.cid ?? 'id:' + f.id,
-      dialog: f.dialog,
-      cid: f.cid,
-      id: f.id,
-      seq: f.seq,
-      author: f.author,
-      mine,
-      text: f.text,
-      ts: f.ts,
-      delivery: 'sent',
-    };
-    if (f.file) m.file = f.file;
+    const m: OperatorMessage = { ...receivedMessage(f, mine), dialog: f.dialog };
     const before = this.dialogs.get(f.dialog);
     const fresh = !before || f.seq > before.lastSeq;
     if (f.author.kind === 'visitor') this.setTyping(chat, null);
@@ -458,8 +415,7 @@ export class OperatorClient {
   private onOffer(dialog: number, on: boolean): void {
     const offers = on ? addOffer(this.state.offers, dialog) : removeOffer(this.state.offers, dialog);
     if (offers === this.state.offers) return;
-    this.state = { ...this.state, offers };
-    this.emit();
+    this.update({ offers });
     const entry = on ? this.state.dialogs.find((d) => d.id === dialog) : undefined;
     if (entry) this.fire({ kind: 'dialog_offered', dialog: entry });
   }
@@ -497,10 +453,8 @@ export class OperatorClient {
     }
   }
 
-  private onGone(): void {
+  protected onGone(): void {
     this.controls.linkLost();
-    if (this.ackTimer !== null) this.d.clearTimer(this.ackTimer);
-    this.ackTimer = null;
     for (const chat of this.book.chats.values()) {
       chat.log.requeue();
       chat.resuming = false;
@@ -552,22 +506,13 @@ export class OperatorClient {
   private transmit(chat: Chat, m: OperatorMessage): void {
     chat.log.patchPending(m, { delivery: 'sending' });
     this.link.send(m.file ? { t: 'msg', dialog: chat.id, cid: m.cid, file: m.file.id } : { t: 'msg', dialog: chat.id, cid: m.cid, text: m.text });
-    if (this.ackTimer === null) this.armAck();
+    this.link.expectAck();
     chat.view = null;
-  }
-
-  private armAck(): void {
-    this.ackTimer = this.d.setTimer(() => {
-      this.ackTimer = null;
-      this.link.fail();
-    }, kAckTimeoutMs);
   }
 
   /** Restarts the ack deadline while something is in flight; clears it otherwise. */
   private rearmAck(): void {
-    if (this.ackTimer !== null) this.d.clearTimer(this.ackTimer);
-    this.ackTimer = null;
-    if (this.book.hasInFlight()) this.armAck();
+    this.link.settleAck(this.book.hasInFlight());
   }
 
   // --- snapshot ---------------------------------------------------------------------
@@ -585,11 +530,6 @@ export class OperatorClient {
   private rebuild(): void {
     const chats = this.book.views(this.state.user?.id);
     const { visitors, newVisitors } = this.roster.view();
-    this.state = { ...this.state, visitors, newVisitors, dialogs: this.dialogs.view(), chats };
-    this.emit();
-  }
-
-  private emit(): void {
-    for (const fn of this.listeners) fn(this.state);
+    this.update({ visitors, newVisitors, dialogs: this.dialogs.view(), chats });
   }
 }

@@ -1,8 +1,8 @@
 // Frames of the realtime protocol v1 as the operator side sees them (/ws/operator,
 // notes: daemon/realtime/protocol.md). Incoming JSON is untrusted: parseOperatorFrame()
 // checks the fields the panel relies on and drops anything malformed instead of throwing.
-import { isInt, isObj, parseAuthor, parseJsonFrame, str, type Author } from '../../shared/realtime.ts';
-import { parseFileInfo, type FileInfo } from '../../shared/files.ts';
+import { isInt, isObj, parseJsonFrame, str } from '../../shared/realtime.ts';
+import { parseAckFrame, parseMsgFrame, type AckFrame, type MsgFrame } from '../../shared/message_log.ts';
 
 export type OperatorStatus = 'online' | 'away' | 'offline';
 export const kStatuses: readonly OperatorStatus[] = ['online', 'away', 'offline'];
@@ -81,8 +81,8 @@ export type OperatorFrame =
   | { t: 'visitor'; visitor: VisitorInfo; snapshot: boolean }
   | { t: 'visitor_left'; visitor: number }
   | { t: 'dialog'; dialog: DialogInfo }
-  | { t: 'ack'; cid: string; id: number; dialog: number; seq: number; ts: number }
-  | { t: 'msg'; dialog: number; seq: number; id: number; cid: string | null; author: Author; text: string; ts: number; file: FileInfo | null }
+  | AckFrame
+  | MsgFrame
   | { t: 'resumed'; dialog: number; seq: number }
   | { t: 'typing'; dialog: number; visitor: number | null; text: string; active: boolean }
   | { t: 'status'; state: OperatorStatus }
@@ -174,14 +174,9 @@ export function parseOperatorFrame(data: unknown): OperatorFrame | null {
       return dialog ? { t: 'dialog', dialog } : null;
     }
     case 'ack':
-      if (typeof f.cid !== 'string' || !isInt(f.id) || !isInt(f.dialog) || !isInt(f.seq)) return null;
-      return { t: 'ack', cid: f.cid, id: f.id, dialog: f.dialog, seq: f.seq, ts: isInt(f.ts) ? f.ts : 0 };
-    case 'msg': {
-      const author = parseAuthor(f.author);
-      if (!author || !isInt(f.dialog) || !isInt(f.seq) || !isInt(f.id) || typeof f.text !== 'string') return null;
-      const cid = typeof f.cid === 'string' ? f.cid : null;
-      return { t: 'msg', dialog: f.dialog, seq: f.seq, id: f.id, cid, author, text: f.text, ts: isInt(f.ts) ? f.ts : 0, file: parseFileInfo(f.file) };
-    }
+      return parseAckFrame(f);
+    case 'msg':
+      return parseMsgFrame(f);
     case 'resumed':
       return isInt(f.dialog) && isInt(f.seq) ? { t: 'resumed', dialog: f.dialog, seq: f.seq } : null;
     case 'typing':

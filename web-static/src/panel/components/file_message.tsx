@@ -2,7 +2,7 @@
 // the attach button, pasted screenshots, and the upload's progress or refusal. File names are
 // the sender's and are rendered as text.
 import { useEffect, useState } from 'preact/hooks';
-import { formatSize, isPreviewable, kAccept, kAllowedExtensions, kDefaultUploadMax, localFileProblem, pastedName, type FileInfo, type UploadError } from '../../shared/files.ts';
+import { formatSize, isPreviewable, kAccept, kAllowedExtensions, kDefaultUploadMax, pastedImage, pastedName, runUpload, type FileInfo, type UploadState } from '../../shared/files.ts';
 import { useApp } from '../app_context.ts';
 import { panelFileUrl, uploadPanelFile } from '../chat/files.ts';
 
@@ -23,47 +23,28 @@ export function FileView({ f }: { f: FileInfo }) {
   );
 }
 
-interface Upload {
-  name: string;
-  progress: number | null;
-  error: string | null;
-}
-
 /** Upload state of one dialog's composer; `send` takes a picked or pasted file. */
 export function usePanelUploads(dialog: number, post: (file: FileInfo) => void) {
   const { t, lang, api } = useApp();
-  const [upload, setUpload] = useState<Upload | null>(null);
+  const [upload, setUpload] = useState<UploadState | null>(null);
   useEffect(() => setUpload(null), [dialog]);
-  const send = (blob: Blob, name: string) => {
-    const fail = (error: string) => setUpload({ name, progress: null, error });
-    const problem = localFileProblem(name, blob.size, kDefaultUploadMax);
-    const list = kAllowedExtensions.join(', ');
-    if (problem === 'type') return fail(t('file.bad_type', { name, list }));
-    if (problem === 'size') return fail(t('file.too_large', { name, max: formatSize(kDefaultUploadMax, lang) }));
-    setUpload({ name, progress: 0, error: null });
-    uploadPanelFile(api.client.csrf, dialog, blob, name, (p) => setUpload({ name, progress: p, error: null })).then(
-      (file) => {
-        post(file);
-        setUpload(null);
-      },
-      (e: UploadError) => {
+  const send = (blob: Blob, name: string) =>
+    runUpload(blob, name, {
+      max: kDefaultUploadMax,
+      upload: (onProgress) => uploadPanelFile(api.client.csrf, dialog, blob, name, onProgress),
+      set: setUpload,
+      post,
+      explain: (problem, e) => {
+        if (problem === 'type') return t('file.bad_type', { name, list: kAllowedExtensions.join(', ') });
         // The daemon's limit may be lower than the default: its message names it.
-        if (e.status === 413) fail(t('file.failed', { name, reason: e.message }));
-        else if (e.field === 'file' && /not allowed/.test(e.message)) fail(t('file.bad_type', { name, list }));
-        else if (e.field === 'file') fail(t('file.bad_content', { name }));
-        else fail(t('file.failed', { name, reason: e.message || String(e.status) }));
+        if (problem === 'size') return e ? t('file.failed', { name, reason: e.message }) : t('file.too_large', { name, max: formatSize(kDefaultUploadMax, lang) });
+        if (problem === 'content') return t('file.bad_content', { name });
+        return t('file.failed', { name, reason: e?.message || String(e?.status) });
       },
-    );
-  };
+    });
   const onPaste = (e: ClipboardEvent) => {
-    for (const item of Array.from(e.clipboardData?.items ?? [])) {
-      const f = item.kind === 'file' ? item.getAsFile() : null;
-      if (f && f.type.startsWith('image/')) {
-        e.preventDefault();
-        send(f, pastedName(f.type, t('file.pasted'), new Date()));
-        return;
-      }
-    }
+    const f = pastedImage(e);
+    if (f) send(f, pastedName(f.type, t('file.pasted'), new Date()));
   };
   return { upload, send, onPaste, dismiss: () => setUpload(null) };
 }
@@ -92,7 +73,7 @@ export function AttachButton({ onFile, busy }: { onFile: (f: File) => void; busy
   );
 }
 
-export function UploadStatus({ u, onDismiss }: { u: Upload; onDismiss: () => void }) {
+export function UploadStatus({ u, onDismiss }: { u: UploadState; onDismiss: () => void }) {
   const { t } = useApp();
   if (u.error) {
     return (

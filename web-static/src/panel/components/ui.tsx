@@ -2,6 +2,8 @@
 // attributes, so Preact escapes it; nothing here injects HTML.
 import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { kLanguages, type Language } from '../../shared/i18n.ts';
+import type { T } from '../i18n/index.ts';
 
 interface FieldProps {
   label: string;
@@ -37,6 +39,19 @@ export function Input({ testid, onValue, ...rest }: InputProps) {
       onInput={onValue ? (e) => onValue((e.currentTarget as HTMLInputElement).value) : undefined}
       {...rest}
     />
+  );
+}
+
+/** A language picker (the profile's UI language, a site's widget language); `id` is also the test id. */
+export function LanguageSelect({ id, t, value, onValue, disabled }: { id: string; t: T; value: Language; onValue: (l: Language) => void; disabled?: boolean }) {
+  return (
+    <select id={id} data-testid={id} value={value} disabled={disabled} onChange={(e) => onValue((e.currentTarget as HTMLSelectElement).value as Language)}>
+      {kLanguages.map((l) => (
+        <option key={l} value={l}>
+          {t(`lang.${l}`)}
+        </option>
+      ))}
+    </select>
   );
 }
 

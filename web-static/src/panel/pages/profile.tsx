@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { kLanguages, type Language } from '../../shared/i18n.ts';
+import type { Language } from '../../shared/i18n.ts';
 import { useApp } from '../app_context.ts';
-import { ErrorBox, Field, Input, Notice } from '../components/ui.tsx';
+import { ErrorBox, Field, Input, LanguageSelect, Notice } from '../components/ui.tsx';
 import { errorText } from '../errors.ts';
 import { passwordProblem } from '../validation.ts';
 import { NotificationSettings } from '../components/notification_settings.tsx';
@@ -59,18 +59,7 @@ function ProfileForm() {
         <Input id="profile-name" testid="profile-name" autocomplete="name" value={name} onValue={setName} maxLength={200} />
       </Field>
       <Field id="profile-language" label={t('profile.language')}>
-        <select
-          id="profile-language"
-          data-testid="profile-language"
-          value={language}
-          onChange={(e) => setLanguage((e.currentTarget as HTMLSelectElement).value as Language)}
-        >
-          {kLanguages.map((l) => (
-            <option key={l} value={l}>
-              {t(`lang.${l}`)}
-            </option>
-          ))}
-        </select>
+        <LanguageSelect id="profile-language" t={t} value={language} onValue={setLanguage} />
       </Field>
       <div class="form__actions">
         <button type="submit" class="btn btn--primary" data-testid="profile-save" disabled={busy}>

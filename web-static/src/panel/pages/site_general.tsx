@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api.ts';
-import { kLanguages, type Language } from '../../shared/i18n.ts';
+import type { Language } from '../../shared/i18n.ts';
 import { useApp } from '../app_context.ts';
-import { Badge, ErrorBox, Field, Input, Notice } from '../components/ui.tsx';
+import { Badge, ErrorBox, Field, Input, LanguageSelect, Notice } from '../components/ui.tsx';
 import { errorText } from '../errors.ts';
 import { canManage, type Site } from '../panel_api.ts';
 import { parseOrigins } from '../validation.ts';
@@ -79,19 +79,7 @@ export function GeneralTab({ site, onSaved }: { site: Site; onSaved: (s: Site) =
         <Input id="general-name" testid="general-name" value={name} onValue={setName} disabled={readOnly} maxLength={200} />
       </Field>
       <Field id="general-language" label={t('general.language')} invalid={field === 'language'}>
-        <select
-          id="general-language"
-          data-testid="general-language"
-          value={language}
-          disabled={readOnly}
-          onChange={(e) => setLanguage((e.currentTarget as HTMLSelectElement).value as Language)}
-        >
-          {kLanguages.map((l) => (
-            <option key={l} value={l}>
-              {t(`lang.${l}`)}
-            </option>
-          ))}
-        </select>
+        <LanguageSelect id="general-language" t={t} value={language} onValue={setLanguage} disabled={readOnly} />
       </Field>
       <Field id="general-origins" label={t('general.origins')} hint={t('general.origins_hint')} invalid={field === 'origins'}>
         <textarea

@@ -3,51 +3,34 @@
 // with visible progress, then posted as a message; refusals say why, in the site's language.
 import { useState } from 'preact/hooks';
 import type { ChatClient } from '../client.ts';
-import { formatSize, kAccept, kAllowedExtensions, kDefaultUploadMax, localFileProblem, pastedName, type UploadError } from '../../shared/files.ts';
+import { formatSize, kAccept, kAllowedExtensions, kDefaultUploadMax, pastedImage, pastedName, runUpload, type UploadState } from '../../shared/files.ts';
 import { uploadVisitorFile } from '../files.ts';
 import { widgetLanguage, type WidgetT } from '../i18n.ts';
 
-export interface Upload {
-  name: string;
-  progress: number | null; // null: finished with `error`
-  error: string | null;
-}
-
 /** The upload state and a function that sends one file (from the picker or a paste). */
 export function useUploads(t: WidgetT, client: ChatClient) {
-  const [upload, setUpload] = useState<Upload | null>(null);
+  const [upload, setUpload] = useState<UploadState | null>(null);
   const send = (blob: Blob, name: string) => {
     const lang = widgetLanguage(client.snapshot.site?.language);
     const max = client.snapshot.site?.uploadMaxBytes ?? kDefaultUploadMax;
-    const problem = localFileProblem(name, blob.size, max);
-    const fail = (error: string) => setUpload({ name, progress: null, error });
-    if (problem === 'type') return fail(t('file.badType', { name, list: kAllowedExtensions.join(', ') }));
-    if (problem === 'size') return fail(t('file.tooLarge', { name, max: formatSize(max, lang) }));
     const token = client.visitorToken;
-    if (!token) return fail(t('file.failed', { name }));
-    setUpload({ name, progress: 0, error: null });
-    uploadVisitorFile(token, blob, name, (p) => setUpload({ name, progress: p, error: null })).then(
-      (file) => {
-        client.sendFile(file);
-        setUpload(null);
+    runUpload(blob, name, {
+      max,
+      // Before the first welcome there is no visitor to upload for.
+      upload: token ? (onProgress) => uploadVisitorFile(token, blob, name, onProgress) : null,
+      set: setUpload,
+      post: (file) => client.sendFile(file),
+      explain: (problem) => {
+        if (problem === 'type') return t('file.badType', { name, list: kAllowedExtensions.join(', ') });
+        if (problem === 'size') return t('file.tooLarge', { name, max: formatSize(max, lang) });
+        if (problem === 'content') return t('file.badContent', { name });
+        return t('file.failed', { name });
       },
-      (e: UploadError) => {
-        if (e.status === 413) fail(t('file.tooLarge', { name, max: formatSize(max, lang) }));
-        else if (e.field === 'file' && /not allowed/.test(e.message)) fail(t('file.badType', { name, list: kAllowedExtensions.join(', ') }));
-        else if (e.field === 'file') fail(t('file.badContent', { name }));
-        else fail(t('file.failed', { name }));
-      },
-    );
+    });
   };
   const onPaste = (e: ClipboardEvent) => {
-    for (const item of Array.from(e.clipboardData?.items ?? [])) {
-      const f = item.kind === 'file' ? item.getAsFile() : null;
-      if (f && f.type.startsWith('image/')) {
-        e.preventDefault();
-        send(f, pastedName(f.type, t('file.pasted'), new Date()));
-        return;
-      }
-    }
+    const f = pastedImage(e);
+    if (f) send(f, pastedName(f.type, t('file.pasted'), new Date()));
   };
   return { upload, send, onPaste, dismiss: () => setUpload(null) };
 }
@@ -74,7 +57,7 @@ export function AttachButton({ t, onFile, busy }: { t: WidgetT; onFile: (f: File
   );
 }
 
-export function UploadBar({ t, u, onDismiss }: { t: WidgetT; u: Upload; onDismiss: () => void }) {
+export function UploadBar({ t, u, onDismiss }: { t: WidgetT; u: UploadState; onDismiss: () => void }) {
   if (u.error) {
     return (
       <div class="upl err" role="alert" data-testid="callpy-upload-error">
