@@ -102,10 +102,18 @@ void ChatGateway::toOperators(const std::string& siteId, const frames::Json& fra
 void ChatGateway::resume(ConnectionId c, const core::dialogs::Actor& a, std::int64_t dialogId,
                          std::int64_t afterSeq) {
   std::int64_t last = afterSeq;
+  // Operator names as the live frames carry them; looked up once, and only when needed.
+  std::optional<std::map<std::int64_t, std::string>> names;
+  auto nameOf = [&](const core::dialogs::Message& m) -> std::string {
+    if (m.authorKind != core::dialogs::AuthorKind::Operator) return "";
+    if (!names) names = operatorNames(dialogs_.dialog(a, dialogId).siteId);
+    auto it = names->find(m.authorId);
+    return it == names->end() ? "" : it->second;
+  };
   for (;;) {
     auto page = dialogs_.messagesSince(a, dialogId, last, core::dialogs::kMaxPage);
     for (const auto& m : page.messages) {
-      sendTo(c, frames::message(m, "", authorAvatar(m)));
+      sendTo(c, frames::message(m, nameOf(m), authorAvatar(m)));
       last = m.seq;
     }
     if (page.messages.empty() || last >= page.lastSeq) {
@@ -130,6 +138,12 @@ std::string operatorName(const core::accounts::OperatorEntry& o) {
   return o.name.empty() ? o.email.substr(0, o.email.find('@')) : o.name;
 }
 }  // namespace
+
+std::map<std::int64_t, std::string> ChatGateway::operatorNames(const std::string& siteId) {
+  std::map<std::int64_t, std::string> out;
+  for (const auto& o : accounts_.operators(systemPrincipal(), siteId)) out[o.userId] = operatorName(o);
+  return out;
+}
 
 void ChatGateway::announceTeam(const std::vector<std::string>& sites, ConnectionId only) {
   for (const auto& site : sites) {

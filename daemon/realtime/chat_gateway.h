@@ -112,6 +112,8 @@ class ChatGateway {
   void setFiles(core::files::FileService* files) { files_ = files; }
   // F6: the current avatar of a message's operator author (nullopt for other authors, no
   // avatar, or files not wired); cached per user (operator_avatars.cpp).
+  // Display names of the site's operators by user id, for frames rebuilt from storage (resume).
+  std::map<std::int64_t, std::string> operatorNames(const std::string& siteId);
   std::optional<std::int64_t> authorAvatar(const core::dialogs::Message& m);
   std::optional<std::int64_t> operatorAvatar(std::int64_t userId);
 

@@ -80,6 +80,9 @@ describe('live chat', () => {
     const second = await tab2.type('msg', (f) => f.seq === 2);
     assert.equal(first.text, got.text);
     assert.equal(second.text, reply.text);
+    // A resumed operator message names its author as the live one did (not a bare «Оператор»).
+    assert.ok(reply.author.name, 'the live frame names the operator');
+    assert.equal(second.author.name, reply.author.name);
     assert.equal((await tab2.type('resumed')).seq, 2);
     tab2.send({ t: 'resume', dialog: ack.dialog, after: 1 });
     assert.equal((await tab2.type('msg')).seq, 2);
