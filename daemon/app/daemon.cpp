@@ -158,6 +158,8 @@ int Daemon::open() {
   }
   try {
     dataDirLock_ = std::make_unique<storage::DataDirLock>(config_.dataDir);
+    // Ours now, so no backup is running: scratch dirs in it were left by a killed daemon.
+    storage::BackupSnapshot::removeLeftovers(config_.dataDir);
   } catch (const storage::StorageError& e) {
     obs::logError("startup.data_dir_locked", {{"error", e.what()}});
     std::cerr << "callpyd: " << e.what() << "\n";

@@ -4,10 +4,13 @@
 #include <Poco/SHA2Engine.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <string_view>
 #include <filesystem>
 #include <fstream>
 
@@ -105,6 +108,22 @@ std::unique_ptr<BackupSnapshot> BackupSnapshot::take(Database& db, const std::st
   m.databaseSize = static_cast<std::uint64_t>(st.st_size);
   m.databaseSha256 = sha256OfFile(s->databasePath_);
   return s;
+}
+
+void BackupSnapshot::removeLeftovers(const std::string& dataDir) {
+  namespace fs = std::filesystem;
+  constexpr std::string_view kPrefix = "backup-";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dataDir, ec)) {
+    const auto name = entry.path().filename().string();
+    // Exactly what mkdtemp makes of "backup-XXXXXX": six letters or digits.
+    const bool scratchName =
+        name.size() == kPrefix.size() + 6 && name.compare(0, kPrefix.size(), kPrefix) == 0 &&
+        std::all_of(name.begin() + static_cast<std::ptrdiff_t>(kPrefix.size()), name.end(),
+                    [](unsigned char c) { return std::isalnum(c) != 0; });
+    if (!scratchName || !entry.is_directory(ec) || entry.is_symlink(ec)) continue;
+    fs::remove_all(entry.path(), ec);
+  }
 }
 
 BackupSnapshot::~BackupSnapshot() {

@@ -27,6 +27,9 @@ class BackupSnapshot {
   static std::unique_ptr<BackupSnapshot> take(Database& db, const std::string& dataDir,
                                               const std::string& producer);
   ~BackupSnapshot();
+  // Removes scratch dirs (backup-XXXXXX) that a daemon killed in the middle of a backup left
+  // behind. Call only while holding the data dir (DataDirLock): then no backup is running.
+  static void removeLeftovers(const std::string& dataDir);
   BackupSnapshot(const BackupSnapshot&) = delete;
   BackupSnapshot& operator=(const BackupSnapshot&) = delete;
 

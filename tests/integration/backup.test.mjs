@@ -157,8 +157,12 @@ describe('backup and restore', () => {
     const restored = spawnSync(callpyctl, ['restore', archive, '--data-dir', path.join(newDir, 'data')], { encoding: 'utf8' });
     assert.equal(restored.status, 0, restored.stderr);
     assert.match(restored.stdout, /Restored .* into .*[\s\S]*messages:\s+\d+/);
+    // A scratch dir as a daemon killed mid-backup leaves it: the next start removes it.
+    fs.mkdirSync(path.join(newDir, 'data', 'backup-Ab12Cd'));
+    fs.writeFileSync(path.join(newDir, 'data', 'backup-Ab12Cd', 'callpy.db'), 'half a copy');
     const r = await startDaemon({ dataDir: newDir });
     daemons.push(r);
+    assert.equal(fs.existsSync(path.join(newDir, 'data', 'backup-Ab12Cd')), false, 'the leftover scratch dir is gone');
     const copy = path.join(newDir, 'data', 'callpy.db');
 
     // Every message acknowledged before the backup started is there; every restored message is

@@ -215,5 +215,22 @@ TEST(BackupTest, RestoreRefusesABackupFromANewerSchema) {
   EXPECT_FALSE(fs::exists(target / "callpy.db"));
 }
 
+TEST(BackupTest, ScratchDirsLeftByAKilledBackupAreRemovedAtStart) {
+  testing::TempDir tmp;
+  const auto data = tmp.path();
+  fs::create_directories(data / "backup-a1B2c3");
+  writeFile(data / "backup-a1B2c3" / "callpy.db", "half a copy");
+  fs::create_directories(data / "backup-notes");  // not a scratch name: kept
+  writeFile(data / "backup-zz9999", "a file, not a scratch dir");
+  fs::create_directories(data / "files");
+
+  BackupSnapshot::removeLeftovers(data.string());
+
+  EXPECT_FALSE(fs::exists(data / "backup-a1B2c3"));
+  EXPECT_TRUE(fs::exists(data / "backup-notes"));
+  EXPECT_TRUE(fs::exists(data / "backup-zz9999"));
+  EXPECT_TRUE(fs::exists(data / "files"));
+}
+
 }  // namespace
 }  // namespace callpy::storage
