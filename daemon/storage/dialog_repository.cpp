@@ -125,6 +125,21 @@ std::string findDialogsSql(dialogs::Folder folder, bool search, bool allSites) {
 // at full load, so in practice the whole backlog.
 constexpr int kCloseIndexLimit = 20'000;
 
+// Binds ?1 of a "(?1 IS NULL OR site_id IN (SELECT value FROM json_each(?1)))" filter: NULL for
+// every site, else the sites as a JSON array.
+void bindSiteFilter(Statement& s, const std::vector<std::string>& siteIds, bool allSites) {
+  if (allSites) {
+    s.bindNull(1);
+    return;
+  }
+  std::string list = "[";
+  for (const auto& id : siteIds) {
+    if (list.size() > 1) list += ',';
+    list += jsonQuote(id);
+  }
+  s.bind(1, list + "]");
+}
+
 class SqlDialogTx : public core::ports::DialogTx {
  public:
   SqlDialogTx(Connection& c, std::atomic<std::uint64_t>& unindexed)
@@ -258,16 +273,7 @@ class SqlDialogTx : public core::ports::DialogTx {
                          "WHERE blocked_at IS NOT NULL AND (?1 IS NULL OR site_id IN "
                          "(SELECT value FROM json_each(?1))) ORDER BY blocked_at DESC, id DESC "
                          "LIMIT 500");
-    if (allSites) {
-      s.bindNull(1);
-    } else {
-      std::string list = "[";
-      for (const auto& id : siteIds) {
-        if (list.size() > 1) list += ',';
-        list += jsonQuote(id);
-      }
-      s.bind(1, list + "]");
-    }
+    bindSiteFilter(s, siteIds, allSites);
     std::vector<Visitor> out;
     while (s.step()) out.push_back(readVisitor(s));
     return out;
@@ -299,16 +305,7 @@ class SqlDialogTx : public core::ports::DialogTx {
                                          bool allSites) override {
     const bool search = !q.search.empty();
     auto& s = c_.prepare(findDialogsSql(q.folder, search, allSites));
-    if (allSites) {
-      s.bindNull(1);
-    } else {
-      std::string list = "[";
-      for (const auto& id : siteIds) {
-        if (list.size() > 1) list += ',';
-        list += jsonQuote(id);
-      }
-      s.bind(1, list + "]");
-    }
+    bindSiteFilter(s, siteIds, allSites);
     if (search) {
       s.bind(2, ftsPhraseQuery(q.search));
     } else {
