@@ -12,6 +12,8 @@ const apps = {
 const widgets = {
   'widget-loader': { entry: 'src/widget/loader.ts', file: 'loader.js', empty: true },
   'widget-chat': { entry: 'src/widget/chat.tsx', file: 'chat.js', empty: false },
+  // Calls: fetched by chat.js only when a call starts or rings (widget/call/host.ts).
+  'widget-call': { entry: 'src/widget/call/entry.tsx', file: 'call.js', empty: false },
 } as const;
 
 type AppName = keyof typeof apps;

@@ -26,12 +26,15 @@
 #include "observability/log.h"
 #include "observability/metrics.h"
 #include "outbox/outbox_worker.h"
+#include "realtime/call_gateway.h"
 #include "realtime/chat_gateway.h"
 #include "realtime/realtime_server.h"
+#include "rtc/call/media_engine.h"
 #include "security/openssl_crypto.h"
 #include "security/tls_context.h"
 #include "storage/account_repository.h"
 #include "storage/backup_snapshot.h"
+#include "storage/call_repository.h"
 #include "storage/data_dir_lock.h"
 #include "storage/database.h"
 #include "storage/dialog_repository.h"
@@ -102,6 +105,7 @@ class Daemon {
  private:
   int open();
   int loadTls();
+  int startCalls();
   void startListeners();
   void registerGauges();
   Poco::JSON::Object::Ptr status();
@@ -141,6 +145,10 @@ class Daemon {
   std::unique_ptr<storage::FileStore> fileStore_;
   std::unique_ptr<storage::FileRepository> fileRepo_;
   std::unique_ptr<core::files::FileService> files_;
+  // Calls (F18–F20): the media path and the signalling on the chat sockets.
+  std::unique_ptr<rtc::call::MediaEngine> media_;
+  std::unique_ptr<storage::CallRepository> callRepo_;
+  std::unique_ptr<realtime::CallGateway> calls_;
   std::unique_ptr<http::ApiContext> api_;
   std::shared_ptr<security::TlsContext> tls_;  // listen.https; swapped on reload
   std::vector<std::unique_ptr<http::Listener>> listeners_;
@@ -186,6 +194,28 @@ int Daemon::open() {
   auto report = config::reconcileSites(*db_, config_, nowSeconds());
   obs::logInfo("config.reconciled", {{"sites", std::to_string(config_.sites.size())}});
   (void)report;
+  return kExitOk;
+}
+
+int Daemon::startCalls() {
+  rtc::call::EngineConfig engine;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  engine.threads = config_.rtc.mediaThreads > 0 ? static_cast<unsigned>(config_.rtc.mediaThreads) : cores;
+  engine.ice.interfaceAddresses = config_.rtc.interfaces;
+  engine.ice.publicIp = config_.rtc.publicIp;
+  engine.ice.portMin = static_cast<std::uint16_t>(config_.rtc.portMin);
+  engine.ice.portMax = static_cast<std::uint16_t>(config_.rtc.portMax);
+  try {
+    media_ = std::make_unique<rtc::call::MediaEngine>(engine);
+  } catch (const std::exception& e) {
+    obs::logError("startup.media_failed", {{"error", e.what()}});
+    std::cerr << "callpyd: cannot start the media path: " << e.what() << "\n";
+    return kExitOsError;
+  }
+  callRepo_ = std::make_unique<storage::CallRepository>(*db_);
+  calls_ = std::make_unique<realtime::CallGateway>(*chat_, *callRepo_, *media_);
+  chat_->setCalls(calls_.get());
+  calls_->start();
   return kExitOk;
 }
 
@@ -432,6 +462,7 @@ int Daemon::run() {
                                                       config_.limits.maxUploadBytes);
   chat_->setFiles(files_.get());
   api_->files = files_.get();
+  if (int rc = startCalls(); rc != kExitOk) return rc;
   api_->secureCookies = config_.publicUrl.rfind("https://", 0) == 0;
   api_->status = [this] { return status(); };
   api_->reload = [this] { return reload(); };
@@ -466,6 +497,9 @@ int Daemon::run() {
   for (auto it = listeners_.rbegin(); it != listeners_.rend(); ++it) (*it)->stop();
   realtime_->stop();     // closes every WebSocket with 1001
   chat_->shutdown();     // finishes the frames already taken
+  calls_->stop();
+  calls_.reset();
+  media_.reset();        // closes every call's ports and joins the media threads
   dialogRepo_.reset();   // waits for acknowledgements still on their way to disk
   outbox_->stop();
   db_.reset();

@@ -59,6 +59,16 @@ struct SiteDecl : core::sites::DeclaredSite {
   int line = 0;  // where the site starts in the file (1-based), for messages
 };
 
+// rtc: the media path of calls (DESIGN §9).
+struct RtcConfig {
+  // Local addresses for ICE host candidates; empty: every non-loopback address of the host.
+  std::vector<std::string> interfaces;
+  std::string publicIp;  // 1:1 NAT: candidates carry this address instead (empty: none)
+  int portMin = 0;       // UDP port range; 0/0: any port the kernel gives
+  int portMax = 0;
+  int mediaThreads = 0;  // 0: one per CPU core
+};
+
 struct Config {
   std::string file;  // absolute path of the file, or the display name for in-memory text
   HostPort listenHttp;  // port 0: no plain-HTTP listener (listen.https only)
@@ -77,6 +87,7 @@ struct Config {
   // geoip.database: a MaxMind DB (.mmdb) for visitors' locations (F12); empty: no location.
   // The loader opens it, so a missing or corrupt file is a config error.
   std::string geoipDatabase;
+  RtcConfig rtc;
   std::vector<SiteDecl> sites;
 };
 

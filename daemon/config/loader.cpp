@@ -182,7 +182,7 @@ void readDocument(LoadContext& ctx, const YAML::Node& root, Config& c) {
   auto fields = r.map(
       root, rootMark, "",
       {"listen", "public_url", "data_dir", "admin", "smtp", "log", "limits", "web_root", "geoip",
-       "tls", "sites"});
+       "tls", "rtc", "sites"});
   if (!fields) return;
 
   std::optional<Field> https;  // a copy: the listen map's fields end with its scope
@@ -238,6 +238,7 @@ void readDocument(LoadContext& ctx, const YAML::Node& root, Config& c) {
     c.webRoot = readPath(ctx, *web).value_or("");
   }
   if (const Field* geoip = YamlReader::get(*fields, "geoip")) readGeoIp(ctx, *geoip, c);
+  if (const Field* rtc = YamlReader::get(*fields, "rtc")) readRtc(ctx, *rtc, c);
   if (const Field* sites = YamlReader::get(*fields, "sites")) readSites(ctx, *sites, c.sites);
 }
 

@@ -19,6 +19,9 @@ struct LoadContext {
 // listen.https and the tls section: each needs the other, and the files must load (tls_loader.cpp).
 void readTls(LoadContext& ctx, const Field* https, const Field* tls, Config& c);
 
+// rtc: media path addresses, ports and threads (rtc_loader.cpp).
+void readRtc(LoadContext& ctx, const Field& f, Config& c);
+
 void readSites(LoadContext& ctx, const Field& sites, std::vector<SiteDecl>& out);
 
 }  // namespace callpy::config

@@ -29,6 +29,8 @@ class FileService;
 
 namespace callpy::realtime {
 
+class CallGateway;
+
 struct ChatGatewayOptions {
   std::string publicOrigin;  // scheme://host[:port] of the panel, for the operator Origin check
   std::string panelUrl;      // public URL of the panel SPA (…/app), for links in e-mails
@@ -110,6 +112,11 @@ class ChatGateway {
   // F16: uploads that msg frames may carry; null when not wired (file messages are refused).
   core::files::FileService* files() { return files_; }
   void setFiles(core::files::FileService* files) { files_ = files; }
+  // Calls (F18–F20); null when the media path is not wired (call frames are refused).
+  CallGateway* calls() { return calls_; }
+  void setCalls(CallGateway* calls) { calls_ = calls; }
+  // The site's language ("ru" or "en"), for system messages.
+  std::string siteLanguage(const std::string& siteId);
   // F6: the current avatar of a message's operator author (nullopt for other authors, no
   // avatar, or files not wired); cached per user (operator_avatars.cpp).
   // Display names of the site's operators by user id, for frames rebuilt from storage (resume).
@@ -144,6 +151,7 @@ class ChatGateway {
   std::unique_ptr<WorkerPool> pool_;
   core::visitors::VisitorInfoService* visitorInfo_ = nullptr;
   core::files::FileService* files_ = nullptr;
+  CallGateway* calls_ = nullptr;
 
   void startReoffers();
   std::int64_t now() const;

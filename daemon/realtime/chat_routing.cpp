@@ -30,6 +30,10 @@ core::routing::DialogRoutingState routingState(const core::ports::UnansweredDial
 }
 }  // namespace
 
+std::string ChatGateway::siteLanguage(const std::string& siteId) {
+  return sites_.get(systemPrincipal(), siteId).site.language;
+}
+
 std::int64_t ChatGateway::now() const {
   if (options_.clock) return options_.clock();
   return std::chrono::duration_cast<std::chrono::seconds>(

@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 
 #include "core/common/error.h"
+#include "realtime/call_gateway.h"
 #include "realtime/chat_gateway.h"
 #include "realtime/file_messages.h"
 
@@ -73,6 +74,7 @@ void OperatorSession::State::handle(const std::string& text) {
     else if (type == "rate_request") rateRequest(*frame);
     else if (type == "transfer") transfer(*frame);
     else if (type == "take") gateway.take(principal, intField(*frame, "dialog").value_or(0));  // re-offer
+    else if (type.rfind("call_", 0) == 0) call(type, *frame);  // F18–F20
     else if (controls(type, *frame)) return;  // operator_controls.cpp
     else send(frames::error("invalid", "unknown frame type"));
   } catch (...) {
@@ -113,6 +115,17 @@ void OperatorSession::State::hello() {
     send(frame);
   }
   gateway.sendOffers(connection, mySites);  // re-offers still waiting for a taker
+  if (auto* calls = gateway.calls()) calls->sendRinging(connection, mySites);
+}
+
+void OperatorSession::State::call(const std::string& type, const frames::Json& f) {
+  auto* calls = gateway.calls();
+  if (!calls) throw core::Error(core::ErrorCode::Unavailable, "calls are not enabled on this server");
+  CallSender from;
+  from.participant = {{core::calls::PartyKind::Operator, principal.user ? principal.user->id : 0},
+                      displayName(), connection};
+  from.principal = &principal;
+  calls->operatorFrame(from, type, f, [this](std::int64_t id) { return dialog(id); });
 }
 
 void OperatorSession::State::message(const frames::Json& f) {
@@ -215,6 +228,7 @@ void OperatorSession::State::status(const frames::Json& f) {
 void OperatorSession::State::closed() {
   if (!greeted) return;
   auto changed = gateway.hub().operatorLeft(connection);
+  if (auto* calls = gateway.calls()) calls->tabClosed(connection);
   gateway.announceStatus(changed);
   gateway.announceTeam(changed);
 }

@@ -34,6 +34,7 @@ class OperatorSession : public ConnectionHandler {
     void status(const frames::Json& f);
     void rateRequest(const frames::Json& f);
     void transfer(const frames::Json& f);
+    void call(const std::string& type, const frames::Json& f);  // call_* frames
     // rename, block, invite, transcript (operator_controls.cpp); false for another type.
     bool controls(const std::string& type, const frames::Json& f);
     void closed();

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "core/common/error.h"
+#include "realtime/call_gateway.h"
 #include "realtime/chat_gateway.h"
 #include "realtime/file_messages.h"
 #include "realtime/visitor_tracking.h"
@@ -63,6 +64,7 @@ void VisitorSession::State::handle(const std::string& text) {
     else if (type == "contact" || type == "custom") contact(type, *frame);
     else if (type == "offline") offline(*frame);
     else if (type == "rate") rate(*frame);
+    else if (type.rfind("call_", 0) == 0) call(type, *frame);  // F18–F20
     else send(frames::error("invalid", "unknown frame type"));
   } catch (...) {
     send(errorFrame(std::current_exception(), stringField(*frame, "cid")));
@@ -153,14 +155,22 @@ void VisitorSession::State::message(const frames::Json& f) {
   }
   const auto text = file ? std::string() : f->getValue<std::string>("text");
   auto& dialogs = gateway.dialogs();
+  // `department`: the visitor's pre-chat choice (checked to be of this site by openDialog).
+  const auto dialog = currentOrNewDialog(intField(f, "department"));
+  // The ack and the fan-out happen on the storage side once the message is durable.
+  auto done = gateway.ackAndFanOut(connection, context.siteId, visitorId, cid, "", std::nullopt);
+  if (file) dialogs.postFileMessageAsync(ref(), dialog, cid, *file, std::move(done));
+  else dialogs.postMessageAsync(ref(), dialog, cid, text, std::move(done));
+}
+
+std::int64_t VisitorSession::State::currentOrNewDialog(std::optional<std::int64_t> department) {
   // The hub holds the visitor's current dialog for all tabs: another tab may have opened one,
   // or an operator may have closed ours.
   if (auto view = gateway.hub().updateVisitor(visitorId, connection, [](VisitorView&, TabState&) {})) {
     dialogId = view->dialogId;
   }
   if (!dialogId) {
-    // `department`: the visitor's pre-chat choice (checked to be of this site by openDialog).
-    auto d = dialogs.openDialog(ref(), intField(f, "department"));
+    auto d = gateway.dialogs().openDialog(ref(), department);
     if (!d.assigneeId) d = gateway.routeNewDialog(d);
     dialogId = d.id;
     gateway.hub().updateVisitor(visitorId, connection,
@@ -168,10 +178,16 @@ void VisitorSession::State::message(const frames::Json& f) {
     gateway.toOperators(context.siteId, frames::dialog(d));
     publishView();
   }
-  // The ack and the fan-out happen on the storage side once the message is durable.
-  auto done = gateway.ackAndFanOut(connection, context.siteId, visitorId, cid, "", std::nullopt);
-  if (file) dialogs.postFileMessageAsync(ref(), *dialogId, cid, *file, std::move(done));
-  else dialogs.postMessageAsync(ref(), *dialogId, cid, text, std::move(done));
+  return *dialogId;
+}
+
+void VisitorSession::State::call(const std::string& type, const frames::Json& f) {
+  auto* calls = gateway.calls();
+  if (!calls) throw core::Error(core::ErrorCode::Unavailable, "calls are not enabled on this server");
+  CallSender from;
+  from.participant = {{core::calls::PartyKind::Visitor, visitorId}, "", connection};
+  from.siteId = context.siteId;
+  calls->visitorFrame(from, type, f, [this] { return currentOrNewDialog(std::nullopt); });
 }
 
 void VisitorSession::State::resume(const frames::Json& f) {
@@ -270,7 +286,9 @@ void VisitorSession::State::rate(const frames::Json& f) {
 
 void VisitorSession::State::closed() {
   if (visitorId == 0) return;
+  if (auto* calls = gateway.calls()) calls->tabClosed(connection);
   if (auto gone = gateway.hub().visitorLeft(visitorId, connection)) {
+    if (auto* calls = gateway.calls()) calls->visitorLeft(visitorId);
     auto f = frames::object("visitor_left");
     f->set("site", context.siteId);
     f->set("visitor", visitorId);

@@ -44,6 +44,9 @@ class VisitorSession : public ConnectionHandler {
     void contact(const std::string& type, const frames::Json& f);
     void offline(const frames::Json& f);
     void rate(const frames::Json& f);
+    void call(const std::string& type, const frames::Json& f);  // call_* frames
+    // The visitor's open dialog, opened (and routed) now when there is none.
+    std::int64_t currentOrNewDialog(std::optional<std::int64_t> department);
     void closed();
     void send(const frames::Json& frame);
     void publishView();

@@ -14,6 +14,8 @@ import { configureFiles } from './files.ts';
 import { configureAvatars } from './avatars.ts';
 import { App, type Controller } from './ui/app.tsx';
 import css from './chat.css?inline';
+import { CallHost } from './call/host.ts';
+import { widgetLanguage } from './i18n.ts';
 
 function tabId(): string {
   // sessionStorage survives reloads of the same tab but is not shared with other tabs.
@@ -76,9 +78,13 @@ function mount(ctx: LoaderContext): ChatApi {
 
   const listeners = new Set<(open: boolean) => void>();
   let open = false;
+  const calls = new CallHost(client, ctx.root, ctx.publicUrl, () =>
+    widgetLanguage(client.snapshot.site?.language ?? (document.documentElement.lang || navigator.language)),
+  );
   const controller: Controller = {
     client,
     launcher: ctx.launcher,
+    calls,
     get open() {
       return open;
     },
@@ -96,9 +102,18 @@ function mount(ctx: LoaderContext): ChatApi {
     },
   };
 
+  let rung = '';
   client.subscribe((s) => {
     if (s.dialogId !== null) store.set(kKeyHasDialog, '1');
     else if (s.historyLoaded) store.remove(kKeyHasDialog);
+    // A call (F18): load the call code; an operator's call opens the window once.
+    if (s.call) {
+      calls.load().catch(() => {});
+      if (s.call.state === 'ringing' && s.call.from === 'operator' && rung !== s.call.id) {
+        rung = s.call.id;
+        controller.setOpen(true);
+      }
+    }
   });
   addEventListener('online', () => client.reconnectNow());
   addEventListener('storage', (e) => {

@@ -15,6 +15,8 @@ import { RatingRequest, type RatingState } from './rating.ts';
 import { departmentForMessage } from './prechat.ts';
 import { kKeyOutbox, kKeyToken, type KeyValueStore } from './storage.ts';
 import { parseFileInfo, type FileInfo } from '../shared/files.ts';
+import { parseJsonFrame } from '../shared/realtime.ts';
+import { CallRouter, type CallSummary } from '../shared/call_route.ts';
 
 export type { ConnState, Delivery, SocketLike, TimerHandle } from '../shared/realtime.ts';
 export type { ChatMessage } from '../shared/message_log.ts';
@@ -51,6 +53,8 @@ export interface ChatState {
   department: number | null;
   /** Blocked by the site's operators (F17): the window shows a notice and no composer. */
   blocked: boolean;
+  /** The call going on or ringing (shared/call_route.ts), null when none. */
+  call: CallSummary | null;
 }
 
 export const kTypingExpiryMs = 6_000;
@@ -77,6 +81,8 @@ export class ChatClient extends LinkClient<ChatState> {
   private incoming = new Set<(m: ChatMessage) => void>();
   private offline: OfflineRequest;
   private rating: RatingRequest;
+  /** Call frames, held for the call code that loads on demand (shared/call_route.ts). */
+  readonly calls = new CallRouter((call) => this.update({ call }));
 
   constructor(private readonly d: ClientDeps) {
     super(d, {
@@ -95,6 +101,7 @@ export class ChatClient extends LinkClient<ChatState> {
       contact: null,
       department: null,
       blocked: false,
+      call: null,
     });
     const requestHooks = {
       newId: d.newId,
@@ -214,8 +221,17 @@ export class ChatClient extends LinkClient<ChatState> {
   }
 
   protected onFrame(data: unknown): void {
-    const f = parseServerFrame(data);
+    const j = parseJsonFrame(data);
+    if (j && this.calls.route(j)) return;
+    const f = j && parseServerFrame(j);
     if (f) this.handle(f);
+  }
+
+  /** Sends a call frame (widget/call/); false while not connected. */
+  sendCall(frame: Record<string, unknown>): boolean {
+    if (!this.link.welcomed) return false;
+    this.raw(frame);
+    return true;
   }
 
   protected onGone(): void {

@@ -54,7 +54,7 @@ export type ServerFrame =
 
 /** Parses one text frame; null for malformed JSON, unknown types or missing fields. */
 export function parseServerFrame(data: unknown): ServerFrame | null {
-  const f = parseJsonFrame(data);
+  const f = isObj(data) ? data : parseJsonFrame(data);
   if (!f) return null;
   switch (f.t) {
     case 'welcome': {

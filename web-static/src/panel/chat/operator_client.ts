@@ -22,6 +22,8 @@ import { addOffer, removeOffer } from './offers.ts';
 import { visitorDisplayName, type DialogEntry, type OperatorEvent, type OperatorMessage, type OperatorState } from './model.ts';
 import { parseOperatorFrame, type DialogInfo, type OperatorFrame, type OperatorStatus, type TeamMember } from './protocol.ts';
 import { VisitorRoster } from './visitor_roster.ts';
+import { CallRouter } from '../../shared/call_route.ts';
+import { parseJsonFrame } from '../../shared/realtime.ts';
 
 export type { TeamMember } from './protocol.ts';
 export { visitorDisplayName, type ChatView, type DialogEntry, type OperatorEvent, type OperatorMessage, type OperatorState } from './model.ts';
@@ -65,6 +67,8 @@ export class OperatorClient extends LinkClient<OperatorState> {
   private transferring: number | null = null;
   /** Rename, block, invite, transfer to a department, transcript (F17; chat/dialog_controls.ts). */
   readonly controls: DialogControls;
+  /** Call frames go to the call dock (panel/call/, shared/call_route.ts). */
+  readonly calls = new CallRouter(() => {});
 
   constructor(private readonly d: OperatorDeps) {
     super(d, {
@@ -251,8 +255,17 @@ export class OperatorClient extends LinkClient<OperatorState> {
   }
 
   protected onFrame(data: unknown): void {
-    const f = parseOperatorFrame(data);
+    const j = parseJsonFrame(data);
+    if (j && this.calls.route(j)) return;
+    const f = j && parseOperatorFrame(j);
     if (f) this.handle(f);
+  }
+
+  /** Sends a call frame (panel/call/); false while not connected. */
+  sendCall(frame: Record<string, unknown>): boolean {
+    if (!this.link.welcomed) return false;
+    this.link.send(frame);
+    return true;
   }
 
   private handle(f: OperatorFrame): void {

@@ -152,7 +152,7 @@ export function parseBlockedVisitor(v: unknown, site = ''): BlockedVisitor | nul
 
 /** Parses one text frame; null for malformed JSON, unknown types or missing fields. */
 export function parseOperatorFrame(data: unknown): OperatorFrame | null {
-  const f = parseJsonFrame(data);
+  const f = isObj(data) ? data : parseJsonFrame(data);
   if (!f) return null;
   switch (f.t) {
     case 'welcome': {

@@ -6,6 +6,7 @@ import { useOptionalChat } from '../chat/chat_context.tsx';
 import { Link, useLocation } from '../location.ts';
 import { ConnectionBanner, StatusSwitch } from './status_switch.tsx';
 import { HeaderAvatar } from './avatar_settings.tsx';
+import { CallDock } from '../call/call_dock.tsx';
 
 function Counter({ count, label, testid }: { count: number; label: string; testid: string }) {
   if (count <= 0) return null;
@@ -77,6 +78,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
         <ConnectionBanner />
       </header>
       <main class="content">{children}</main>
+      <CallDock />
     </div>
   );
 }

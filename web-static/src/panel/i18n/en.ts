@@ -295,6 +295,7 @@ export const en: Record<keyof typeof ru, string> = {
   'chat.failed': 'Not sent',
   'chat.retry': 'Retry',
   'chat.close': 'Close dialog',
+  'call.open_dialog': 'Open the call’s dialog',
   'chat.close_confirm': 'Close the dialog? It will move to History.',
   'chat.transfer_forbidden': 'The dialog cannot be transferred to this operator',
   'chat.transfer_failed': 'Could not transfer the dialog',

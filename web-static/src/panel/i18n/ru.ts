@@ -293,6 +293,7 @@ export const ru = {
   'chat.failed': 'Не отправлено',
   'chat.retry': 'Повторить',
   'chat.close': 'Закрыть диалог',
+  'call.open_dialog': 'Открыть диалог звонка',
   'chat.close_confirm': 'Закрыть диалог? Он перейдёт в Историю.',
   'chat.transfer_forbidden': 'Нельзя передать диалог этому оператору',
   'chat.transfer_failed': 'Не удалось передать диалог',

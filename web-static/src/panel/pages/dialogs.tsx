@@ -15,6 +15,7 @@ import { errorText } from '../errors.ts';
 import { Link, navigate } from '../location.ts';
 import { OffersBar } from '../chat/offers_bar.tsx';
 import { withBase, type Params } from '../router.ts';
+import { CallStartButtons } from '../call/call_dock.tsx';
 
 /** "Ivan", the contact name, or "Visitor #42". */
 export function useVisitorLabel(): (visitor: number, known?: string) => string {
@@ -150,6 +151,7 @@ function ChatHeader({ entry }: { entry: DialogEntry }) {
         )}
       </div>
       <div class="chat__actions">
+        {open && <CallStartButtons entry={entry} />}
         {open && (
           <button type="button" class="btn btn--danger-ghost btn--small" data-testid="chat-close" disabled={busy} onClick={() => void close()}>
             {t('chat.close')}

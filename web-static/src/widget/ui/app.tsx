@@ -14,10 +14,14 @@ import { RatingCard, ratingVisible } from './rating.tsx';
 import { OperatorAvatar } from './avatar.tsx';
 import { lastOperator } from '../avatars.ts';
 import { BlockedNotice } from './blocked.tsx';
+import type { CallHost } from '../call/host.ts';
+import { CallButtons, CallSlot } from '../call/slot.tsx';
 
 export interface Controller {
   client: ChatClient;
   launcher: LoaderContext['launcher'];
+  /** Calls (widget/call/): the call UI loads on demand into this host. */
+  calls: CallHost;
   readonly open: boolean;
   setOpen(open: boolean): void;
   onOpenChange(fn: (open: boolean) => void): () => void;
@@ -69,8 +73,9 @@ export function App({ c }: { c: Controller }) {
   const choosing = !form && !s.blocked && needsDepartmentChoice(s);
   return (
     <div class="w" role="dialog" aria-label={s.site?.name || t('header.fallbackTitle')} data-testid="callpy-window" onPointerDown={unlockSound} onKeyDown={unlockSound}>
-      <Header s={s} t={t} onClose={() => c.setOpen(false)} />
+      <Header s={s} t={t} onClose={() => c.setOpen(false)} calls={c.calls} />
       <ConnectionBanner s={s} t={t} onRetry={() => c.client.reconnectNow()} />
+      <CallSlot host={c.calls} />
       {offline && !form && <OfflineNotice t={t} />}
       {form ? (
         <OfflineForm t={t} s={s} client={c.client} />
@@ -94,7 +99,7 @@ export function App({ c }: { c: Controller }) {
   );
 }
 
-function Header({ s, t, onClose }: { s: ChatState; t: WidgetT; onClose: () => void }) {
+function Header({ s, t, onClose, calls }: { s: ChatState; t: WidgetT; onClose: () => void; calls: CallHost }) {
   const name = s.site?.name || t('header.fallbackTitle');
   const online = !!s.site && s.site.open && s.site.operatorsOnline > 0;
   // While disconnected the operators' state is unknown: say nothing rather than guess.
@@ -116,6 +121,7 @@ function Header({ s, t, onClose }: { s: ChatState; t: WidgetT; onClose: () => vo
           </div>
         )}
       </div>
+      {known && online && !s.blocked && !s.call && <CallButtons host={calls} t={t} />}
       <button type="button" class="ib" aria-label={t('header.minimize')} title={t('header.minimize')} onClick={onClose} data-testid="callpy-minimize">
         <svg viewBox="0 0 24 24" aria-hidden="true">
           <path d="M5 11h14v2H5z" />

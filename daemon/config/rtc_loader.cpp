@@ -1,0 +1,68 @@
+// rtc: the media path's network settings (DESIGN §9): which local addresses carry calls, the
+// public address behind a 1:1 NAT, the UDP port range and the number of media threads.
+#include <arpa/inet.h>
+
+#include <charconv>
+
+#include "config/loader_internal.h"
+
+namespace callpy::config {
+
+namespace {
+
+bool isNumericAddress(const std::string& s) {
+  unsigned char buf[sizeof(struct in6_addr)];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+void readPortRange(YamlReader& r, const Field& f, RtcConfig& rtc) {
+  auto text = r.string(f);
+  if (!text) return;
+  auto dash = text->find('-');
+  int low = 0, high = 0;
+  auto parse = [](std::string_view s, int& out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && p == s.data() + s.size();
+  };
+  if (dash == std::string::npos || !parse(std::string_view(*text).substr(0, dash), low) ||
+      !parse(std::string_view(*text).substr(dash + 1), high) || low < 1024 || high > 65535 ||
+      low > high) {
+    r.error(f, "port_range must be LOW-HIGH with 1024 <= LOW <= HIGH <= 65535, e.g. 40000-40999");
+    return;
+  }
+  rtc.portMin = low;
+  rtc.portMax = high;
+}
+
+}  // namespace
+
+void readRtc(LoadContext& ctx, const Field& f, Config& c) {
+  YamlReader& r = ctx.reader;
+  auto fields = r.map(f, {"interfaces", "public_ip", "port_range", "media_threads"});
+  if (!fields) return;
+  if (const Field* list = YamlReader::get(*fields, "interfaces")) {
+    if (auto items = r.sequence(*list)) {
+      for (const auto& item : *items) {
+        auto address = r.string(item);
+        if (!address) continue;
+        if (!isNumericAddress(*address)) {
+          r.error(item, "interfaces must be numeric IPv4 or IPv6 addresses of this host");
+          continue;
+        }
+        c.rtc.interfaces.push_back(*address);
+      }
+    }
+  }
+  if (const Field* ip = YamlReader::get(*fields, "public_ip")) {
+    if (auto address = r.string(*ip)) {
+      if (!isNumericAddress(*address)) r.error(*ip, "public_ip must be a numeric IPv4 or IPv6 address");
+      else c.rtc.publicIp = *address;
+    }
+  }
+  if (const Field* range = YamlReader::get(*fields, "port_range")) readPortRange(r, *range, c.rtc);
+  if (const Field* threads = YamlReader::get(*fields, "media_threads")) {
+    c.rtc.mediaThreads = static_cast<int>(r.integer(*threads, 1, 256).value_or(0));
+  }
+}
+
+}  // namespace callpy::config

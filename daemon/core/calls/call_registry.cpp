@@ -1,0 +1,201 @@
+#include "core/calls/call_registry.h"
+
+#include <algorithm>
+
+#include "core/common/error.h"
+
+namespace callpy::core::calls {
+
+CallRegistry::CallRegistry(IdSource ids) : ids_(std::move(ids)) {}
+
+Call& CallRegistry::live(const std::string& callId) {
+  auto it = calls_.find(callId);
+  if (it == calls_.end()) throw notFound("no such call");
+  return it->second;
+}
+
+Call CallRegistry::finish(Call& c, EndReason reason, std::int64_t nowMs) {
+  c.state = CallState::Ended;
+  c.reason = reason;
+  c.endedMs = nowMs;
+  c.ringingOperators.clear();
+  Call out = c;
+  calls_.erase(c.id);
+  return out;
+}
+
+Call CallRegistry::start(const StartRequest& r, std::int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, c] : calls_) {
+    if (c.dialogId == r.dialogId) throw conflict("this dialog already has a call");
+  }
+  Call c;
+  c.id = ids_();
+  c.dialogId = r.dialogId;
+  c.siteId = r.siteId;
+  c.visitorId = r.visitorId;
+  c.caller = r.caller.party;
+  c.video = r.video;
+  c.startedMs = nowMs;
+  c.participants.push_back(r.caller);
+  if (c.fromVisitor()) {
+    c.ringingOperators = r.ring;
+    if (c.ringingOperators.empty()) {
+      c.state = CallState::Ended;
+      c.reason = EndReason::Busy;
+      c.endedMs = nowMs;
+      return c;
+    }
+  }
+  calls_.emplace(c.id, c);
+  return c;
+}
+
+Call CallRegistry::accept(const std::string& callId, const Participant& who, std::int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  auto& c = live(callId);
+  if (c.state != CallState::Ringing) throw conflict("the call was already answered");
+  if (c.fromVisitor()) {
+    if (who.party.kind != PartyKind::Operator || !c.ringingOperators.count(who.party.id)) {
+      throw notFound("no such call");
+    }
+    c.answeredBy = who.party.id;
+  } else if (who.party != Party{PartyKind::Visitor, c.visitorId}) {
+    throw notFound("no such call");
+  }
+  c.participants.push_back(who);
+  c.ringingOperators.clear();
+  c.state = CallState::Active;
+  c.answeredMs = nowMs;
+  return c;
+}
+
+Call CallRegistry::decline(const std::string& callId, const Party& who, std::int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  auto& c = live(callId);
+  if (c.state != CallState::Ringing) throw conflict("the call was already answered");
+  if (c.fromVisitor()) {
+    if (who.kind != PartyKind::Operator || !c.ringingOperators.erase(who.id)) {
+      throw notFound("no such call");
+    }
+    if (c.ringingOperators.empty()) return finish(c, EndReason::Declined, nowMs);
+    return c;
+  }
+  if (who != Party{PartyKind::Visitor, c.visitorId}) throw notFound("no such call");
+  return finish(c, EndReason::Declined, nowMs);
+}
+
+Call CallRegistry::hangup(const std::string& callId, const Party& who, std::int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  auto& c = live(callId);
+  if (!c.participant(who)) {
+    // A rung operator who has not answered may only decline.
+    throw notFound("no such call");
+  }
+  return finish(c, EndReason::Hangup, nowMs);
+}
+
+std::optional<Call> CallRegistry::end(const std::string& callId, EndReason reason,
+                                      std::int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  auto it = calls_.find(callId);
+  if (it == calls_.end()) return std::nullopt;
+  return finish(it->second, reason, nowMs);
+}
+
+std::vector<Call> CallRegistry::expire(std::int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  std::vector<Call> out;
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    auto& c = (it++)->second;  // finish() erases the current node
+    if (c.state == CallState::Ringing && nowMs - c.startedMs >= kRingTimeoutMs) {
+      out.push_back(finish(c, EndReason::NoAnswer, nowMs));
+    }
+  }
+  return out;
+}
+
+std::vector<Call> CallRegistry::visitorLeft(std::int64_t visitorId, std::int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  std::vector<Call> out;
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    auto& c = (it++)->second;
+    if (c.visitorId == visitorId) out.push_back(finish(c, EndReason::Left, nowMs));
+  }
+  return out;
+}
+
+std::vector<Call> CallRegistry::tabClosed(std::uint64_t tab, std::int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  std::vector<Call> out;
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    auto& c = (it++)->second;
+    auto p = std::find_if(c.participants.begin(), c.participants.end(),
+                          [&](const auto& x) { return x.tab == tab; });
+    if (p == c.participants.end()) continue;
+    auto reason = p->party.kind == PartyKind::Visitor ? EndReason::Left : EndReason::Hangup;
+    out.push_back(finish(c, reason, nowMs));
+  }
+  return out;
+}
+
+Call CallRegistry::setRecording(const std::string& callId, const Party& who, bool on) {
+  std::lock_guard lock(mutex_);
+  auto& c = live(callId);
+  if (who.kind != PartyKind::Operator || !c.participant(who)) throw notFound("no such call");
+  c.recording = on;
+  return c;
+}
+
+Call CallRegistry::joined(const std::string& callId, const Party& who) const {
+  std::lock_guard lock(mutex_);
+  auto it = calls_.find(callId);
+  if (it == calls_.end() || !it->second.participant(who)) throw notFound("no such call");
+  return it->second;
+}
+
+Call CallRegistry::moveTab(const std::string& callId, const Party& who, std::uint64_t tab) {
+  std::lock_guard lock(mutex_);
+  auto& c = live(callId);
+  for (auto& p : c.participants) {
+    if (p.party == who) {
+      p.tab = tab;
+      return c;
+    }
+  }
+  throw notFound("no such call");
+}
+
+std::optional<Call> CallRegistry::find(const std::string& callId) const {
+  std::lock_guard lock(mutex_);
+  auto it = calls_.find(callId);
+  if (it == calls_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<Call> CallRegistry::ofDialog(std::int64_t dialogId) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, c] : calls_) {
+    if (c.dialogId == dialogId) return c;
+  }
+  return std::nullopt;
+}
+
+std::vector<Call> CallRegistry::ringingFor(const std::vector<std::string>& sites) const {
+  std::lock_guard lock(mutex_);
+  std::vector<Call> out;
+  for (const auto& [id, c] : calls_) {
+    if (c.state == CallState::Ringing &&
+        std::find(sites.begin(), sites.end(), c.siteId) != sites.end()) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::size_t CallRegistry::activeCount() const {
+  std::lock_guard lock(mutex_);
+  return calls_.size();
+}
+
+}  // namespace callpy::core::calls

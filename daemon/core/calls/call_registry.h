@@ -1,0 +1,74 @@
+#pragma once
+// The live calls (signalling state machine, F18–F20). Sessions on many worker threads start,
+// answer and end calls, so one mutex guards the map; every operation returns a copy of the call
+// as it is afterwards, which the caller stores and announces. Errors are core::Error (conflict,
+// not_found, forbidden) with messages a client can show.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/calls/types.h"
+
+namespace callpy::core::calls {
+
+inline constexpr std::int64_t kRingTimeoutMs = 45'000;
+
+struct StartRequest {
+  std::int64_t dialogId = 0;
+  std::string siteId;
+  std::int64_t visitorId = 0;
+  Participant caller;
+  bool video = false;
+  // Visitor calls: the operators to ring (F21); empty → the call ends at once as `busy`.
+  std::set<std::int64_t> ring;
+};
+
+class CallRegistry {
+ public:
+  using IdSource = std::function<std::string()>;  // 32 hex characters, random
+  explicit CallRegistry(IdSource ids);
+
+  // A new ringing call. Conflict when the dialog already has a call that has not ended.
+  Call start(const StartRequest& r, std::int64_t nowMs);
+  // The callee joins: the visitor for an operator's call, a rung operator for a visitor's call
+  // (first one wins; later → conflict).
+  Call accept(const std::string& callId, const Participant& who, std::int64_t nowMs);
+  // A rung operator declines (removed from the ring; the call ends `declined` when nobody is
+  // left) or the visitor declines an operator's call (ends it).
+  Call decline(const std::string& callId, const Party& who, std::int64_t nowMs);
+  // A participant (or the ringing caller) hangs up: the call ends.
+  Call hangup(const std::string& callId, const Party& who, std::int64_t nowMs);
+  // The media path failed (ICE, DTLS, consent) or the daemon ends it: nullopt when already over.
+  std::optional<Call> end(const std::string& callId, EndReason reason, std::int64_t nowMs);
+  // Ringing calls older than kRingTimeoutMs end `no_answer`.
+  std::vector<Call> expire(std::int64_t nowMs);
+  // The visitor's last tab closed: its calls end `left`.
+  std::vector<Call> visitorLeft(std::int64_t visitorId, std::int64_t nowMs);
+  // A tab closed: calls whose signalling ran through it end (`left` for the visitor's tab,
+  // `hangup` for an operator's).
+  std::vector<Call> tabClosed(std::uint64_t tab, std::int64_t nowMs);
+  Call setRecording(const std::string& callId, const Party& who, bool on);
+
+  // The call when `who` takes part in it (for media frames); not_found otherwise.
+  Call joined(const std::string& callId, const Party& who) const;
+  // Moves the participant's signalling to another tab (a new offer from another tab/device).
+  Call moveTab(const std::string& callId, const Party& who, std::uint64_t tab);
+  std::optional<Call> find(const std::string& callId) const;
+  std::optional<Call> ofDialog(std::int64_t dialogId) const;
+  std::vector<Call> ringingFor(const std::vector<std::string>& sites) const;
+  std::size_t activeCount() const;
+
+ private:
+  Call& live(const std::string& callId);
+  Call finish(Call& c, EndReason reason, std::int64_t nowMs);
+
+  IdSource ids_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Call> calls_;  // not ended yet
+};
+
+}  // namespace callpy::core::calls

@@ -1,0 +1,91 @@
+#pragma once
+// Call signalling (F18–F20, protocol.md "Calls") over the chat sockets: starts, rings, answers
+// and ends calls (core/calls/CallRegistry), stores them (CallStore), and hands each participant's
+// SDP offer and ICE candidates to the media path (rtc/call/MediaEngine), whose answers and leg
+// states come back here as frames to that participant's tab.
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/accounts/types.h"
+#include "core/calls/call_registry.h"
+#include "core/ports/call_store.h"
+#include "realtime/chat_frames.h"
+#include "realtime/realtime_server.h"
+
+namespace callpy::rtc::call {
+class MediaEngine;
+}
+
+namespace callpy::realtime {
+
+class ChatGateway;
+
+// Who sent a call frame: an operator (with the dialog access check of its session) or a visitor.
+struct CallSender {
+  core::calls::Participant participant;
+  std::string siteId;                    // visitors: their site
+  const core::accounts::Principal* principal = nullptr;  // operators
+};
+
+class CallGateway {
+ public:
+  using Clock = std::function<std::int64_t()>;  // Unix milliseconds
+  CallGateway(ChatGateway& chat, core::ports::CallStore& store, rtc::call::MediaEngine& media,
+              Clock clock = {});
+  ~CallGateway();  // stops the ring timer
+  CallGateway(const CallGateway&) = delete;
+  CallGateway& operator=(const CallGateway&) = delete;
+
+  // Ends the calls a stopped daemon left open and starts the ring-timeout thread.
+  void start();
+  void stop();
+
+  // call_* frames from an operator tab. `dialogOf` checks the dialog against the operator's sites.
+  void operatorFrame(const CallSender& from, const std::string& type, const frames::Json& f,
+                     const std::function<core::dialogs::Dialog(std::int64_t)>& dialogOf);
+  // call_* frames from a visitor tab; `dialogId` opens the visitor's dialog when needed.
+  void visitorFrame(const CallSender& from, const std::string& type, const frames::Json& f,
+                    const std::function<std::int64_t()>& dialogId);
+  void visitorLeft(std::int64_t visitorId);
+  // A visitor or operator tab closed: the calls it carried end.
+  void tabClosed(ConnectionId tab);
+  // The calls still ringing on these sites, to an operator tab that just connected.
+  void sendRinging(ConnectionId tab, const std::vector<std::string>& sites);
+  // Ends ringing calls past the ring timeout (the timer thread calls it every second).
+  void expireRinging();
+  std::size_t activeCalls() const { return registry_.activeCount(); }
+
+  static frames::Json callFrame(const core::calls::Call& c);
+
+ private:
+  void startCall(const core::calls::StartRequest& r);
+  void media(const CallSender& from, const std::string& type, const frames::Json& f);
+  void changed(const core::calls::Call& c);  // store + announce a call that is not over
+  void finished(const core::calls::Call& c);  // store, close media, announce, note in dialog
+  void announce(const core::calls::Call& c, const frames::Json& frame);
+  void noteInDialog(const core::calls::Call& c);
+  std::set<std::int64_t> operatorsToRing(const core::dialogs::Dialog& d);
+  std::int64_t now() const;
+  void runTimer();
+
+  ChatGateway& chat_;
+  core::ports::CallStore& store_;
+  rtc::call::MediaEngine& media_;
+  Clock clock_;
+  core::calls::CallRegistry registry_;
+
+  std::mutex timerMutex_;
+  std::condition_variable timerWake_;
+  bool stopping_ = false;
+  std::thread timer_;
+};
+
+// The key of a participant's leg in the media room: "visitor" or "operator:<user id>".
+std::string legKey(const core::calls::Party& p);
+
+}  // namespace callpy::realtime

@@ -1,0 +1,104 @@
+// The media half of call signalling: a participant's SDP offer and ICE candidates go to the
+// media engine; its answer and the leg's state come back to the participant's tab.
+#include "core/common/error.h"
+#include "realtime/call_gateway.h"
+#include "realtime/chat_gateway.h"
+#include "realtime/session_support.h"
+#include "rtc/call/media_engine.h"
+
+namespace callpy::realtime {
+
+using core::calls::Call;
+using core::calls::EndReason;
+using core::calls::Party;
+using core::calls::PartyKind;
+using rtc::call::LegState;
+
+namespace {
+
+constexpr std::size_t kMaxSdpBytes = 64 * 1024;       // the frame limit bounds it too
+constexpr std::size_t kMaxCandidateBytes = 1024;
+
+frames::Json callEvent(const char* type, const std::string& callId) {
+  auto f = frames::object(type);
+  f->set("call", callId);
+  return f;
+}
+
+const char* stateName(LegState s) {
+  switch (s) {
+    case LegState::Connecting: return "connecting";
+    case LegState::Connected: return "connected";
+    case LegState::Failed: return "failed";
+    case LegState::Closed: return "closed";
+  }
+  return "failed";
+}
+
+}  // namespace
+
+void CallGateway::media(const CallSender& from, const std::string& type, const frames::Json& f) {
+  const auto& me = from.participant;
+  auto callId = stringField(f, "call");
+  if (callId.empty()) throw core::invalid("call is required", "call");
+  if (type == "call_offer") {
+    auto sdp = stringField(f, "sdp");
+    if (sdp.empty() || sdp.size() > kMaxSdpBytes) throw core::invalid("sdp is required", "sdp");
+    auto c = registry_.joined(callId, me.party);
+    // An offer from another tab of the same participant moves the call there (device switch).
+    if (c.participant(me.party)->tab != me.tab) c = registry_.moveTab(callId, me.party, me.tab);
+    const ConnectionId tab = me.tab;
+    rtc::call::LegEvents events;
+    events.answer = [this, tab, callId](const std::string& answer) {
+      auto out = callEvent("call_answer", callId);
+      out->set("sdp", answer);
+      chat_.sendTo(tab, out);
+    };
+    events.rejected = [this, tab, callId](const std::string& problem) {
+      auto out = frames::error("invalid", problem);
+      out->set("field", "sdp");
+      out->set("call", callId);
+      chat_.sendTo(tab, out);
+    };
+    events.state = [this, tab, callId](LegState state, const std::string& reason) {
+      auto out = callEvent("call_media_state", callId);
+      out->set("state", stateName(state));
+      if (!reason.empty()) out->set("reason", reason);
+      chat_.sendTo(tab, out);
+      // A leg that failed ends the call; the media thread must not wait for storage.
+      if (state == LegState::Failed) {
+        chat_.pool().submit([this, callId] {
+          try {
+            if (auto ended = registry_.end(callId, EndReason::Failed, now())) finished(*ended);
+          } catch (...) {
+            // Storage trouble: the call is over in memory; the row ends at the next start.
+          }
+        });
+      }
+    };
+    media_.offer(callId, legKey(me.party), std::move(sdp), std::move(events));
+  } else if (type == "call_ice") {
+    registry_.joined(callId, me.party);
+    auto candidate = stringField(f, "candidate");
+    if (candidate.size() > kMaxCandidateBytes) throw core::invalid("candidate is too long", "candidate");
+    media_.remoteCandidate(callId, legKey(me.party), std::move(candidate));
+  } else if (type == "call_media") {
+    auto c = registry_.joined(callId, me.party);
+    auto out = callEvent("call_media", callId);
+    frames::Json who = new Poco::JSON::Object;
+    who->set("kind", me.party.kind == PartyKind::Visitor ? "visitor" : "operator");
+    who->set("id", me.party.id);
+    out->set("who", who);
+    out->set("audio", f->has("audio") && f->get("audio").isBoolean() && f->getValue<bool>("audio"));
+    out->set("video", f->has("video") && f->get("video").isBoolean() && f->getValue<bool>("video"));
+    for (const auto& p : c.participants) {
+      if (!(p.party == me.party)) chat_.sendTo(p.tab, out);
+    }
+  } else if (type == "call_hangup") {
+    finished(registry_.hangup(callId, me.party, now()));
+  } else {
+    throw core::invalid("unknown frame type");
+  }
+}
+
+}  // namespace callpy::realtime

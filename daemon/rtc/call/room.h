@@ -1,0 +1,65 @@
+#pragma once
+// A call's media room on its media thread: each participant (the visitor, an operator) has an
+// active leg, and while it moves to another device (a new offer), a pending leg that replaces the
+// active one once its DTLS handshake is done (make before break: the others never notice). A
+// track published on one leg is forwarded to the matching outgoing track of every other
+// participant's active leg.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rtc/call/leg.h"
+
+namespace callpy::rtc::call {
+
+// Counters of one media thread: written only by it, read by stats() from anywhere.
+struct alignas(64) ThreadCounters {
+  std::atomic<std::uint64_t> legs{0};
+  std::atomic<std::uint64_t> packetsIn{0};
+  std::atomic<std::uint64_t> packetsRelayed{0};
+  std::atomic<std::uint64_t> packetsDropped{0};
+  std::atomic<std::uint64_t> retransmits{0};
+  void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {
+    c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+};
+
+class Room {
+ public:
+  Room(ice::MediaThread& thread, LegShared shared);
+  ~Room();
+  Room(const Room&) = delete;
+  Room& operator=(const Room&) = delete;
+
+  void offer(const std::string& participant, const std::string& sdp, LegEvents events);
+  void remoteCandidate(const std::string& participant, const std::string& candidate);
+  void close();
+
+  // From the legs.
+  void legConnected(Leg& leg);
+  void publish(const Leg& from, Role role, const std::uint8_t* pkt, std::size_t len,
+               std::uint64_t nowUs);
+  // A receiver lost a frame: ask whoever feeds its `role` track for a keyframe.
+  void keyframeWanted(const OutgoingTrack& track, std::uint64_t nowUs);
+
+ private:
+  struct Participant {
+    std::string key;
+    std::unique_ptr<Leg> active;
+    std::unique_ptr<Leg> pending;
+  };
+  Participant& participant(const std::string& key);
+  // Drops references the other legs' outgoing tracks hold to `leg` (it is about to go).
+  void forget(const Leg& leg);
+  // Destroys a leg after the current callback has returned (libnice may be on the stack).
+  void retire(std::unique_ptr<Leg> leg);
+
+  ice::MediaThread& thread_;
+  LegShared shared_;
+  std::vector<Participant> participants_;
+  bool closed_ = false;
+};
+
+}  // namespace callpy::rtc::call

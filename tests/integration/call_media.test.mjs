@@ -1,0 +1,88 @@
+// A call through callpyd's own media path (issue 5 §3): two headless Chromium peers with fake
+// camera and microphone — the visitor and the operator — signal over the real chat sockets and
+// send their media to the daemon, which relays it. getStats() on both sides must show DTLS
+// connected, the negotiated SRTP cipher, video frames decoded and audio energy received.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+
+import { SITE_ORIGIN, addSite, operatorSocket, startWithOwner, visitorSocket } from '../support/chat.mjs';
+import { repoRoot, waitFor } from '../support/daemon.mjs';
+import { BrowserPeer, launchCallBrowser } from '../support/webrtc_peer.mjs';
+
+const kRtcYaml = 'rtc:\n  interfaces: [127.0.0.1]\n  port_range: 42000-42999\n';
+
+describe('a call relayed by callpyd', () => {
+  let d; let browser;
+  before(async () => { browser = await launchCallBrowser(); });
+  after(async () => { await browser?.close(); await d?.stop(); });
+  // On failure, the daemon's log says what the media path saw.
+  afterEach((t) => {
+    if (t.passed !== false || !d) return;
+    const file = path.join(repoRoot, 'build/test-output/call_media-daemon.log');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, d.stderr);
+    console.error(`daemon log: ${file}`);
+  });
+
+  test('video call between two browsers: DTLS-SRTP up, frames and audio cross the daemon', async () => {
+    const started = await startWithOwner({ extraYaml: kRtcYaml });
+    d = started.d;
+    const site = await addSite(started.owner, 'Shop', SITE_ORIGIN);
+    const { o } = await operatorSocket(d, started.owner);
+    const { v } = await visitorSocket(d, site, { page: { url: `${SITE_ORIGIN}/`, title: 'Home' } });
+    v.send({ t: 'msg', cid: 'c1', text: 'Можно позвонить?' });
+    const { dialog } = await v.type('ack');
+
+    o.send({ t: 'call_start', dialog, video: true });
+    const ringing = (await v.type('call')).call;
+    assert.equal(ringing.state, 'ringing');
+    assert.equal(ringing.from, 'operator');
+    assert.equal(ringing.video, true);
+    assert.match(ringing.id, /^[0-9a-f]{32}$/);
+    assert.equal((await o.type('call')).call.state, 'ringing');
+
+    v.send({ t: 'call_accept', call: ringing.id });
+    const active = (await o.type('call', (f) => f.call.state === 'active')).call;
+    assert.equal(active.participants.length, 2);
+    assert.equal((await v.type('call', (f) => f.call.state === 'active')).call.id, ringing.id);
+
+    const operatorPeer = await BrowserPeer.open(browser, d.base, o);
+    const visitorPeer = await BrowserPeer.open(browser, d.base, v);
+    const answer = await operatorPeer.join(ringing.id);
+    assert.match(answer, /a=setup:passive/);
+    assert.match(answer, /a=fingerprint:sha-256 /);
+    await visitorPeer.join(ringing.id);
+    const connected = (f) => f.call === ringing.id && f.state === 'connected';
+    await o.next(connected, { what: 'operator leg connected', timeoutMs: 20000 });
+    await v.next(connected, { what: 'visitor leg connected', timeoutMs: 20000 });
+
+    for (const [who, peer] of [['operator', operatorPeer], ['visitor', visitorPeer]]) {
+      const s = await waitFor(async () => {
+        const x = await peer.stats();
+        return x.inbound.video?.frames > 20 && x.inbound.audio?.energy > 0 ? x : null;
+      }, { timeoutMs: 20000, what: `${who} to decode video and hear audio` });
+      assert.equal(s.dtlsState, 'connected', who);
+      // Chromium names the cipher with the DTLS-SRTP profile's name.
+      assert.match(s.srtpCipher, /^(SRTP_)?AEAD_AES_256_GCM$/, who);
+      const later = await waitFor(async () => {
+        const x = await peer.stats();
+        return x.inbound.video.frames > s.inbound.video.frames + 10 ? x : null;
+      }, { timeoutMs: 10000, what: `${who}'s frames to keep rising` });
+      assert.ok(later.inbound.audio.energy > s.inbound.audio.energy, `${who} audio energy rises`);
+    }
+
+    v.send({ t: 'call_hangup', call: ringing.id });
+    const ended = (await o.type('call', (f) => f.call.state === 'ended')).call;
+    assert.equal(ended.reason, 'hangup');
+    assert.ok(ended.answered && ended.ended >= ended.answered);
+    const note = await o.type('msg', (f) => f.author.kind === 'system');
+    assert.match(note.text, /^Видеозвонок завершён, \d+:\d\d$/);
+    // The daemon stops relaying: the visitor's browser sees its transport go away.
+    await visitorPeer.close();
+    await operatorPeer.close();
+    o.close();
+    v.close();
+  });
+});

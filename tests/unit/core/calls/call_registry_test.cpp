@@ -1,0 +1,158 @@
+#include "core/calls/call_registry.h"
+
+#include <gtest/gtest.h>
+
+#include "core/common/error.h"
+
+namespace callpy::core::calls {
+namespace {
+
+const Party kVisitor{PartyKind::Visitor, 42};
+const Party kAnna{PartyKind::Operator, 3};
+const Party kBoris{PartyKind::Operator, 5};
+
+class CallRegistryTest : public ::testing::Test {
+ protected:
+  CallRegistry registry{[this] { return "call" + std::to_string(++ids); }};
+  int ids = 0;
+
+  Call operatorCall(std::int64_t dialog = 7, std::int64_t now = 1000) {
+    return registry.start({dialog, "shop", 42, {kAnna, "Анна", 11}, true, {}}, now);
+  }
+  Call visitorCall(std::set<std::int64_t> ring = {3, 5}, std::int64_t now = 1000) {
+    return registry.start({7, "shop", 42, {kVisitor, "", 21}, false, ring}, now);
+  }
+  static ErrorCode codeOf(const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const Error& e) {
+      return e.code();
+    }
+    ADD_FAILURE() << "no error";
+    return ErrorCode::Internal;
+  }
+};
+
+TEST_F(CallRegistryTest, OperatorCallRingsUntilTheVisitorAccepts) {
+  auto c = operatorCall();
+  EXPECT_EQ(c.state, CallState::Ringing);
+  EXPECT_EQ(c.caller, kAnna);
+  ASSERT_EQ(c.participants.size(), 1u);
+  auto a = registry.accept(c.id, {kVisitor, "", 21}, 4000);
+  EXPECT_EQ(a.state, CallState::Active);
+  EXPECT_EQ(a.answeredMs, 4000);
+  ASSERT_EQ(a.participants.size(), 2u);
+  EXPECT_EQ(a.participants[1].tab, 21u);
+  auto e = registry.hangup(c.id, kVisitor, 64000);
+  EXPECT_EQ(e.state, CallState::Ended);
+  EXPECT_EQ(e.reason, EndReason::Hangup);
+  EXPECT_EQ(e.talkMs(), 60000);
+  EXPECT_FALSE(registry.find(c.id));
+}
+
+TEST_F(CallRegistryTest, OnlyTheDialogsVisitorMayAnswerAnOperatorCall) {
+  auto c = operatorCall();
+  EXPECT_EQ(codeOf([&] { registry.accept(c.id, {{PartyKind::Visitor, 43}, "", 1}, 2000); }),
+            ErrorCode::NotFound);
+  EXPECT_EQ(codeOf([&] { registry.accept(c.id, {kBoris, "Борис", 1}, 2000); }),
+            ErrorCode::NotFound);
+  EXPECT_EQ(codeOf([&] { registry.accept("nope", {kVisitor, "", 1}, 2000); }), ErrorCode::NotFound);
+}
+
+TEST_F(CallRegistryTest, OneCallPerDialog) {
+  operatorCall(7);
+  EXPECT_EQ(codeOf([&] { operatorCall(7); }), ErrorCode::Conflict);
+  EXPECT_NO_THROW(operatorCall(8));
+}
+
+TEST_F(CallRegistryTest, FirstOperatorToAcceptAVisitorCallWins) {
+  auto c = visitorCall();
+  EXPECT_EQ(c.ringingOperators, (std::set<std::int64_t>{3, 5}));
+  auto a = registry.accept(c.id, {kBoris, "Борис", 31}, 2000);
+  EXPECT_EQ(a.answeredBy, 5);
+  EXPECT_TRUE(a.ringingOperators.empty());
+  EXPECT_EQ(codeOf([&] { registry.accept(c.id, {kAnna, "Анна", 11}, 2100); }), ErrorCode::Conflict);
+  // Anna never joined, so she cannot hang up Boris's call.
+  EXPECT_EQ(codeOf([&] { registry.hangup(c.id, kAnna, 2200); }), ErrorCode::NotFound);
+}
+
+TEST_F(CallRegistryTest, AnOperatorWhoWasNotRungCannotAccept) {
+  auto c = visitorCall({3});
+  EXPECT_EQ(codeOf([&] { registry.accept(c.id, {kBoris, "Борис", 31}, 2000); }),
+            ErrorCode::NotFound);
+}
+
+TEST_F(CallRegistryTest, DeclinesEndAVisitorCallOnlyWhenNobodyIsLeft) {
+  auto c = visitorCall();
+  auto d = registry.decline(c.id, kAnna, 2000);
+  EXPECT_EQ(d.state, CallState::Ringing);
+  EXPECT_EQ(d.ringingOperators, (std::set<std::int64_t>{5}));
+  auto e = registry.decline(c.id, kBoris, 3000);
+  EXPECT_EQ(e.state, CallState::Ended);
+  EXPECT_EQ(e.reason, EndReason::Declined);
+  EXPECT_EQ(e.talkMs(), 0);
+}
+
+TEST_F(CallRegistryTest, AVisitorCallWithNobodyToRingIsBusy) {
+  auto c = visitorCall({});
+  EXPECT_EQ(c.state, CallState::Ended);
+  EXPECT_EQ(c.reason, EndReason::Busy);
+  EXPECT_EQ(registry.activeCount(), 0u);
+}
+
+TEST_F(CallRegistryTest, VisitorDeclineEndsAnOperatorCall) {
+  auto c = operatorCall();
+  EXPECT_EQ(registry.decline(c.id, kVisitor, 1500).reason, EndReason::Declined);
+}
+
+TEST_F(CallRegistryTest, UnansweredCallsExpire) {
+  auto c = operatorCall(7, 1000);
+  auto answered = operatorCall(8, 1000);
+  registry.accept(answered.id, {kVisitor, "", 21}, 2000);
+  EXPECT_TRUE(registry.expire(1000 + kRingTimeoutMs - 1).empty());
+  auto gone = registry.expire(1000 + kRingTimeoutMs);
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].id, c.id);
+  EXPECT_EQ(gone[0].reason, EndReason::NoAnswer);
+  EXPECT_TRUE(registry.find(answered.id));
+}
+
+TEST_F(CallRegistryTest, TheVisitorLeavingOrTheOperatorTabClosingEndsCalls) {
+  auto a = operatorCall(7);
+  auto b = operatorCall(8);
+  registry.accept(b.id, {kVisitor, "", 21}, 2000);
+  auto left = registry.visitorLeft(42, 3000);
+  EXPECT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0].reason, EndReason::Left);
+  auto c = operatorCall(9);
+  EXPECT_TRUE(registry.tabClosed(99, 4000).empty());
+  auto closed = registry.tabClosed(11, 4000);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].id, c.id);
+  EXPECT_EQ(closed[0].reason, EndReason::Hangup);
+  auto d = operatorCall(10);
+  registry.accept(d.id, {kVisitor, "", 21}, 5000);
+  auto visitorTab = registry.tabClosed(21, 6000);
+  ASSERT_EQ(visitorTab.size(), 1u);
+  EXPECT_EQ(visitorTab[0].reason, EndReason::Left);
+}
+
+TEST_F(CallRegistryTest, RecordingIsAnOperatorsSwitch) {
+  auto c = operatorCall();
+  registry.accept(c.id, {kVisitor, "", 21}, 2000);
+  EXPECT_TRUE(registry.setRecording(c.id, kAnna, true).recording);
+  EXPECT_EQ(codeOf([&] { registry.setRecording(c.id, kVisitor, false); }), ErrorCode::NotFound);
+}
+
+TEST_F(CallRegistryTest, MediaFramesAreForParticipantsOnly) {
+  auto c = operatorCall();
+  EXPECT_NO_THROW(registry.joined(c.id, kAnna));
+  EXPECT_EQ(codeOf([&] { registry.joined(c.id, kVisitor); }), ErrorCode::NotFound);
+  auto moved = registry.moveTab(c.id, kAnna, 77);
+  EXPECT_EQ(moved.participant(kAnna)->tab, 77u);
+  EXPECT_FALSE(registry.end(c.id, EndReason::Failed, 5000)->participants.empty());
+  EXPECT_FALSE(registry.end(c.id, EndReason::Failed, 5000));
+}
+
+}  // namespace
+}  // namespace callpy::core::calls

@@ -1,0 +1,287 @@
+// Calls (F18–F20; daemon/realtime/protocol.md "## Calls"): the pure part shared by the widget
+// and the panel — parsing the server's call frames, building the client's frames, the call
+// state reducer (what this tab shows), duration formatting and media error mapping. No DOM,
+// no WebRTC here, so tests/unit/call_model.test.ts drives it directly.
+import { isInt, isObj, str, type Json } from './realtime.ts';
+
+export type CallState = 'ringing' | 'active' | 'ended';
+export type PartyKind = 'visitor' | 'operator';
+export type EndReason = 'hangup' | 'declined' | 'no_answer' | 'failed' | 'left' | 'busy';
+
+export interface Participant {
+  kind: PartyKind;
+  id: number;
+  name?: string;
+}
+
+export interface CallInfo {
+  id: string;
+  dialog: number;
+  site: string;
+  visitor: number;
+  from: PartyKind;
+  video: boolean;
+  state: CallState;
+  recording: boolean;
+  participants: Participant[];
+  started: number;
+  answered: number | null;
+  ended: number | null;
+  reason: EndReason | null;
+}
+
+export type MediaLegState = 'connecting' | 'connected' | 'failed';
+
+export type CallFrame =
+  | { t: 'call'; call: CallInfo }
+  | { t: 'call_answer'; call: string; sdp: string }
+  | { t: 'call_media_state'; call: string; state: MediaLegState; reason: string }
+  | { t: 'call_media'; call: string; who: { kind: PartyKind; id: number }; audio: boolean; video: boolean }
+  | { t: 'err'; code: string; message: string; field: string | null };
+
+const kCallId = /^[0-9a-f]{32}$/;
+const kReasons: readonly EndReason[] = ['hangup', 'declined', 'no_answer', 'failed', 'left', 'busy'];
+const isKind = (v: unknown): v is PartyKind => v === 'visitor' || v === 'operator';
+const intOrNull = (v: unknown): number | null => (isInt(v) ? v : null);
+
+/** True for frames the call code handles (the chat clients route them here unparsed). */
+export function isCallFrameType(t: unknown): boolean {
+  return typeof t === 'string' && t.startsWith('call');
+}
+
+/** Validates the `call` object of a `call` frame; null when anything the UI relies on is off. */
+export function parseCallInfo(v: unknown): CallInfo | null {
+  if (!isObj(v) || typeof v.id !== 'string' || !kCallId.test(v.id) || !isInt(v.dialog) || !isInt(v.visitor)) return null;
+  if (!isKind(v.from) || (v.state !== 'ringing' && v.state !== 'active' && v.state !== 'ended')) return null;
+  const participants: Participant[] = [];
+  if (Array.isArray(v.participants)) {
+    for (const p of v.participants.slice(0, 16)) {
+      if (!isObj(p) || !isKind(p.kind) || !isInt(p.id)) continue;
+      const item: Participant = { kind: p.kind, id: p.id };
+      if (typeof p.name === 'string' && p.name !== '') item.name = p.name.slice(0, 200);
+      participants.push(item);
+    }
+  }
+  return {
+    id: v.id,
+    dialog: v.dialog,
+    site: str(v.site).slice(0, 200),
+    visitor: v.visitor,
+    from: v.from,
+    video: v.video === true,
+    state: v.state,
+    recording: v.recording === true,
+    participants,
+    started: isInt(v.started) ? v.started : 0,
+    answered: intOrNull(v.answered),
+    ended: intOrNull(v.ended),
+    reason: kReasons.includes(v.reason as EndReason) ? (v.reason as EndReason) : null,
+  };
+}
+
+/** Parses a frame the chat client routed to the call code (object or JSON text); null when malformed. */
+export function parseCallFrame(data: unknown): CallFrame | null {
+  let f: unknown = data;
+  if (typeof data === 'string') {
+    try {
+      f = JSON.parse(data);
+    } catch {
+      return null;
+    }
+  }
+  if (!isObj(f)) return null;
+  switch (f.t) {
+    case 'call': {
+      const call = parseCallInfo(f.call);
+      return call ? { t: 'call', call } : null;
+    }
+    case 'call_answer':
+      return typeof f.call === 'string' && typeof f.sdp === 'string' && f.sdp !== '' ? { t: 'call_answer', call: f.call, sdp: f.sdp } : null;
+    case 'call_media_state':
+      if (typeof f.call !== 'string' || (f.state !== 'connecting' && f.state !== 'connected' && f.state !== 'failed')) return null;
+      return { t: 'call_media_state', call: f.call, state: f.state, reason: str(f.reason) };
+    case 'call_media': {
+      const who = f.who;
+      if (typeof f.call !== 'string' || !isObj(who) || !isKind(who.kind) || !isInt(who.id)) return null;
+      return { t: 'call_media', call: f.call, who: { kind: who.kind, id: who.id }, audio: f.audio !== false, video: f.video === true };
+    }
+    case 'err':
+      return { t: 'err', code: str(f.code, 'error'), message: str(f.message), field: typeof f.field === 'string' ? f.field : null };
+    default:
+      return null;
+  }
+}
+
+// --- frames this side sends -----------------------------------------------------------------
+
+export const callFrames = {
+  /** The operator names the dialog; the visitor's call goes to its open dialog. */
+  start: (video: boolean, dialog?: number): Json => (dialog === undefined ? { t: 'call_start', video } : { t: 'call_start', dialog, video }),
+  accept: (call: string): Json => ({ t: 'call_accept', call }),
+  decline: (call: string): Json => ({ t: 'call_decline', call }),
+  offer: (call: string, sdp: string): Json => ({ t: 'call_offer', call, sdp }),
+  /** An empty candidate means the end of candidates. */
+  ice: (call: string, candidate: string): Json => ({ t: 'call_ice', call, candidate }),
+  media: (call: string, audio: boolean, video: boolean): Json => ({ t: 'call_media', call, audio, video }),
+  hangup: (call: string): Json => ({ t: 'call_hangup', call }),
+  record: (call: string, on: boolean): Json => ({ t: 'call_record', call, on }),
+};
+
+// --- what this tab shows ---------------------------------------------------------------------
+
+export type CallPhase = 'idle' | 'ringing-in' | 'ringing-out' | 'connecting' | 'active' | 'ended';
+
+/** Who this tab is: the visitor (any of its tabs) or one operator. */
+export type Me = { kind: 'visitor' } | { kind: 'operator'; id: number };
+
+export interface CallView {
+  phase: CallPhase;
+  call: CallInfo | null;
+  /** This tab started or accepted the call: it is the one holding the media leg. */
+  leg: boolean;
+  /** The media leg's state as the daemon sees it. */
+  media: MediaLegState | null;
+  /** The other participants' microphone/camera, by "kind:id". */
+  remote: Record<string, { audio: boolean; video: boolean }>;
+  /** An i18n key (call.err.*) for the last problem, shown until the next action. */
+  error: string | null;
+  /** A start or accept was sent and no `call` frame has confirmed it yet. */
+  pending: 'start' | 'accept' | null;
+  /** Other calls ringing here while one is on screen, by id. */
+  waiting: Record<string, CallInfo>;
+}
+
+export const kIdleCall: CallView = { phase: 'idle', call: null, leg: false, media: null, remote: {}, error: null, pending: null, waiting: {} };
+
+export type CallEvent =
+  | CallFrame
+  | { t: 'local_start' }
+  | { t: 'local_accept' }
+  | { t: 'local_decline' }
+  | { t: 'local_error'; key: string }
+  | { t: 'dismiss' };
+
+export function isMe(me: Me, p: { kind: PartyKind; id: number }, visitor: number): boolean {
+  return me.kind === 'visitor' ? p.kind === 'visitor' && p.id === visitor : p.kind === 'operator' && p.id === me.id;
+}
+
+/** The phase a call frame means for this tab. */
+export function phaseFor(call: CallInfo, me: Me, leg: boolean, media: MediaLegState | null): CallPhase {
+  if (call.state === 'ended') return 'ended';
+  const inCall = call.participants.some((p) => isMe(me, p, call.visitor));
+  if (call.state === 'ringing') {
+    if (leg || (inCall && call.from === me.kind)) return 'ringing-out';
+    // The visitor's call rings every operator of the site; an operator's call rings the visitor.
+    return call.from !== me.kind ? 'ringing-in' : 'idle';
+  }
+  // Active: only the tab holding the leg shows the call; other tabs and operators see nothing.
+  if (!leg || !inCall) return 'idle';
+  return media === 'connected' ? 'active' : 'connecting';
+}
+
+/** The call state reducer: frames from the server and this tab's own actions in, the view out. */
+export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
+  switch (e.t) {
+    case 'call': {
+      const call = e.call;
+      const same = v.call?.id === call.id;
+      if (!same && v.call && v.phase !== 'idle' && v.phase !== 'ended') {
+        // Another call while one is on screen (a second visitor rings): keep it aside.
+        const waiting = { ...v.waiting };
+        if (phaseFor(call, me, false, null) === 'ringing-in') waiting[call.id] = call;
+        else delete waiting[call.id];
+        return { ...v, waiting };
+      }
+      const leg = same ? v.leg || v.pending !== null : v.pending === 'start' && call.from === me.kind;
+      const media = same ? v.media : null;
+      const phase = phaseFor(call, me, leg, media);
+      const waiting = { ...v.waiting };
+      delete waiting[call.id];
+      // A call this tab has no part in (ended, or taken by someone else) is not shown.
+      if (!same && (phase === 'ended' || phase === 'idle')) return { ...v, waiting };
+      if (same && phase === 'idle') return nextWaiting({ ...kIdleCall, waiting }, me);
+      return { ...v, call, leg, media, phase, pending: null, remote: same ? v.remote : {}, error: same ? v.error : null, waiting };
+    }
+    case 'call_media_state': {
+      if (!v.call || v.call.id !== e.call) return v;
+      const media = e.state;
+      return { ...v, media, phase: phaseFor(v.call, me, v.leg, media), error: media === 'failed' ? 'call.err.media' : v.error };
+    }
+    case 'call_media':
+      if (!v.call || v.call.id !== e.call) return v;
+      return { ...v, remote: { ...v.remote, [`${e.who.kind}:${e.who.id}`]: { audio: e.audio, video: e.video } } };
+    case 'call_answer':
+      return v;
+    case 'err':
+      // Errors of a start/accept in flight (or of our SDP) belong to the call; others are not ours.
+      if (v.pending !== null) return nextWaiting({ ...kIdleCall, waiting: v.waiting, error: e.code === 'conflict' ? 'call.err.conflict' : 'call.err.failed' }, me);
+      if (e.field === 'sdp' && v.leg) return { ...v, error: 'call.err.media' };
+      return v;
+    case 'local_start':
+      return { ...kIdleCall, waiting: v.waiting, phase: 'ringing-out', pending: 'start', leg: true };
+    case 'local_accept':
+      return v.phase === 'ringing-in' ? { ...v, pending: 'accept', leg: true, phase: 'connecting', error: null } : v;
+    case 'local_decline':
+      return v.phase === 'ringing-in' ? nextWaiting({ ...kIdleCall, waiting: v.waiting }, me) : v;
+    case 'local_error':
+      return { ...v, error: e.key };
+    case 'dismiss':
+      return v.phase === 'ended' || v.phase === 'idle' ? nextWaiting({ ...kIdleCall, waiting: v.waiting }, me) : { ...v, error: null };
+  }
+}
+
+/** Shows the next call still ringing here, if any. */
+function nextWaiting(v: CallView, me: Me): CallView {
+  const first = Object.values(v.waiting)[0];
+  if (!first) return v;
+  const waiting = { ...v.waiting };
+  delete waiting[first.id];
+  return { ...v, call: first, phase: phaseFor(first, me, false, null), waiting };
+}
+
+// --- formatting ------------------------------------------------------------------------------
+
+/** "0:07", "2:35", "1:02:09". */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** The i18n key (call.err.*) for a getUserMedia/getDisplayMedia failure. */
+export function mediaErrorKey(err: unknown, what: 'mic' | 'camera' | 'screen'): string {
+  const name = isObj(err) || err instanceof Error ? str((err as { name?: unknown }).name) : '';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'PermissionDeniedError':
+    case 'SecurityError':
+      return `call.err.${what}Denied`;
+    case 'NotFoundError':
+    case 'DevicesNotFoundError':
+    case 'OverconstrainedError':
+      return `call.err.${what}Missing`;
+    case 'NotReadableError':
+    case 'TrackStartError':
+    case 'AbortError':
+      return `call.err.${what}Busy`;
+    case 'TypeError':
+      // navigator.mediaDevices is missing on plain-http pages.
+      return 'call.err.insecure';
+    default:
+      return 'call.err.failed';
+  }
+}
+
+/** The reason key of an ended call (call.end.*). */
+export function endReasonKey(reason: EndReason | null): string {
+  return `call.end.${reason ?? 'hangup'}`;
+}
+
+/** The other side's display name for the call screens. */
+export function peerName(call: CallInfo, me: Me): string {
+  const other = call.participants.find((p) => !isMe(me, p, call.visitor) && p.kind !== me.kind);
+  return other?.name ?? '';
+}
