@@ -94,6 +94,19 @@ void CallGateway::media(const CallSender& from, const std::string& type, const f
     for (const auto& p : c.participants) {
       if (!(p.party == me.party)) chat_.sendTo(p.tab, out);
     }
+  } else if (type == "call_screen_request") {
+    // F25: an operator asks the visitor to share a screen; the widget asks the visitor first.
+    if (me.party.kind != PartyKind::Operator) throw core::invalid("only operators may ask");
+    auto c = registry_.joined(callId, me.party);
+    auto out = callEvent("call_screen_request", callId);
+    frames::Json who = new Poco::JSON::Object;
+    who->set("kind", "operator");
+    who->set("id", me.party.id);
+    who->set("name", me.name);
+    out->set("from", who);
+    for (const auto& p : c.participants) {
+      if (p.party.kind == PartyKind::Visitor) chat_.sendTo(p.tab, out);
+    }
   } else if (type == "call_hangup") {
     finished(registry_.hangup(callId, me.party, now()));
   } else {
