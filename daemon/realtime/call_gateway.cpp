@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <pthread.h>
 
 #include <chrono>
@@ -71,6 +72,19 @@ std::string duration(std::int64_t ms) {
   return buf;
 }
 
+// The hex SHA-256 of a device link token: only the hash is kept in memory.
+std::string sha256Hex(const std::string& s) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
+  std::string out;
+  char hex[3];
+  for (auto b : digest) {
+    std::snprintf(hex, sizeof hex, "%02x", b);
+    out += hex;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string legKey(const Party& p) {
@@ -80,7 +94,7 @@ std::string legKey(const Party& p) {
 CallGateway::CallGateway(ChatGateway& chat, core::ports::CallStore& store,
                          rtc::call::MediaEngine& media, Clock clock)
     : chat_(chat), store_(store), media_(media), clock_(std::move(clock)),
-      registry_(randomCallId) {}
+      registry_(randomCallId), links_(sha256Hex) {}
 
 CallGateway::~CallGateway() { stop(); }
 
@@ -151,9 +165,16 @@ frames::Json CallGateway::callFrame(const Call& c) {
 }
 
 void CallGateway::announce(const Call& c, const frames::Json& frame) {
-  chat_.sendTo(chat_.hub().visitorTabs(c.visitorId), frame);
+  auto tabs = chat_.hub().visitorTabs(c.visitorId);
+  {
+    std::lock_guard lock(devicesMutex_);
+    if (auto it = devices_.find(c.id); it != devices_.end()) tabs.insert(tabs.end(), it->second.begin(), it->second.end());
+  }
+  chat_.sendTo(tabs, frame);
   chat_.toOperators(c.siteId, frame);
 }
+
+void CallGateway::sendTo(ConnectionId tab, const frames::Json& frame) { chat_.sendTo(tab, frame); }
 
 void CallGateway::operatorFrame(const CallSender& from, const std::string& type,
                                 const frames::Json& f,
@@ -172,6 +193,8 @@ void CallGateway::operatorFrame(const CallSender& from, const std::string& type,
     auto c = registry_.decline(callIdOf(f), me.party, now());
     if (c.state == CallState::Ended) finished(c);
     else changed(c);
+  } else if (type == "call_device_link") {
+    deviceLink(from, f);
   } else if (type == "call_record") {
     auto c = registry_.setRecording(callIdOf(f), me.party, boolField(f, "on"));
     changed(c);

@@ -3,9 +3,14 @@
 // and ends calls (core/calls/CallRegistry), stores them (CallStore), and hands each participant's
 // SDP offer and ICE candidates to the media path (rtc/call/MediaEngine), whose answers and leg
 // states come back here as frames to that participant's tab.
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <set>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -13,6 +18,7 @@
 
 #include "core/accounts/types.h"
 #include "core/calls/call_registry.h"
+#include "core/calls/device_links.h"
 #include "core/ports/call_store.h"
 #include "realtime/chat_frames.h"
 #include "realtime/realtime_server.h"
@@ -52,6 +58,14 @@ class CallGateway {
   void visitorFrame(const CallSender& from, const std::string& type, const frames::Json& f,
                     const std::function<std::int64_t()>& dialogId);
   void visitorLeft(std::int64_t visitorId);
+  // Another device of an operator (device_session.cpp): /ws/call?token=… from a one-time link.
+  void upgradeDevice(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp,
+                     const std::string& token);
+  void deviceOpened(ConnectionId tab, const core::calls::DeviceLink& link);
+  void deviceFrame(ConnectionId tab, const core::calls::DeviceLink& link, const std::string& type,
+                   const frames::Json& f);
+  void deviceClosed(ConnectionId tab, const core::calls::DeviceLink& link);
+  void sendTo(ConnectionId tab, const frames::Json& frame);
   // A visitor or operator tab closed: the calls it carried end.
   void tabClosed(ConnectionId tab);
   // The calls still ringing on these sites, to an operator tab that just connected.
@@ -64,6 +78,7 @@ class CallGateway {
 
  private:
   void startCall(const core::calls::StartRequest& r);
+  void deviceLink(const CallSender& from, const frames::Json& f);
   void media(const CallSender& from, const std::string& type, const frames::Json& f);
   void changed(const core::calls::Call& c);  // store + announce a call that is not over
   void finished(const core::calls::Call& c);  // store, close media, announce, note in dialog
@@ -78,6 +93,9 @@ class CallGateway {
   rtc::call::MediaEngine& media_;
   Clock clock_;
   core::calls::CallRegistry registry_;
+  core::calls::DeviceLinks links_;
+  std::mutex devicesMutex_;
+  std::map<std::string, std::set<ConnectionId>> devices_;  // call id → device sockets on it
 
   std::mutex timerMutex_;
   std::condition_variable timerWake_;

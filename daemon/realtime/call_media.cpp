@@ -46,7 +46,11 @@ void CallGateway::media(const CallSender& from, const std::string& type, const f
     if (sdp.empty() || sdp.size() > kMaxSdpBytes) throw core::invalid("sdp is required", "sdp");
     auto c = registry_.joined(callId, me.party);
     // An offer from another tab of the same participant moves the call there (device switch).
-    if (c.participant(me.party)->tab != me.tab) c = registry_.moveTab(callId, me.party, me.tab);
+    if (const auto old = c.participant(me.party)->tab; old != me.tab) {
+      c = registry_.moveTab(callId, me.party, me.tab);
+      // The device that had the call stops its side (F23); the new leg takes over once connected.
+      chat_.sendTo(old, callEvent("call_moved", callId));
+    }
     const ConnectionId tab = me.tab;
     rtc::call::LegEvents events;
     events.answer = [this, tab, callId](const std::string& answer) {

@@ -104,6 +104,7 @@ class ChatGateway {
   ChatHub& hub() { return hub_; }
   WorkerPool& pool() { return *pool_; }
   const std::string& panelUrl() const { return options_.panelUrl; }
+  const std::string& publicOrigin() const { return options_.publicOrigin; }
   core::dialogs::DialogService& dialogs() { return dialogs_; }
   core::sites::SiteService& sites() { return sites_; }
   // Pages visited and location (F4, F12); null when not wired (tests of other parts).

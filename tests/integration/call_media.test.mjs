@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 
-import { SITE_ORIGIN, addSite, operatorSocket, startWithOwner, visitorSocket } from '../support/chat.mjs';
+import { SITE_ORIGIN, addSite, operatorSocket, startWithOwner, visitorSocket, wsUrl } from '../support/chat.mjs';
 import { repoRoot, waitFor } from '../support/daemon.mjs';
 import { BrowserPeer, launchCallBrowser } from '../support/webrtc_peer.mjs';
+import { WsClient } from '../support/ws.mjs';
 
 const kRtcYaml = 'rtc:\n  interfaces: [127.0.0.1]\n  port_range: 42000-42999\n';
 
@@ -26,7 +27,7 @@ describe('a call relayed by callpyd', () => {
     console.error(`daemon log: ${file}`);
   });
 
-  test('video call between two browsers: DTLS-SRTP up, frames and audio cross the daemon', async () => {
+  test('video call between two browsers through the daemon, moved to a phone without a glitch', async () => {
     const started = await startWithOwner({ extraYaml: kRtcYaml });
     d = started.d;
     const site = await addSite(started.owner, 'Shop', SITE_ORIGIN);
@@ -73,7 +74,40 @@ describe('a call relayed by callpyd', () => {
       assert.ok(later.inbound.audio.energy > s.inbound.audio.energy, `${who} audio energy rises`);
     }
 
-    v.send({ t: 'call_hangup', call: ringing.id });
+    // F23: the operator moves the call to a phone by a one-time link (shown as a QR code) and
+    // back; the visitor keeps receiving on the same SSRCs without renegotiating or freezing.
+    o.send({ t: 'call_device_link', call: ringing.id });
+    const link = await o.type('call_device_link');
+    assert.match(link.url, new RegExp(`^${d.base}/app/call/[0-9a-f]{64}$`));
+    const token = link.url.split('/').pop();
+    const before = await visitorPeer.stats();
+    const phone = await WsClient.open(wsUrl(d, `/ws/call?token=${token}`));
+    const hello = await phone.type('welcome');
+    assert.equal(hello.call.id, ringing.id);
+    assert.equal(hello.call.state, 'active');
+    const phonePeer = await BrowserPeer.open(browser, d.base, phone);
+    await phonePeer.join(ringing.id);
+    await o.type('call_moved', (f) => f.call === ringing.id);
+    await phone.next(connected, { what: 'phone leg connected', timeoutMs: 20000 });
+    const phoneStats = await waitFor(async () => {
+      const x = await phonePeer.stats();
+      return x.inbound.video?.frames > 10 ? x : null;
+    }, { what: 'the phone to decode the visitor' });
+    assert.ok(phoneStats.inbound.audio.packets > 0);
+    await operatorPeer.close();
+    const after = await waitFor(async () => {
+      const x = await visitorPeer.stats();
+      return x.inbound.video.frames > before.inbound.video.frames + 60 ? x : null;
+    }, { timeoutMs: 15000, what: 'the visitor to keep decoding after the switch' });
+    assert.equal(after.inbound.video.ssrc, before.inbound.video.ssrc, 'same video SSRC');
+    assert.equal(after.inbound.audio.ssrc, before.inbound.audio.ssrc, 'same audio SSRC');
+    assert.ok(after.inbound.video.freezeMs - before.inbound.video.freezeMs <= 1000,
+      `no freeze longer than 1 s (${after.inbound.video.freezeMs - before.inbound.video.freezeMs} ms)`);
+    assert.ok(after.inbound.audio.energy > before.inbound.audio.energy, 'the phone is heard');
+    // A link works once.
+    await assert.rejects(WsClient.open(wsUrl(d, `/ws/call?token=${token}`)));
+
+    phone.send({ t: 'call_hangup', call: ringing.id });
     const ended = (await o.type('call', (f) => f.call.state === 'ended')).call;
     assert.equal(ended.reason, 'hangup');
     assert.ok(ended.answered && ended.ended >= ended.answered);
@@ -81,7 +115,8 @@ describe('a call relayed by callpyd', () => {
     assert.match(note.text, /^Видеозвонок завершён, \d+:\d\d$/);
     // The daemon stops relaying: the visitor's browser sees its transport go away.
     await visitorPeer.close();
-    await operatorPeer.close();
+    await phonePeer.close();
+    phone.close();
     o.close();
     v.close();
   });

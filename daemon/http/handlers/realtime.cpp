@@ -3,6 +3,8 @@
 
 #include "http/api.h"
 #include "http/exchange.h"
+#include "core/common/error.h"
+#include "realtime/call_gateway.h"
 #include "realtime/chat_gateway.h"
 
 namespace callpy::http {
@@ -12,6 +14,16 @@ void registerRealtimeRoutes(Router& r, ApiContext& ctx) {
     auto key = ex.query("key");
     ex.markBodyConsumed();
     ctx.chat->upgradeVisitor(ex.request(), ex.response(), key);
+  });
+  // A phone carrying an operator's side of a call, from a one-time link (F18, F20, F23).
+  r.add("GET", "/ws/call", Access::Public, [&ctx](Exchange& ex) {
+    auto token = ex.query("token");
+    ex.markBodyConsumed();
+    if (auto* calls = ctx.chat->calls()) {
+      calls->upgradeDevice(ex.request(), ex.response(), token);
+    } else {
+      throw core::Error(core::ErrorCode::NotFound, "calls are not enabled on this server");
+    }
   });
   r.add("GET", "/ws/operator", Access::Session, [&ctx](Exchange& ex) {
     ex.markBodyConsumed();
