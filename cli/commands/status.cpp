@@ -89,7 +89,8 @@ void addStatusCommand(CLI::App& app, Context& ctx) {
                             {"connections", text(answer, "websocket_connections") + " WebSocket"},
                             {"active dialogs", text(answer, "active_dialogs")},
                             {"messages", text(answer, "messages_stored")},
-                            {"calls", text(answer, "calls_active") + " (" + text(answer, "calls_note") + ")"},
+                            {"calls", text(answer, "calls_active") + " (" + text(answer, "call_legs") + " media legs, " +
+                                         text(answer, "rtp_packets_relayed") + " packets relayed)"},
                             {"errors logged", text(answer, "errors_total")}});
       renderLastErrors(out, answer);
     });

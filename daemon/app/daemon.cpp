@@ -106,6 +106,7 @@ class Daemon {
   int open();
   int loadTls();
   int startCalls();
+  CallFigures callFigures() const;
   void startListeners();
   void registerGauges();
   Poco::JSON::Object::Ptr status();
@@ -195,6 +196,19 @@ int Daemon::open() {
   obs::logInfo("config.reconciled", {{"sites", std::to_string(config_.sites.size())}});
   (void)report;
   return kExitOk;
+}
+
+CallFigures Daemon::callFigures() const {
+  CallFigures f;
+  if (!media_ || !calls_) return f;
+  const auto s = media_->stats();
+  f.active = calls_->activeCalls();
+  f.legs = s.legs;
+  f.packetsIn = s.packetsIn;
+  f.packetsRelayed = s.packetsRelayed;
+  f.packetsDropped = s.packetsDropped;
+  f.retransmits = s.retransmits;
+  return f;
 }
 
 int Daemon::startCalls() {
@@ -311,7 +325,7 @@ void Daemon::registerGauges() {
   m.addCounter("callpy_mails_failed_total", "E-mails given up (permanent error or too many tries).",
                [this] { return static_cast<double>(outbox_->stats().failed); });
   realtime_->registerMetrics(m);
-  registerOperationsMetrics(m, *db_);
+  registerOperationsMetrics(m, *db_, [this] { return callFigures(); });
   m.addGauge("callpy_uptime_seconds", "Seconds since the daemon started.",
              [this] { return static_cast<double>(nowSeconds() - startedAt_); });
 }
@@ -334,7 +348,7 @@ Poco::JSON::Object::Ptr Daemon::status() {
   o->set("users", counts.users);
   o->set("sessions", counts.sessions);
   o->set("config", configPath_);
-  addOperationsStatus(*o, *db_, realtime_->stats().openConnections);
+  addOperationsStatus(*o, *db_, realtime_->stats().openConnections, callFigures());
   return o;
 }
 

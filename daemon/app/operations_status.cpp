@@ -18,13 +18,14 @@ storage::ChatCounts chatCounts(storage::Database& db) {
 }  // namespace
 
 void addOperationsStatus(Poco::JSON::Object& status, storage::Database& db,
-                         std::uint64_t websocketConnections) {
+                         std::uint64_t websocketConnections, const CallFigures& calls) {
   const auto counts = chatCounts(db);
   status.set("active_dialogs", counts.activeDialogs);
   status.set("messages_stored", counts.messagesStored);
   status.set("websocket_connections", websocketConnections);
-  status.set("calls_active", 0);
-  status.set("calls_note", "calls are not implemented yet");
+  status.set("calls_active", calls.active);
+  status.set("call_legs", calls.legs);
+  status.set("rtp_packets_relayed", calls.packetsRelayed);
   Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
   for (const auto& e : obs::RecentErrors::instance().snapshot()) {
     Poco::JSON::Object::Ptr item = new Poco::JSON::Object;
@@ -36,14 +37,24 @@ void addOperationsStatus(Poco::JSON::Object& status, storage::Database& db,
   status.set("errors_total", obs::RecentErrors::instance().total());
 }
 
-void registerOperationsMetrics(obs::Metrics& m, storage::Database& db) {
+void registerOperationsMetrics(obs::Metrics& m, storage::Database& db, CallFiguresSource calls) {
   m.addCounter("callpy_messages_stored_total", "Chat messages stored (committed), since the database was created.",
                [&db] { return static_cast<double>(chatCounts(db).messagesStored); });
   m.addGauge("callpy_dialogs_active", "Open dialogs.",
              [&db] { return static_cast<double>(chatCounts(db).activeDialogs); });
-  // Calls (rtc/) are not implemented yet: the gauge is always 0 so dashboards can be built now.
-  m.addGauge("callpy_calls_active", "Calls in progress (always 0 until calls are implemented).",
-             [] { return 0.0; });
+  m.addGauge("callpy_calls_active", "Calls ringing or in progress.",
+             [calls] { return static_cast<double>(calls().active); });
+  m.addGauge("callpy_call_legs", "Browser connections (call legs) on the media path.",
+             [calls] { return static_cast<double>(calls().legs); });
+  m.addCounter("callpy_rtp_packets_received_total", "Datagrams received by the media path.",
+               [calls] { return static_cast<double>(calls().packetsIn); });
+  m.addCounter("callpy_rtp_packets_relayed_total", "RTP packets relayed to another call leg (SRTP).",
+               [calls] { return static_cast<double>(calls().packetsRelayed); });
+  m.addCounter("callpy_rtp_packets_dropped_total",
+               "Datagrams dropped: failed SRTP checks, unknown streams, malformed packets.",
+               [calls] { return static_cast<double>(calls().packetsDropped); });
+  m.addCounter("callpy_rtp_retransmits_total", "RTP packets resent from history after a NACK.",
+               [calls] { return static_cast<double>(calls().retransmits); });
   m.addCounter("callpy_log_errors_total", "Lines logged at priority error.",
                [] { return static_cast<double>(obs::RecentErrors::instance().total()); });
 }

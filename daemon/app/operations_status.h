@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
+#include <functional>
 
 namespace callpy::storage {
 class Database;
@@ -14,14 +15,22 @@ class Metrics;
 
 namespace callpy::app {
 
-// Adds active_dialogs, messages_stored, calls_active (0: calls are not implemented yet, and the
-// answer says so in calls_note), websocket_connections and last_errors ([{at, line}], oldest
-// first) to the admin status answer.
-void addOperationsStatus(Poco::JSON::Object& status, storage::Database& db,
-                         std::uint64_t websocketConnections);
+// What the media path reports (rtc/call MediaEngine and the call registry), read when asked.
+struct CallFigures {
+  std::uint64_t active = 0;  // calls ringing or in progress
+  std::uint64_t legs = 0;    // browser connections to the media path
+  std::uint64_t packetsIn = 0, packetsRelayed = 0, packetsDropped = 0, retransmits = 0;
+};
+using CallFiguresSource = std::function<CallFigures()>;
 
-// callpy_messages_stored_total, callpy_dialogs_active, callpy_calls_active,
-// callpy_log_errors_total.
-void registerOperationsMetrics(observability::Metrics& metrics, storage::Database& db);
+// Adds active_dialogs, messages_stored, calls_active, call_legs, rtp_packets_relayed,
+// websocket_connections and last_errors ([{at, line}], oldest first) to the admin status answer.
+void addOperationsStatus(Poco::JSON::Object& status, storage::Database& db,
+                         std::uint64_t websocketConnections, const CallFigures& calls);
+
+// callpy_messages_stored_total, callpy_dialogs_active, callpy_calls_active, callpy_call_legs,
+// callpy_rtp_packets_{received,relayed,dropped,retransmitted}_total, callpy_log_errors_total.
+void registerOperationsMetrics(observability::Metrics& metrics, storage::Database& db,
+                               CallFiguresSource calls);
 
 }  // namespace callpy::app

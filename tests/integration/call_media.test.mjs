@@ -74,6 +74,13 @@ describe('a call relayed by callpyd', () => {
       assert.ok(later.inbound.audio.energy > s.inbound.audio.energy, `${who} audio energy rises`);
     }
 
+    // The media path's counters (issue 6 §6) see the relayed packets.
+    const metrics = (await d.admin('GET', '/metrics')).body;
+    assert.match(metrics, /^callpy_calls_active 1$/m);
+    assert.match(metrics, /^callpy_call_legs 2$/m);
+    const relayed = Number(metrics.match(/^callpy_rtp_packets_relayed_total (\d+)/m)[1]);
+    assert.ok(relayed > 100, `relayed ${relayed}`);
+
     // F23: the operator moves the call to a phone by a one-time link (shown as a QR code) and
     // back; the visitor keeps receiving on the same SSRCs without renegotiating or freezing.
     o.send({ t: 'call_device_link', call: ringing.id });
