@@ -1,7 +1,7 @@
 // Unit tests: compile the pure-logic modules and tests/unit/*.test.ts with tsc (Node 20
 // cannot strip types), then run them with `node --test`. Works offline after `npm ci`.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,8 @@ if (tsc.status !== 0) {
 }
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'package.json'), '{"type":"module"}\n');
+// Compiled modules that import npm packages (qrcode-generator, preact) resolve them from here.
+symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'), 'dir');
 
 const testDir = join(out, 'tests', 'unit');
 const files = readdirSync(testDir)

@@ -11,6 +11,7 @@ import { PanelApi, type Me, type User } from './panel_api.ts';
 import { resolve, safeNext, stripBase, type Params, type Route } from './router.ts';
 import { ForgotPage } from './pages/forgot.tsx';
 import { InvitePage } from './pages/invite.tsx';
+import { PhoneCallPage } from './pages/phone_call.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { NotFoundPage } from './pages/not_found.tsx';
 import { ProfilePage } from './pages/profile.tsx';
@@ -35,6 +36,8 @@ const kRoutes: Route<Page>[] = [
   { pattern: '/forgot', value: { component: ForgotPage, public: true } },
   { pattern: '/reset', value: { component: ResetPage, public: true } },
   { pattern: '/invite', value: { component: InvitePage, public: true } },
+  // A phone taking a call by the QR code's one-time link (F23): the token is the authority.
+  { pattern: '/call/:token', value: { component: PhoneCallPage, public: true } },
   { pattern: '/', value: { component: SitesPage } },
   { pattern: '/sites', value: { component: SitesPage } },
   { pattern: '/sites/:site', value: { component: SitePage } },

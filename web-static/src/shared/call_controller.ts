@@ -57,6 +57,8 @@ export class CallController {
       return;
     }
     if (f.t === 'call' && this.s && this.v.pending === 'start' && f.call.from === this.d.me().kind) this.s.bind(f.call.id);
+    // Another device of ours took the call (F23): its leg replaces ours at the daemon.
+    if (f.t === 'call_moved' && this.s?.callId === f.call) this.dropSession();
     this.dispatch(f);
   }
 
@@ -91,6 +93,32 @@ export class CallController {
     if (s.isClosed || this.v.call?.id !== call.id || this.v.phase !== 'ringing-in') return this.dropSession();
     this.dispatch({ t: 'local_accept' });
     if (!this.d.send(callFrames.accept(call.id))) this.fail('call.err.offline');
+  }
+
+  /** Continues the call on this tab/device: a new leg replaces the other device's (F23). */
+  async takeOver(video: boolean): Promise<void> {
+    const call = this.v.call;
+    if (!call || call.state !== 'active' || this.v.leg) return;
+    const s = this.newSession(call.id, video);
+    try {
+      await s.acquire();
+    } catch (e) {
+      this.dropSession();
+      this.dispatch({ t: 'local_error', key: e instanceof CallMediaError ? e.key : 'call.err.failed' });
+      return;
+    }
+    if (s.isClosed || this.v.call?.id !== call.id) return this.dropSession();
+    this.dispatch({ t: 'local_takeover' });
+  }
+
+  /** Asks the daemon for a one-time link (a QR code) that moves this call to a phone (F23). */
+  requestDeviceLink(): void {
+    const call = this.v.call;
+    if (call && !this.d.send(callFrames.deviceLink(call.id))) this.fail('call.err.offline');
+  }
+
+  closeDeviceLink(): void {
+    this.dispatch({ t: 'local_close_link' });
   }
 
   decline(): void {

@@ -58,6 +58,14 @@ export const callEn = {
   'call.err.conflict': 'A call is already going on, or another operator has taken it.',
   'call.err.offline': 'No connection to the server.',
   'call.notifyTitle': 'Incoming call',
+  'call.elsewhere': 'The call goes on on another device',
+  'call.return': 'Return the call here',
+  'call.toPhone': 'Move to a phone',
+  'call.qrHint': 'Scan the code with the phone camera. The link works once, for 2 minutes.',
+  'call.continueHere': 'Continue the call on this device',
+  'call.continueVideo': 'Continue with video',
+  'call.linkGone': 'This call link has expired or was already used.',
+  'call.phoneTitle': 'Call on this device',
   'call.notifyBody': '{name} · {site}',
 };
 
@@ -118,6 +126,14 @@ export const callRu: Record<CallKey, string> = {
   'call.err.conflict': 'Звонок уже идёт или его принял другой оператор.',
   'call.err.offline': 'Нет связи с сервером.',
   'call.notifyTitle': 'Входящий звонок',
+  'call.elsewhere': 'Звонок продолжается на другом устройстве',
+  'call.return': 'Вернуть звонок сюда',
+  'call.toPhone': 'Перевести на телефон',
+  'call.qrHint': 'Отсканируйте код камерой телефона. Ссылка действует один раз, 2 минуты.',
+  'call.continueHere': 'Продолжить разговор на этом устройстве',
+  'call.continueVideo': 'Продолжить с видео',
+  'call.linkGone': 'Ссылка на звонок устарела или уже использована.',
+  'call.phoneTitle': 'Звонок на этом устройстве',
   'call.notifyBody': '{name} · {site}',
 };
 

@@ -37,7 +37,11 @@ export type CallFrame =
   | { t: 'call_answer'; call: string; sdp: string }
   | { t: 'call_media_state'; call: string; state: MediaLegState; reason: string }
   | { t: 'call_media'; call: string; who: { kind: PartyKind; id: number }; audio: boolean; video: boolean }
-  | { t: 'err'; code: string; message: string; field: string | null };
+  | { t: 'err'; code: string; message: string; field: string | null }
+  /** This participant's call went on on another of its devices (F23): this tab stops its leg. */
+  | { t: 'call_moved'; call: string }
+  /** A one-time link (shown as a QR code) that moves this operator's side to a phone. */
+  | { t: 'call_device_link'; call: string; url: string; expires: number };
 
 const kCallId = /^[0-9a-f]{32}$/;
 const kReasons: readonly EndReason[] = ['hangup', 'declined', 'no_answer', 'failed', 'left', 'busy'];
@@ -107,6 +111,11 @@ export function parseCallFrame(data: unknown): CallFrame | null {
     }
     case 'err':
       return { t: 'err', code: str(f.code, 'error'), message: str(f.message), field: typeof f.field === 'string' ? f.field : null };
+    case 'call_moved':
+      return typeof f.call === 'string' ? { t: 'call_moved', call: f.call } : null;
+    case 'call_device_link':
+      if (typeof f.call !== 'string' || typeof f.url !== 'string' || !/^https?:\/\//.test(f.url) || !isInt(f.expires)) return null;
+      return { t: 'call_device_link', call: f.call, url: f.url, expires: f.expires };
     default:
       return null;
   }
@@ -125,11 +134,13 @@ export const callFrames = {
   media: (call: string, audio: boolean, video: boolean): Json => ({ t: 'call_media', call, audio, video }),
   hangup: (call: string): Json => ({ t: 'call_hangup', call }),
   record: (call: string, on: boolean): Json => ({ t: 'call_record', call, on }),
+  deviceLink: (call: string): Json => ({ t: 'call_device_link', call }),
 };
 
 // --- what this tab shows ---------------------------------------------------------------------
 
-export type CallPhase = 'idle' | 'ringing-in' | 'ringing-out' | 'connecting' | 'active' | 'ended';
+/** `elsewhere`: this participant's call goes on on another of its devices (a phone, F23). */
+export type CallPhase = 'idle' | 'ringing-in' | 'ringing-out' | 'connecting' | 'active' | 'ended' | 'elsewhere';
 
 /** Who this tab is: the visitor (any of its tabs) or one operator. */
 export type Me = { kind: 'visitor' } | { kind: 'operator'; id: number };
@@ -149,9 +160,13 @@ export interface CallView {
   pending: 'start' | 'accept' | null;
   /** Other calls ringing here while one is on screen, by id. */
   waiting: Record<string, CallInfo>;
+  /** The call moved from this tab to another device of the same participant (F23). */
+  elsewhere: boolean;
+  /** The phone link this tab asked for, until it is used or closed. */
+  deviceLink: { url: string; expires: number } | null;
 }
 
-export const kIdleCall: CallView = { phase: 'idle', call: null, leg: false, media: null, remote: {}, error: null, pending: null, waiting: {} };
+export const kIdleCall: CallView = { phase: 'idle', call: null, leg: false, media: null, remote: {}, error: null, pending: null, waiting: {}, elsewhere: false, deviceLink: null };
 
 export type CallEvent =
   | CallFrame
@@ -159,6 +174,9 @@ export type CallEvent =
   | { t: 'local_accept' }
   | { t: 'local_decline' }
   | { t: 'local_error'; key: string }
+  /** This tab takes the call over from another device of the same participant (F23). */
+  | { t: 'local_takeover' }
+  | { t: 'local_close_link' }
   | { t: 'dismiss' };
 
 export function isMe(me: Me, p: { kind: PartyKind; id: number }, visitor: number): boolean {
@@ -199,6 +217,7 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
       delete waiting[call.id];
       // A call this tab has no part in (ended, or taken by someone else) is not shown.
       if (!same && (phase === 'ended' || phase === 'idle')) return { ...v, waiting };
+      if (same && v.elsewhere && call.state === 'active') return { ...v, call, phase: 'elsewhere', waiting };
       if (same && phase === 'idle') return nextWaiting({ ...kIdleCall, waiting }, me);
       return { ...v, call, leg, media, phase, pending: null, remote: same ? v.remote : {}, error: same ? v.error : null, waiting };
     }
@@ -212,6 +231,15 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
       return { ...v, remote: { ...v.remote, [`${e.who.kind}:${e.who.id}`]: { audio: e.audio, video: e.video } } };
     case 'call_answer':
       return v;
+    case 'call_moved':
+      if (!v.call || v.call.id !== e.call) return v;
+      return { ...v, leg: false, media: null, elsewhere: true, deviceLink: null, phase: v.call.state === 'active' ? 'elsewhere' : v.phase };
+    case 'call_device_link':
+      return v.call && v.call.id === e.call ? { ...v, deviceLink: { url: e.url, expires: e.expires } } : v;
+    case 'local_takeover':
+      return v.call && v.call.state === 'active' ? { ...v, leg: true, elsewhere: false, media: null, phase: 'connecting', error: null } : v;
+    case 'local_close_link':
+      return { ...v, deviceLink: null };
     case 'err':
       // Errors of a start/accept in flight (or of our SDP) belong to the call; others are not ours.
       if (v.pending !== null) return nextWaiting({ ...kIdleCall, waiting: v.waiting, error: e.code === 'conflict' ? 'call.err.conflict' : 'call.err.failed' }, me);

@@ -51,7 +51,7 @@ export function CallIcon({ d, off }: { d: keyof typeof P; off?: boolean }) {
   );
 }
 
-function Btn(props: { label: string; testid: string; icon: keyof typeof P; onClick: () => void; off?: boolean; pressed?: boolean; kind?: 'ok' | 'end' | 'on'; text?: boolean }) {
+export function Btn(props: { label: string; testid: string; icon: keyof typeof P; onClick: () => void; off?: boolean; pressed?: boolean; kind?: 'ok' | 'end' | 'on'; text?: boolean }) {
   return (
     <button
       type="button"
@@ -181,6 +181,16 @@ export function CallView({ c, t, me, fallbackName, canRecord, subtitle }: CallVi
           <Btn label={t('call.acceptVideo')} testid="call-accept-video" icon="cam" kind="ok" text onClick={() => void c.accept(true)} />
           <Btn label={t('call.decline')} testid="call-decline" icon="hang" kind="end" text onClick={() => c.decline()} />
         </div>
+      </div>
+    );
+  }
+
+  if (v.phase === 'elsewhere') {
+    return (
+      <div class="cv cv-ended" role="status" data-testid="call-elsewhere">
+        <span>{t('call.elsewhere')}</span>
+        <Btn label={t('call.return')} testid="call-return" icon="phone" kind="ok" text onClick={() => void c.takeOver(!!call?.video)} />
+        <Btn label={t('call.hangup')} testid="call-hangup" icon="hang" kind="end" onClick={() => c.hangup()} />
       </div>
     );
   }

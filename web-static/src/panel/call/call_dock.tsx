@@ -11,6 +11,7 @@ import { callTranslator, type CallT } from '../../shared/call_i18n.ts';
 import { CallIcon, CallView, useCall } from '../../shared/call_view.tsx';
 import type { CallController } from '../../shared/call_controller.ts';
 import { callControllerFor } from './call_store.ts';
+import { DeviceLink } from './device_link.tsx';
 import '../../shared/call_view.css';
 import './call_dock.css';
 
@@ -79,6 +80,7 @@ function Dock() {
         subtitle={call && state.sites.length > 1 ? call.site : undefined}
         canRecord
       />
+      <DeviceLink c={c} t={t} />
       {call && v.phase !== 'ended' && (
         <button type="button" class="calldock__open btn btn--link" data-testid="call-open-dialog" onClick={() => navigate(`/dialogs/${call.dialog}`)}>
           {pt('call.open_dialog')}

@@ -1,0 +1,100 @@
+// The page a phone opens from the QR code (F18, F20, F23): /app/call/<token>, no sign-in — the
+// one-time token is the authority. The phone answers a ringing call or takes over a running one
+// from the operator's panel; the visitor's side does not notice (the daemon keeps its leg).
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useApp } from '../app_context.ts';
+import { CallController } from '../../shared/call_controller.ts';
+import { callTranslator } from '../../shared/call_i18n.ts';
+import { browserMediaDeps, type CallSession } from '../../shared/call_session.ts';
+import { ring } from '../../shared/call_ring.ts';
+import { Btn, CallView, useCall } from '../../shared/call_view.tsx';
+import type { Params } from '../router.ts';
+import '../../shared/call_view.css';
+import './phone_call.css';
+
+type Conn = 'connecting' | 'open' | 'gone';
+
+function socketUrl(token: string): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws/call?token=${encodeURIComponent(token)}`;
+}
+
+export function PhoneCallPage({ params }: { params: Params; query: URLSearchParams }) {
+  const { lang } = useApp();
+  const t = useMemo(() => callTranslator(lang), [lang]);
+  const [conn, setConn] = useState<Conn>('connecting');
+  const [me, setMe] = useState<{ id: number; name: string } | null>(null);
+  const c = useMemo(() => {
+    let socket: WebSocket | null = null;
+    let user = -1;
+    const controller = new CallController({
+      me: () => ({ kind: 'operator', id: user }),
+      send: (frame) => {
+        if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+        socket.send(JSON.stringify(frame));
+        return true;
+      },
+      media: browserMediaDeps(),
+      exposeSession: (s: CallSession | null) => {
+        (window as unknown as { __callpyCall?: CallSession | null }).__callpyCall = s;
+      },
+      ring,
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    });
+    const open = () => {
+      socket = new WebSocket(socketUrl(params.token ?? ''));
+      socket.onopen = () => setConn('open');
+      socket.onclose = () => setConn('gone');
+      socket.onmessage = (e) => {
+        let f: { t?: string; user?: { id: number; name: string }; call?: unknown } | null = null;
+        try {
+          f = JSON.parse(String(e.data));
+        } catch {
+          return;
+        }
+        if (f?.t === 'welcome' && f.user) {
+          user = f.user.id;
+          setMe(f.user);
+          controller.handleFrame({ t: 'call', call: f.call });
+          return;
+        }
+        controller.handleFrame(f);
+      };
+    };
+    return { controller, open, close: () => socket?.close() };
+  }, [params.token]);
+  useEffect(() => {
+    c.open();
+    const leave = () => c.controller.dispose();
+    addEventListener('pagehide', leave);
+    return () => {
+      removeEventListener('pagehide', leave);
+      c.close();
+    };
+  }, [c]);
+  useCall(c.controller);
+  const v = c.controller.view;
+  const call = v.call;
+  let body;
+  if (conn === 'gone' && !me) {
+    body = <p role="alert" data-testid="phone-link-gone">{t('call.linkGone')}</p>;
+  } else if (call && call.state === 'active' && !v.leg && v.phase !== 'elsewhere' && v.phase !== 'ended') {
+    // A running call: this device joins when the operator taps (media needs a user gesture).
+    body = (
+      <div class="cv-row" data-testid="phone-takeover">
+        <Btn label={t('call.continueHere')} testid="call-continue" icon="phone" kind="ok" text onClick={() => void c.controller.takeOver(false)} />
+        <Btn label={t('call.continueVideo')} testid="call-continue-video" icon="cam" kind="ok" text onClick={() => void c.controller.takeOver(true)} />
+      </div>
+    );
+  } else {
+    body = <CallView c={c.controller} t={t} me={{ kind: 'operator', id: me?.id ?? -1 }} fallbackName={t('call.visitor')} canRecord />;
+  }
+  return (
+    <main class="phonecall" data-testid="phone-call" data-conn={conn}>
+      <h1>{t('call.phoneTitle')}</h1>
+      {me && <p>{me.name}</p>}
+      {body}
+    </main>
+  );
+}
