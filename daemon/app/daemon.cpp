@@ -229,6 +229,7 @@ int Daemon::startCalls() {
   callRepo_ = std::make_unique<storage::CallRepository>(*db_);
   calls_ = std::make_unique<realtime::CallGateway>(*chat_, *callRepo_, *media_);
   chat_->setCalls(calls_.get());
+  api_->calls = callRepo_.get();
   calls_->start();
   return kExitOk;
 }

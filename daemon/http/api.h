@@ -10,6 +10,7 @@
 #include "core/accounts/account_service.h"
 #include "core/accounts/preferences.h"
 #include "core/dialogs/dialog_service.h"
+#include "core/ports/call_store.h"
 #include "core/quick_replies/quick_reply_service.h"
 #include "core/sites/site_service.h"
 #include "core/visitors/visitor_info_service.h"
@@ -40,6 +41,7 @@ struct ApiContext {
   core::quick_replies::QuickReplyService* quickReplies = nullptr;  // F15 (public listener)
   core::accounts::PreferencesService* preferences = nullptr;  // panel preferences (public)
   core::files::FileService* files = nullptr;  // F16 uploads, F6 avatars (public listener)
+  core::ports::CallStore* calls = nullptr;    // a dialog's calls for History (public listener)
   // Takes an online snapshot for POST /api/admin/v1/backup (handlers/backup.cpp).
   std::function<std::unique_ptr<storage::BackupSnapshot>()> backupSnapshot = nullptr;
 };

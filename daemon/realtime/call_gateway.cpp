@@ -262,6 +262,13 @@ void CallGateway::noteInDialog(const Call& c) {
     text = (en ? (c.video ? "Video call ended, " : "Call ended, ")
                : (c.video ? "Видеозвонок завершён, " : "Звонок завершён, ")) +
            duration(c.talkMs());
+    // Who talked with the visitor: the operator in the call.
+    for (const auto& p : c.participants) {
+      if (p.party.kind == PartyKind::Operator && !p.name.empty()) {
+        text += " · " + p.name;
+        break;
+      }
+    }
   } else if (c.reason == EndReason::Declined) {
     text = en ? "Call declined" : "Звонок отклонён";
   } else if (c.reason == EndReason::Busy) {

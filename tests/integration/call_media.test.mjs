@@ -119,7 +119,7 @@ describe('a call relayed by callpyd', () => {
     assert.equal(ended.reason, 'hangup');
     assert.ok(ended.answered && ended.ended >= ended.answered);
     const note = await o.type('msg', (f) => f.author.kind === 'system');
-    assert.match(note.text, /^Видеозвонок завершён, \d+:\d\d$/);
+    assert.match(note.text, /^Видеозвонок завершён, \d+:\d\d · owner$/);
     // The daemon stops relaying: the visitor's browser sees its transport go away.
     await visitorPeer.close();
     await phonePeer.close();

@@ -40,6 +40,12 @@ describe('call signalling', () => {
     assert.equal(ended.answered, null);
     const note = await v.type('msg', (f) => f.author.kind === 'system');
     assert.equal(note.text, 'Звонок отклонён');
+    // History lists the call; an operator of another site gets 404.
+    const listed = await owner.request('GET', `/api/panel/dialogs/${dialog}/calls`);
+    assert.equal(listed.status, 200);
+    assert.deepEqual(listed.body.calls.map((c) => [c.id, c.reason, c.answered]), [[call.id, 'declined', null]]);
+    const { client: outsider } = await addOperator(d, other.id, 'outsider@example.com');
+    assert.equal((await outsider.request('GET', `/api/panel/dialogs/${dialog}/calls`)).status, 404);
     v.close(); o.close();
   });
 

@@ -6,6 +6,7 @@
 #include "http/api.h"
 #include "http/exchange.h"
 #include "http/handlers/render.h"
+#include "realtime/call_gateway.h"
 #include "realtime/chat_gateway.h"
 
 namespace callpy::http {
@@ -103,6 +104,18 @@ void registerDialogRoutes(Router& r, ApiContext& ctx) {
     auto body = wrap("messages", list);
     body->set("last_seq", page.lastSeq);
     ex.sendJson(200, body);
+  });
+  // Calls of the dialog (F18–F20) for History: who called, when, who answered, how long.
+  r.add("GET", p + "/{id}/calls", Access::Session, [&ctx](Exchange& ex) {
+    const auto id = dialogId(ex);
+    ctx.dialogs->dialog(ex.principal, id);  // the caller's sites only (404 otherwise)
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    if (ctx.calls) {
+      for (const auto& c : ctx.calls->callsOfDialog(id)) {
+        list->add(realtime::CallGateway::callFrame(c)->getObject("call"));
+      }
+    }
+    ex.sendJson(200, wrap("calls", list));
   });
   r.add("POST", p + "/{id}/close", Access::Session, [&ctx](Exchange& ex) {
     auto d = ctx.dialogs->closeDialog(ex.principal, dialogId(ex));
