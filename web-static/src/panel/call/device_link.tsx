@@ -10,12 +10,14 @@ export function DeviceLink({ c, t }: { c: CallController; t: CallT }) {
   const v = c.view;
   const link = v.deviceLink;
   const qr = useMemo(() => (link ? qrPath(link.url) : null), [link?.url]);
-  if (!v.leg || v.phase !== 'active') return null;
+  // A running call of this tab moves to the phone; a ringing one is answered there (F20).
+  const ringing = v.phase === 'ringing-in';
+  if (!ringing && (!v.leg || v.phase !== 'active')) return null;
   if (!link || !qr) {
     return (
       <button type="button" class="btn btn--small calldock__phone" data-testid="call-device-link" onClick={() => c.requestDeviceLink()}>
         <CallIcon d="phone" />
-        {t('call.toPhone')}
+        {t(ringing ? 'call.answerOnPhone' : 'call.toPhone')}
       </button>
     );
   }
