@@ -228,6 +228,9 @@ int Daemon::startCalls() {
   }
   callRepo_ = std::make_unique<storage::CallRepository>(*db_);
   calls_ = std::make_unique<realtime::CallGateway>(*chat_, *callRepo_, *media_);
+  if (!config_.rtc.turnUrls.empty()) {
+    calls_->setTurn({config_.rtc.turnUrls, config_.rtc.turnSecret, config_.rtc.turnTtlSeconds});
+  }
   chat_->setCalls(calls_.get());
   api_->calls = callRepo_.get();
   calls_->start();

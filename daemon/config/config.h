@@ -67,6 +67,11 @@ struct RtcConfig {
   int portMin = 0;       // UDP port range; 0/0: any port the kernel gives
   int portMax = 0;
   int mediaThreads = 0;  // 0: one per CPU core
+  // rtc.turn: TURN servers handed to browsers that cannot reach the daemon over UDP directly,
+  // with short-lived credentials from the shared secret (coturn's use-auth-secret).
+  std::vector<std::string> turnUrls;  // "turn:host:3478?transport=udp", "turns:host:5349"
+  std::string turnSecret;             // read from turn.secret_file; never log it
+  int turnTtlSeconds = 3600;
 };
 
 struct Config {

@@ -27,6 +27,8 @@ std::string resolvePath(const fs::path& base, const std::string& p) {
   return path.lexically_normal().string();
 }
 
+}  // namespace
+
 std::optional<std::string> readPath(LoadContext& ctx, const Field& f) {
   auto text = ctx.reader.string(f);
   if (!text) return std::nullopt;
@@ -68,6 +70,8 @@ std::optional<std::string> readSecretFile(YamlReader& r, const Field& f, const s
   }
   return secret;
 }
+
+namespace {
 
 void readAdmin(LoadContext& ctx, const Field& f, Config& c) {
   YamlReader& r = ctx.reader;

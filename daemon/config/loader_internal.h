@@ -2,6 +2,7 @@
 // Pieces of the loader shared between loader.cpp (daemon settings) and sites_loader.cpp
 // (declarative sites). Internal to daemon/config.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,12 @@ struct LoadContext {
   std::filesystem::path baseDir;  // absolute
   std::string zoneInfoRoot;
 };
+
+// A path from the file, resolved against the config file's directory.
+std::optional<std::string> readPath(LoadContext& ctx, const Field& f);
+// A secret kept in its own file (≤ 4 KiB, one trailing newline dropped); errors at `f`.
+std::optional<std::string> readSecretFile(YamlReader& r, const Field& f, const std::string& path);
+std::optional<HostPort> readHostPort(YamlReader& r, const Field& f);
 
 // listen.https and the tls section: each needs the other, and the files must load (tls_loader.cpp).
 void readTls(LoadContext& ctx, const Field* https, const Field* tls, Config& c);

@@ -34,11 +34,43 @@ void readPortRange(YamlReader& r, const Field& f, RtcConfig& rtc) {
   rtc.portMax = high;
 }
 
+void readTurn(LoadContext& ctx, const Field& f, RtcConfig& rtc) {
+  YamlReader& r = ctx.reader;
+  auto fields = r.map(f, {"urls", "secret_file", "ttl_seconds"});
+  if (!fields) return;
+  const Field* urls = r.require(*fields, "urls", f.mark, f.path);
+  const Field* secret = r.require(*fields, "secret_file", f.mark, f.path);
+  if (urls) {
+    if (auto items = r.sequence(*urls)) {
+      for (const auto& item : *items) {
+        auto url = r.string(item);
+        if (!url) continue;
+        const bool scheme = url->rfind("turn:", 0) == 0 || url->rfind("turns:", 0) == 0;
+        const bool clean = url->find_first_of(" \"\\<>\r\n") == std::string::npos;
+        if (!scheme || !clean || url->size() > 512) {
+          r.error(item, "TURN urls look like turn:turn.example.com:3478?transport=udp or turns:turn.example.com:5349");
+          continue;
+        }
+        rtc.turnUrls.push_back(*url);
+      }
+      if (rtc.turnUrls.empty() && items->empty()) r.error(*urls, "give at least one TURN url");
+    }
+  }
+  if (secret) {
+    if (auto path = readPath(ctx, *secret)) {
+      if (auto value = readSecretFile(r, *secret, *path)) rtc.turnSecret = *value;
+    }
+  }
+  if (const Field* ttl = YamlReader::get(*fields, "ttl_seconds")) {
+    rtc.turnTtlSeconds = static_cast<int>(r.integer(*ttl, 60, 7 * 86400).value_or(rtc.turnTtlSeconds));
+  }
+}
+
 }  // namespace
 
 void readRtc(LoadContext& ctx, const Field& f, Config& c) {
   YamlReader& r = ctx.reader;
-  auto fields = r.map(f, {"interfaces", "public_ip", "port_range", "media_threads"});
+  auto fields = r.map(f, {"interfaces", "public_ip", "port_range", "media_threads", "turn"});
   if (!fields) return;
   if (const Field* list = YamlReader::get(*fields, "interfaces")) {
     if (auto items = r.sequence(*list)) {
@@ -60,6 +92,7 @@ void readRtc(LoadContext& ctx, const Field& f, Config& c) {
     }
   }
   if (const Field* range = YamlReader::get(*fields, "port_range")) readPortRange(r, *range, c.rtc);
+  if (const Field* turn = YamlReader::get(*fields, "turn")) readTurn(ctx, *turn, c.rtc);
   if (const Field* threads = YamlReader::get(*fields, "media_threads")) {
     c.rtc.mediaThreads = static_cast<int>(r.integer(*threads, 1, 256).value_or(0));
   }

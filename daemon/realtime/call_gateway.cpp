@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/calls/turn_credentials.h"
 #include "core/common/error.h"
 #include "realtime/chat_gateway.h"
 #include "realtime/session_support.h"
@@ -165,6 +166,20 @@ frames::Json CallGateway::callFrame(const Call& c) {
 }
 
 void CallGateway::announce(const Call& c, const frames::Json& frame) {
+  if (!turn_.urls.empty() && c.state != CallState::Ended) {
+    // Short-lived TURN credentials for this call, for browsers that cannot reach us over UDP.
+    auto ice = core::calls::turnCredentials(turn_.urls, turn_.secret, now() / 1000,
+                                            turn_.ttlSeconds, "call-" + c.id);
+    frames::Json server = new Poco::JSON::Object;
+    Poco::JSON::Array::Ptr urls = new Poco::JSON::Array;
+    for (const auto& u : ice.urls) urls->add(u);
+    server->set("urls", urls);
+    server->set("username", ice.username);
+    server->set("credential", ice.credential);
+    Poco::JSON::Array::Ptr servers = new Poco::JSON::Array;
+    servers->add(server);
+    frame->getObject("call")->set("ice_servers", servers);
+  }
   auto tabs = chat_.hub().visitorTabs(c.visitorId);
   {
     std::lock_guard lock(devicesMutex_);

@@ -76,6 +76,14 @@ class CallGateway {
 
   static frames::Json callFrame(const core::calls::Call& c);
 
+  // rtc.turn: TURN servers for browsers, with credentials per call in the `call` frames.
+  struct Turn {
+    std::vector<std::string> urls;
+    std::string secret;
+    int ttlSeconds = 3600;
+  };
+  void setTurn(Turn turn) { turn_ = std::move(turn); }
+
  private:
   void startCall(const core::calls::StartRequest& r);
   void deviceLink(const CallSender& from, const frames::Json& f);
@@ -94,6 +102,7 @@ class CallGateway {
   Clock clock_;
   core::calls::CallRegistry registry_;
   core::calls::DeviceLinks links_;
+  Turn turn_;
   std::mutex devicesMutex_;
   std::map<std::string, std::set<ConnectionId>> devices_;  // call id → device sockets on it
 

@@ -2,15 +2,21 @@
 // hang-ups, who may touch a call, bad SDP, a visitor who leaves, and the dialog's record of it.
 // No media flows here (call_media.test.mjs does that with browsers).
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { SITE_ORIGIN, addOperator, addSite, operatorSocket, startWithOwner, visitorSocket } from '../support/chat.mjs';
-import { waitFor } from '../support/daemon.mjs';
+import { tempDir, waitFor } from '../support/daemon.mjs';
 
 describe('call signalling', () => {
   let d; let owner; let site; let other;
   before(async () => {
-    ({ d, owner } = await startWithOwner({ extraYaml: 'rtc:\n  interfaces: [127.0.0.1]\n' }));
+    const secret = path.join(tempDir(), 'turn-secret');
+    fs.writeFileSync(secret, 'north\n');
+    ({ d, owner } = await startWithOwner({ extraYaml: 'rtc:\n  interfaces: [127.0.0.1]\n  turn:\n' +
+      `    urls: ["turn:turn.example.com:3478"]\n    secret_file: ${secret}\n    ttl_seconds: 600\n` }));
     site = await addSite(owner, 'Shop', SITE_ORIGIN);
     other = await addSite(owner, 'Other', 'https://other.example');
   });
@@ -31,6 +37,13 @@ describe('call signalling', () => {
     const call = (await v.type('call')).call;
     assert.equal(call.state, 'ringing');
     assert.deepEqual(call.participants.map((p) => p.kind), ['operator']);
+    // rtc.turn: short-lived credentials from the shared secret (coturn's use-auth-secret).
+    const [turn] = call.ice_servers;
+    assert.deepEqual(turn.urls, ['turn:turn.example.com:3478']);
+    const [expiry, label] = turn.username.split(':');
+    assert.equal(label, `call-${call.id}`);
+    assert.ok(Math.abs(Number(expiry) - (Date.now() / 1000 + 600)) < 30);
+    assert.equal(turn.credential, crypto.createHmac('sha1', 'north').update(turn.username).digest('base64'));
     // The same dialog cannot ring twice.
     o.send({ t: 'call_start', dialog, video: false });
     assert.equal((await o.type('err')).code, 'conflict');

@@ -230,7 +230,8 @@ export class CallController {
     else if (s && v.leg && v.call && (v.phase === 'connecting' || v.phase === 'active') && v.call.state === 'active' && !this.offered) {
       this.offered = true;
       s.bind(v.call.id);
-      s.offer()
+      // The call's own TURN credentials (rtc.turn) came with its frames.
+      s.offer(v.call.iceServers)
         .then(() => {
           // Tell the other side what we actually send (e.g. the camera was refused).
           if (this.s === s) this.d.send(callFrames.media(v.call!.id, s.state.audio, s.state.video));

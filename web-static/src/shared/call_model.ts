@@ -28,6 +28,8 @@ export interface CallInfo {
   answered: number | null;
   ended: number | null;
   reason: EndReason | null;
+  /** TURN servers with short-lived credentials (rtc.turn), when the daemon has any. */
+  iceServers?: RTCIceServer[];
 }
 
 export type MediaLegState = 'connecting' | 'connected' | 'failed';
@@ -51,6 +53,18 @@ const intOrNull = (v: unknown): number | null => (isInt(v) ? v : null);
 /** True for frames the call code handles (the chat clients route them here unparsed). */
 export function isCallFrameType(t: unknown): boolean {
   return typeof t === 'string' && t.startsWith('call');
+}
+
+/** `ice_servers` of a call frame: turn:/turns: URLs with a user name and credential each. */
+function iceServersOf(v: unknown): { iceServers?: RTCIceServer[] } {
+  if (!Array.isArray(v)) return {};
+  const out: RTCIceServer[] = [];
+  for (const s of v.slice(0, 4)) {
+    if (!isObj(s) || !Array.isArray(s.urls) || typeof s.username !== 'string' || typeof s.credential !== 'string') continue;
+    const urls = s.urls.filter((u): u is string => typeof u === 'string' && /^turns?:/.test(u)).slice(0, 8);
+    if (urls.length) out.push({ urls, username: s.username, credential: s.credential });
+  }
+  return out.length ? { iceServers: out } : {};
 }
 
 /** Validates the `call` object of a `call` frame; null when anything the UI relies on is off. */
@@ -80,6 +94,7 @@ export function parseCallInfo(v: unknown): CallInfo | null {
     answered: intOrNull(v.answered),
     ended: intOrNull(v.ended),
     reason: kReasons.includes(v.reason as EndReason) ? (v.reason as EndReason) : null,
+    ...iceServersOf(v.ice_servers),
   };
 }
 

@@ -155,7 +155,9 @@ export class CallSession {
   }
 
   /** Creates the offer and sends it as call_offer; candidates follow as call_ice. */
-  async offer(): Promise<void> {
+  async offer(iceServers?: RTCIceServer[]): Promise<void> {
+    // Before setLocalDescription, so that gathering already uses them.
+    if (iceServers?.length) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
     if (this.closed) return;

@@ -67,3 +67,15 @@ test('the QR code has the size of its version and the three finder patterns', ()
   }
   assert.notEqual(qrPath(url + 'x').d, d);
 });
+
+test('TURN servers of a call frame are kept, other URLs and malformed entries dropped', () => {
+  const f = parseCallFrame({
+    t: 'call',
+    call: { id: kId, dialog: 7, site: 'shop', visitor: 42, from: 'operator', video: false, state: 'ringing',
+      participants: [], started: 1, answered: null, ended: null, reason: null,
+      ice_servers: [{ urls: ['turn:t.example:3478', 'javascript:alert(1)'], username: '9:call-x', credential: 'c2VjcmV0' },
+        { urls: 'turn:x', username: 'u', credential: 'p' }, 'junk'] },
+  });
+  assert.ok(f && f.t === 'call');
+  assert.deepEqual(f.call.iceServers, [{ urls: ['turn:t.example:3478'], username: '9:call-x', credential: 'c2VjcmV0' }]);
+});
