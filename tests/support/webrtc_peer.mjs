@@ -19,9 +19,9 @@ export function launchCallBrowser() {
 
 // Runs in the page: the peer's state lives on window.peer.
 function pageHelpers() {
-  window.startPeer = async ({ audio = true, video = true, extraVideo = false }) => {
+  window.startPeer = async ({ audio = true, video = true, extraVideo = false, config = {} }) => {
     const stream = await navigator.mediaDevices.getUserMedia({ audio, video: video ? { width: 640, height: 360 } : false });
-    const pc = new RTCPeerConnection();
+    const pc = new RTCPeerConnection(config);
     const peer = { pc, stream, candidates: [], tracks: [] };
     window.peer = peer;
     pc.onicecandidate = (e) => peer.candidates.push(e.candidate ? e.candidate.candidate : '');
@@ -59,6 +59,10 @@ function pageHelpers() {
       }
       if (s.type === 'outbound-rtp') out.outbound[s.kind] = { packets: s.packetsSent, ssrc: s.ssrc };
     });
+    // The candidate type this browser sends from on the selected pair (host, srflx, prflx, relay).
+    const pair = out.selectedPair && report.get(out.selectedPair);
+    const local = pair && report.get(pair.localCandidateId);
+    out.localCandidateType = local?.candidateType ?? null;
     out.connectionState = window.peer.pc.connectionState;
     return out;
   };
