@@ -1,37 +1,17 @@
 // Moving an operator's side of a call to another device and back (F18, F20, F23): one-time links
 // shown as QR codes, and the /ws/call sockets opened from them.
-#include <openssl/rand.h>
-
-#include <cstdio>
-
 #include "core/common/error.h"
 #include "realtime/call_gateway.h"
 #include "realtime/chat_gateway.h"
 #include "realtime/device_session.h"
 #include "realtime/session_support.h"
 #include "realtime/upgrade.h"
+#include "security/openssl_crypto.h"
 
 namespace callpy::realtime {
 
 using core::calls::CallState;
-using core::calls::Party;
 using core::calls::PartyKind;
-
-namespace {
-
-std::string randomToken() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for a link");
-  std::string out;
-  char hex[3];
-  for (auto b : bytes) {
-    std::snprintf(hex, sizeof hex, "%02x", b);
-    out += hex;
-  }
-  return out;
-}
-
-}  // namespace
 
 void CallGateway::deviceLink(const CallSender& from, const frames::Json& f) {
   auto callId = stringField(f, "call");
@@ -42,7 +22,7 @@ void CallGateway::deviceLink(const CallSender& from, const frames::Json& f) {
   if (!c || (!c->participant(me.party) && !rung) || me.party.kind != PartyKind::Operator) {
     throw core::notFound("no such call");
   }
-  auto token = randomToken();
+  auto token = security::randomHex(32);
   const auto expires = now() + core::calls::kDeviceLinkTtlMs;
   links_.add(token, {callId, me.party.id, me.name, expires}, now());
   auto out = frames::object("call_device_link");

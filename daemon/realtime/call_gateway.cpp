@@ -1,8 +1,6 @@
 #include "realtime/call_gateway.h"
 
 #include <Poco/JSON/Array.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <pthread.h>
 
 #include <chrono>
@@ -13,6 +11,7 @@
 #include "realtime/chat_gateway.h"
 #include "realtime/session_support.h"
 #include "rtc/call/media_engine.h"
+#include "security/openssl_crypto.h"
 
 namespace callpy::realtime {
 
@@ -25,17 +24,8 @@ using core::calls::PartyKind;
 
 namespace {
 
-std::string randomCallId() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for call id");
-  std::string out;
-  char hex[3];
-  for (auto b : bytes) {
-    std::snprintf(hex, sizeof hex, "%02x", b);
-    out += hex;
-  }
-  return out;
-}
+// 128 random bits as the call's public id.
+std::string randomCallId() { return security::randomHex(16); }
 
 frames::Json partyJson(const Participant& p) {
   frames::Json j = new Poco::JSON::Object;
@@ -73,19 +63,6 @@ std::string duration(std::int64_t ms) {
   return buf;
 }
 
-// The hex SHA-256 of a device link token: only the hash is kept in memory.
-std::string sha256Hex(const std::string& s) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
-  std::string out;
-  char hex[3];
-  for (auto b : digest) {
-    std::snprintf(hex, sizeof hex, "%02x", b);
-    out += hex;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string legKey(const Party& p) {
@@ -95,7 +72,7 @@ std::string legKey(const Party& p) {
 CallGateway::CallGateway(ChatGateway& chat, core::ports::CallStore& store,
                          rtc::call::MediaEngine& media, Clock clock)
     : chat_(chat), store_(store), media_(media), clock_(std::move(clock)),
-      registry_(randomCallId), links_(sha256Hex) {}
+      registry_(randomCallId), links_(security::sha256Hex) {}
 
 CallGateway::~CallGateway() { stop(); }
 

@@ -122,17 +122,28 @@ std::string OpenSslCrypto::randomToken() {
   return base64UrlEncode(bytes.data(), bytes.size());
 }
 
-std::string OpenSslCrypto::sha256Hex(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+std::string OpenSslCrypto::sha256Hex(const std::string& data) { return security::sha256Hex(data); }
+
+std::string hexEncode(const unsigned char* data, std::size_t size) {
   static const char* hex = "0123456789abcdef";
   std::string out;
-  out.reserve(64);
-  for (unsigned char b : digest) {
-    out += hex[b >> 4];
-    out += hex[b & 0xf];
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out += hex[data[i] >> 4];
+    out += hex[data[i] & 0xf];
   }
   return out;
+}
+
+std::string sha256Hex(const std::string& data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return hexEncode(digest, sizeof digest);
+}
+
+std::string randomHex(std::size_t bytes) {
+  auto random = randomBytes(bytes);
+  return hexEncode(random.data(), random.size());
 }
 
 }  // namespace callpy::security

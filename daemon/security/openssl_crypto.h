@@ -26,6 +26,10 @@ class OpenSslCrypto : public core::ports::Crypto {
 };
 
 std::string base64UrlEncode(const unsigned char* data, std::size_t size);
+std::string hexEncode(const unsigned char* data, std::size_t size);  // lower case
+std::string sha256Hex(const std::string& data);
+// `bytes` random bytes from the CSPRNG as lower-case hex (ids and one-time tokens).
+std::string randomHex(std::size_t bytes);
 bool base64UrlDecode(const std::string& text, std::string& out);
 
 }  // namespace callpy::security

@@ -176,3 +176,19 @@ TEST(Base64Url, RejectsBadInput) {
 
 }  // namespace
 }  // namespace callpy::security
+
+namespace callpy::security {
+namespace {
+
+TEST(HexHelpers, EncodeHashAndRandomIds) {
+  const unsigned char bytes[] = {0x00, 0x0f, 0xa5, 0xff};
+  EXPECT_EQ(hexEncode(bytes, sizeof bytes), "000fa5ff");
+  EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const auto a = randomHex(16);
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(a, randomHex(16));
+}
+
+}  // namespace
+}  // namespace callpy::security
