@@ -10,7 +10,7 @@ namespace callpy::rtc::ice {
 namespace {
 
 TEST(IceConsent, ControllingLegFailsWhenThePeerVanishes) {
-  test::expectConsentLossAfterPeerVanishes(true);
+  ASSERT_NO_FATAL_FAILURE(test::expectConsentLossAfterPeerVanishes(true));
 }
 
 }  // namespace
