@@ -103,7 +103,7 @@ class Leg {
   Room& room_;
   int participant_;
   ice::MediaThread& thread_;
-  const LegShared& shared_;
+  const LegShared shared_;  // a copy: a retired leg may outlive its room by one task
   LegEvents events_;
   std::unique_ptr<ice::IceLeg> ice_;
   std::unique_ptr<dtls::DtlsTransport> dtls_;

@@ -23,8 +23,16 @@ void Room::offer(const std::string& key, const std::string& sdp, LegEvents event
     forget(*p.pending);
     retire(std::move(p.pending));
   }
+  auto rejected = events.rejected;
   auto leg = std::make_unique<Leg>(*this, number, thread_, shared_, std::move(events));
-  if (!leg->open(sdp)) {
+  bool opened = false;
+  try {
+    opened = leg->open(sdp);
+  } catch (const std::exception& e) {
+    // OpenSSL or libnice refusing resources: the participant hears why instead of waiting.
+    if (rejected) rejected(std::string("the media path could not open the call: ") + e.what());
+  }
+  if (!opened) {
     retire(std::move(leg));
     return;
   }
