@@ -56,9 +56,11 @@ void ReceiverStats::onPacket(std::uint16_t seq, std::uint32_t rtpTimestamp,
   if (!haveTransit_) {
     haveTransit_ = true;
   } else if (inOrder && rtpTimestamp != lastTimestamp_) {
-    auto d = static_cast<std::int32_t>(transit - lastTransit_);
-    if (d < 0) d = -d;
-    jitterQ4_ += static_cast<std::uint32_t>(d) - ((jitterQ4_ + 8) >> 4);
+    // |D(i-1,i)| of the wrapping 32-bit difference, in unsigned arithmetic: negating a signed
+    // INT32_MIN would be undefined (a 2^31 jump gives 2^31).
+    const std::uint32_t diff = transit - lastTransit_;
+    const std::uint32_t d = diff > 0x80000000u ? 0u - diff : diff;
+    jitterQ4_ += d - ((jitterQ4_ + 8) >> 4);
   } else {
     return;
   }

@@ -131,3 +131,18 @@ TEST(ReceiverStats, CumulativeLostClampsTo24Bits) {
 
 }  // namespace
 }  // namespace callpy::rtc::rtp
+
+namespace callpy::rtc::rtp {
+namespace {
+
+// Found by rtp_fuzz: two packets whose transit times differ by exactly 2^31 ticks made the jitter
+// code negate INT32_MIN (undefined behaviour). The magnitude of the difference is 2^31.
+TEST(ReceiverStatsJitter, ATransitJumpOfHalfTheClockRangeIsCountedWithoutOverflow) {
+  ReceiverStats s(0x1234, 90000);
+  s.onPacket(1, 0, 0);
+  s.onPacket(2, 0x80000000u, 0);
+  EXPECT_EQ(s.jitter(), 0x80000000u / 16);
+}
+
+}  // namespace
+}  // namespace callpy::rtc::rtp
