@@ -1,4 +1,4 @@
-// Declarative sites: sites[].{id,name,origins,language,departments,hours,offline_emails,chat}.
+// Declarative sites: sites[].{id,name,origins,language,departments,hours,offline_emails,chat,calls}.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -242,6 +242,34 @@ void readChat(YamlReader& r, const Field& f, SiteDecl& s) {
   }
 }
 
+// sites[].calls (F21): enabled, ring_mode (all | sequential), ring_timeout_seconds (5-120),
+// after_hours (offline_form | callback).
+void readCalls(YamlReader& r, const Field& f, SiteDecl& s) {
+  auto fields = r.map(f, {"enabled", "ring_mode", "ring_timeout_seconds", "after_hours"});
+  if (!fields) return;
+  auto& calls = s.calls;
+  if (const Field* v = YamlReader::get(*fields, "enabled")) {
+    calls.enabled = r.boolean(*v).value_or(calls.enabled);
+  }
+  if (const Field* v = YamlReader::get(*fields, "ring_mode")) {
+    if (auto text = r.string(*v)) {
+      if (auto mode = core::sites::parseRingMode(*text)) calls.ringMode = *mode;
+      else r.error(*v, "ring_mode must be all or sequential");
+    }
+  }
+  if (const Field* v = YamlReader::get(*fields, "ring_timeout_seconds")) {
+    calls.ringTimeoutSeconds = static_cast<int>(
+        r.integer(*v, core::sites::kMinRingTimeoutSeconds, core::sites::kMaxRingTimeoutSeconds)
+            .value_or(calls.ringTimeoutSeconds));
+  }
+  if (const Field* v = YamlReader::get(*fields, "after_hours")) {
+    if (auto text = r.string(*v)) {
+      if (auto offer = core::sites::parseAfterHours(*text)) calls.afterHours = *offer;
+      else r.error(*v, "after_hours must be offline_form or callback");
+    }
+  }
+}
+
 }  // namespace
 
 void readSites(LoadContext& ctx, const Field& sites, std::vector<SiteDecl>& out) {
@@ -249,7 +277,7 @@ void readSites(LoadContext& ctx, const Field& sites, std::vector<SiteDecl>& out)
   std::map<std::string, int> seenIds;
   for (const Field& item : r.sequence(sites).value_or(std::vector<Field>{})) {
     auto fields = r.map(item, {"id", "name", "origins", "language", "departments", "hours",
-                               "offline_emails", "chat"});
+                               "offline_emails", "chat", "calls"});
     if (!fields) continue;
     SiteDecl s;
     s.line = item.mark.line + 1;
@@ -291,6 +319,7 @@ void readSites(LoadContext& ctx, const Field& sites, std::vector<SiteDecl>& out)
       for (auto& e : readEmails(r, *emails, "address")) s.offlineEmails.push_back(lower(e));
     }
     if (const Field* chat = YamlReader::get(*fields, "chat")) readChat(r, *chat, s);
+    if (const Field* calls = YamlReader::get(*fields, "calls")) readCalls(r, *calls, s);
     out.push_back(std::move(s));
   }
 }

@@ -117,6 +117,7 @@ void CallGateway::runTimer() {
 
 void CallGateway::expireRinging() {
   for (const auto& c : registry_.expire(now())) finished(c);
+  advanceRinging();  // F21: sequential ringing moves on (call_ringing.cpp)
 }
 
 frames::Json CallGateway::callFrame(const Call& c) {
@@ -132,6 +133,9 @@ frames::Json CallGateway::callFrame(const Call& c) {
   Poco::JSON::Array::Ptr people = new Poco::JSON::Array;
   for (const auto& p : c.participants) people->add(partyJson(p));
   call->set("participants", people);
+  Poco::JSON::Array::Ptr ringing = new Poco::JSON::Array;  // F21: the operators rung right now
+  for (auto user : c.ringingOperators) ringing->add(user);
+  call->set("ringing", ringing);
   call->set("started", c.startedMs);
   call->set("answered", optionalMs(c.answeredMs));
   call->set("ended", optionalMs(c.endedMs));
@@ -199,10 +203,9 @@ void CallGateway::visitorFrame(const CallSender& from, const std::string& type,
                                const frames::Json& f, const std::function<std::int64_t()>& dialogId) {
   const auto& me = from.participant;
   if (type == "call_start") {
-    auto id = dialogId();
-    auto d = chat_.dialogs().dialog(core::dialogs::VisitorRef{me.party.id, from.siteId}, id);
-    auto ring = operatorsToRing(d);
-    startCall({d.id, d.siteId, d.visitorId, me, boolField(f, "video"), ring});
+    startVisitorCall(from, f, dialogId);  // F21 routing: call_ringing.cpp
+  } else if (type == "call_callback") {
+    callbackRequest(from, f, dialogId);
   } else if (type == "call_accept") {
     changed(registry_.accept(callIdOf(f), me, now()));
   } else if (type == "call_decline") {
@@ -212,16 +215,9 @@ void CallGateway::visitorFrame(const CallSender& from, const std::string& type,
   }
 }
 
-std::set<std::int64_t> CallGateway::operatorsToRing(const core::dialogs::Dialog& d) {
-  // Every online operator of the site at once (F21 adds departments, working hours and ringing
-  // one after another); the first to accept takes the call.
-  std::set<std::int64_t> online;
-  for (const auto& [user, idle] : chat_.hub().onlineOperators(d.siteId)) online.insert(user);
-  return online;
-}
-
-void CallGateway::startCall(const core::calls::StartRequest& r) {
-  auto c = registry_.start(r, now());
+void CallGateway::startCall(const core::calls::StartRequest& r,
+                            const core::calls::RingOptions& ringing) {
+  auto c = registry_.start(r, now(), ringing);
   try {
     c.number = store_.insertCall(c);
   } catch (...) {
@@ -229,7 +225,7 @@ void CallGateway::startCall(const core::calls::StartRequest& r) {
     throw;
   }
   if (c.state == CallState::Ended) {
-    finished(c);  // a visitor's call with nobody to ring: busy
+    finished(c);  // a visitor's call with nobody to ring (busy) or refused (closed)
     return;
   }
   announce(c, callFrame(c));
@@ -265,6 +261,8 @@ void CallGateway::noteInDialog(const Call& c) {
     text = en ? "Call declined" : "Звонок отклонён";
   } else if (c.reason == EndReason::Busy) {
     text = en ? "Missed call: no operator online" : "Пропущенный звонок: нет операторов в сети";
+  } else if (c.reason == EndReason::Closed) {
+    text = en ? "Missed call: outside working hours" : "Пропущенный звонок: нерабочее время";
   } else {
     text = en ? "Missed call" : "Пропущенный звонок";
   }

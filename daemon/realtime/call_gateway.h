@@ -18,6 +18,7 @@
 
 #include "core/accounts/types.h"
 #include "core/calls/call_registry.h"
+#include "core/calls/call_routing.h"
 #include "core/calls/device_links.h"
 #include "core/ports/call_store.h"
 #include "realtime/chat_frames.h"
@@ -85,14 +86,22 @@ class CallGateway {
   void setTurn(Turn turn) { turn_ = std::move(turn); }
 
  private:
-  void startCall(const core::calls::StartRequest& r);
+  void startCall(const core::calls::StartRequest& r, const core::calls::RingOptions& ringing = {});
   void deviceLink(const CallSender& from, const frames::Json& f);
   void media(const CallSender& from, const std::string& type, const frames::Json& f);
   void changed(const core::calls::Call& c);  // store + announce a call that is not over
   void finished(const core::calls::Call& c);  // store, close media, announce, note in dialog
   void announce(const core::calls::Call& c, const frames::Json& frame);
   void noteInDialog(const core::calls::Call& c);
-  std::set<std::int64_t> operatorsToRing(const core::dialogs::Dialog& d);
+  // F21 (call_ringing.cpp): who is rung for a visitor's call, the visitor's call_start under the
+  // site's call settings, the sequential advance on the ring timer, and callback requests.
+  core::calls::RingPlan operatorsToRing(const core::dialogs::Dialog& d,
+                                        const core::sites::CallSettings& settings);
+  void startVisitorCall(const CallSender& from, const frames::Json& f,
+                        const std::function<std::int64_t()>& dialogId);
+  void callbackRequest(const CallSender& from, const frames::Json& f,
+                       const std::function<std::int64_t()>& dialogId);
+  void advanceRinging();
   std::int64_t now() const;
   void runTimer();
 

@@ -115,6 +115,11 @@ bool ChatGateway::addChatSettings(const std::string& siteId, frames::Json siteOb
     }
   }
   siteObject->set("departments", departments);
+  // F21: whether the widget offers calls, and what it offers instead outside working hours.
+  frames::Json calls = new Poco::JSON::Object;
+  calls->set("enabled", chat.site.calls.enabled);
+  calls->set("after_hours", std::string(core::sites::afterHoursName(chat.site.calls.afterHours)));
+  siteObject->set("calls", calls);
   return chat.site.chat.typingPreview;
 }
 

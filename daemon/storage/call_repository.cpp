@@ -16,7 +16,7 @@ constexpr const char* kColumns =
 
 EndReason reasonOf(const std::string& name) {
   for (auto r : {EndReason::Hangup, EndReason::Declined, EndReason::NoAnswer, EndReason::Failed,
-                 EndReason::Left, EndReason::Busy, EndReason::Interrupted}) {
+                 EndReason::Left, EndReason::Busy, EndReason::Interrupted, EndReason::Closed}) {
     if (core::calls::reasonName(r) == name) return r;
   }
   return EndReason::None;

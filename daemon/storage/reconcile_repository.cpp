@@ -169,6 +169,16 @@ void reconcileChat(Connection& c, const DeclaredSite& site) {
   if (defaultDepartment) u.bind(5, *defaultDepartment);
   else u.bindNull(5);
   u.bind(6, site.id).run();
+  // sites[].calls (F21): absent keys are the schema's defaults, like chat.
+  c.prepare(
+       "UPDATE sites SET calls_enabled = ?, call_ring_mode = ?, call_ring_timeout_seconds = ?, "
+       "call_after_hours = ? WHERE id = ?")
+      .bind(1, site.calls.enabled ? 1 : 0)
+      .bind(2, std::string(core::sites::ringModeName(site.calls.ringMode)))
+      .bind(3, site.calls.ringTimeoutSeconds)
+      .bind(4, std::string(core::sites::afterHoursName(site.calls.afterHours)))
+      .bind(5, site.id)
+      .run();
   c.prepare("UPDATE memberships SET dialog_limit = NULL WHERE site_id = ?").bind(1, site.id).run();
   for (const auto& [email, limit] : site.chat.operatorLimits) {
     c.prepare(

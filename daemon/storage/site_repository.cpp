@@ -82,7 +82,8 @@ namespace {
 const std::string kSiteColumns =
     "id, name, language, timezone, widget_key, managed_by_config, offline_emails, "
     "typing_preview, first_response_seconds, dialog_limit, prechat_departments, "
-    "default_department_id";
+    "default_department_id, calls_enabled, call_ring_mode, call_ring_timeout_seconds, "
+    "call_after_hours";
 
 class SqlSiteTx : public core::ports::SiteTx {
  public:
@@ -125,13 +126,18 @@ class SqlSiteTx : public core::ports::SiteTx {
     auto& u = c_.prepare(
         "UPDATE sites SET name = ?, language = ?, offline_emails = ?, typing_preview = ?, "
         "first_response_seconds = ?, dialog_limit = ?, prechat_departments = ?, "
-        "default_department_id = ? WHERE id = ?");
+        "default_department_id = ?, calls_enabled = ?, call_ring_mode = ?, "
+        "call_ring_timeout_seconds = ?, call_after_hours = ? WHERE id = ?");
     u.bind(1, site.name).bind(2, site.language).bind(3, joinList(site.offlineEmails))
         .bind(4, site.chat.typingPreview ? 1 : 0).bind(5, site.chat.firstResponseSeconds)
         .bind(6, site.chat.dialogLimit).bind(7, site.chat.prechatDepartments ? 1 : 0);
     if (site.chat.defaultDepartmentId) u.bind(8, *site.chat.defaultDepartmentId);
     else u.bindNull(8);
-    u.bind(9, site.id).run();
+    u.bind(9, site.calls.enabled ? 1 : 0)
+        .bind(10, std::string(core::sites::ringModeName(site.calls.ringMode)))
+        .bind(11, site.calls.ringTimeoutSeconds)
+        .bind(12, std::string(core::sites::afterHoursName(site.calls.afterHours)));
+    u.bind(13, site.id).run();
     setOrigins(site.id, site.origins);
   }
   void deleteSite(const std::string& id) override {
@@ -213,6 +219,12 @@ class SqlSiteTx : public core::ports::SiteTx {
     site.chat.dialogLimit = s.columnInt(9);
     site.chat.prechatDepartments = s.columnInt(10) != 0;
     if (!s.isNull(11)) site.chat.defaultDepartmentId = s.columnInt64(11);
+    site.calls.enabled = s.columnInt(12) != 0;
+    site.calls.ringMode =
+        core::sites::parseRingMode(s.columnText(13)).value_or(core::sites::RingMode::All);
+    site.calls.ringTimeoutSeconds = s.columnInt(14);
+    site.calls.afterHours = core::sites::parseAfterHours(s.columnText(15))
+                                .value_or(core::sites::AfterHoursCall::OfflineForm);
     return site;
   }
   std::vector<std::string> origins(const std::string& siteId) {

@@ -19,12 +19,13 @@ Call CallRegistry::finish(Call& c, EndReason reason, std::int64_t nowMs) {
   c.reason = reason;
   c.endedMs = nowMs;
   c.ringingOperators.clear();
+  c.ringQueue.clear();
   Call out = c;
   calls_.erase(c.id);
   return out;
 }
 
-Call CallRegistry::start(const StartRequest& r, std::int64_t nowMs) {
+Call CallRegistry::start(const StartRequest& r, std::int64_t nowMs, const RingOptions& ringing) {
   std::lock_guard lock(mutex_);
   for (const auto& [id, c] : calls_) {
     if (c.dialogId == r.dialogId) throw conflict("this dialog already has a call");
@@ -40,9 +41,20 @@ Call CallRegistry::start(const StartRequest& r, std::int64_t nowMs) {
   c.participants.push_back(r.caller);
   if (c.fromVisitor()) {
     c.ringingOperators = r.ring;
-    if (c.ringingOperators.empty()) {
+    c.ringSinceMs = nowMs;
+    if (ringing.ringTimeoutMs > 0) {
+      c.ringTimeoutMs = ringing.ringTimeoutMs;
+      c.ringQueue = ringing.queue;
+      if (c.ringingOperators.empty() && !c.ringQueue.empty()) {
+        c.ringingOperators.insert(c.ringQueue.front());
+        c.ringQueue.erase(c.ringQueue.begin());
+      }
+    }
+    if (ringing.refuse != EndReason::None || c.ringingOperators.empty()) {
+      c.ringingOperators.clear();
+      c.ringQueue.clear();
       c.state = CallState::Ended;
-      c.reason = EndReason::Busy;
+      c.reason = ringing.refuse != EndReason::None ? ringing.refuse : EndReason::Busy;
       c.endedMs = nowMs;
       return c;
     }
@@ -65,6 +77,7 @@ Call CallRegistry::accept(const std::string& callId, const Participant& who, std
   }
   c.participants.push_back(who);
   c.ringingOperators.clear();
+  c.ringQueue.clear();
   c.state = CallState::Active;
   c.answeredMs = nowMs;
   return c;
@@ -78,7 +91,7 @@ Call CallRegistry::decline(const std::string& callId, const Party& who, std::int
     if (who.kind != PartyKind::Operator || !c.ringingOperators.erase(who.id)) {
       throw notFound("no such call");
     }
-    if (c.ringingOperators.empty()) return finish(c, EndReason::Declined, nowMs);
+    if (c.ringingOperators.empty()) return advance(c, nowMs);
     return c;
   }
   if (who != Party{PartyKind::Visitor, c.visitorId}) throw notFound("no such call");
@@ -108,8 +121,46 @@ std::vector<Call> CallRegistry::expire(std::int64_t nowMs) {
   std::vector<Call> out;
   for (auto it = calls_.begin(); it != calls_.end();) {
     auto& c = (it++)->second;  // finish() erases the current node
-    if (c.state == CallState::Ringing && nowMs - c.startedMs >= kRingTimeoutMs) {
+    if (c.state == CallState::Ringing && c.ringTimeoutMs == 0 &&
+        nowMs - c.startedMs >= kRingTimeoutMs) {
       out.push_back(finish(c, EndReason::NoAnswer, nowMs));
+    }
+  }
+  return out;
+}
+
+Call CallRegistry::advance(Call& c, std::int64_t nowMs) {
+  c.ringingOperators.clear();
+  if (c.ringQueue.empty()) {
+    return finish(c, c.missed ? EndReason::NoAnswer : EndReason::Declined, nowMs);
+  }
+  c.ringingOperators.insert(c.ringQueue.front());
+  c.ringQueue.erase(c.ringQueue.begin());
+  c.ringSinceMs = nowMs;
+  return c;
+}
+
+std::vector<Call> CallRegistry::ringNext(std::int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  std::vector<Call> out;
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    auto& c = (it++)->second;  // advance() may erase the current node
+    if (c.state != CallState::Ringing || c.ringTimeoutMs == 0 ||
+        nowMs - c.ringSinceMs < c.ringTimeoutMs) {
+      continue;
+    }
+    c.missed = true;
+    out.push_back(advance(c, nowMs));
+  }
+  return out;
+}
+
+std::set<std::int64_t> CallRegistry::operatorsInCalls() const {
+  std::lock_guard lock(mutex_);
+  std::set<std::int64_t> out;
+  for (const auto& [id, c] : calls_) {
+    for (const auto& p : c.participants) {
+      if (p.party.kind == PartyKind::Operator) out.insert(p.party.id);
     }
   }
   return out;

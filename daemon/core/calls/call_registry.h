@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,23 @@ struct StartRequest {
   std::set<std::int64_t> ring;
 };
 
+// How a visitor's call rings (F21), beside StartRequest.
+struct RingOptions {
+  // Sequential ringing: the operators to ring after those in `ring`, in order, each for
+  // ringTimeoutMs (> 0). ringTimeoutMs 0: everyone in `ring` rings until kRingTimeoutMs.
+  std::vector<std::int64_t> queue;
+  std::int64_t ringTimeoutMs = 0;
+  // A call the site refuses (outside working hours): it is made already ended with this reason.
+  EndReason refuse = EndReason::None;
+};
+
 class CallRegistry {
  public:
   using IdSource = std::function<std::string()>;  // 32 hex characters, random
   explicit CallRegistry(IdSource ids);
 
   // A new ringing call. Conflict when the dialog already has a call that has not ended.
-  Call start(const StartRequest& r, std::int64_t nowMs);
+  Call start(const StartRequest& r, std::int64_t nowMs, const RingOptions& ringing = {});
   // The callee joins: the visitor for an operator's call, a rung operator for a visitor's call
   // (first one wins; later → conflict).
   Call accept(const std::string& callId, const Participant& who, std::int64_t nowMs);
@@ -44,8 +55,14 @@ class CallRegistry {
   Call hangup(const std::string& callId, const Party& who, std::int64_t nowMs);
   // The media path failed (ICE, DTLS, consent) or the daemon ends it: nullopt when already over.
   std::optional<Call> end(const std::string& callId, EndReason reason, std::int64_t nowMs);
-  // Ringing calls older than kRingTimeoutMs end `no_answer`.
+  // Ringing calls older than kRingTimeoutMs end `no_answer` (sequential calls: see ringNext).
   std::vector<Call> expire(std::int64_t nowMs);
+  // Sequential calls whose current operator rang ringTimeoutMs without answering: the next one
+  // in the queue rings now, or the call ends (`no_answer`; `declined` when everyone declined).
+  // Returns the calls that changed, ringing or ended.
+  std::vector<Call> ringNext(std::int64_t nowMs);
+  // Operators taking part in a call that has not ended (they are not rung for another one).
+  std::set<std::int64_t> operatorsInCalls() const;
   // The visitor's last tab closed: its calls end `left`.
   std::vector<Call> visitorLeft(std::int64_t visitorId, std::int64_t nowMs);
   // A tab closed: calls whose signalling ran through it end (`left` for the visitor's tab,
@@ -65,6 +82,8 @@ class CallRegistry {
  private:
   Call& live(const std::string& callId);
   Call finish(Call& c, EndReason reason, std::int64_t nowMs);
+  // Sequential: the next queued operator rings, or the call ends when the queue is empty.
+  Call advance(Call& c, std::int64_t nowMs);
 
   IdSource ids_;
   mutable std::mutex mutex_;

@@ -21,6 +21,7 @@ std::string_view reasonName(EndReason r) {
     case EndReason::Left: return "left";
     case EndReason::Busy: return "busy";
     case EndReason::Interrupted: return "interrupted";
+    case EndReason::Closed: return "closed";
   }
   return "";
 }

@@ -12,7 +12,8 @@
 namespace callpy::core::calls {
 
 enum class CallState { Ringing, Active, Ended };
-enum class EndReason { None, Hangup, Declined, NoAnswer, Failed, Left, Busy, Interrupted };
+// Closed: a visitor called outside the site's working hours (F21).
+enum class EndReason { None, Hangup, Declined, NoAnswer, Failed, Left, Busy, Interrupted, Closed };
 enum class PartyKind { Visitor, Operator };
 
 std::string_view stateName(CallState s);
@@ -43,6 +44,12 @@ struct Call {
   bool recording = false;
   std::vector<Participant> participants;    // joined: the caller at once, the callee on accept
   std::set<std::int64_t> ringingOperators;  // visitor calls: operators still being rung
+  // Sequential ringing (F21): the operators still to ring, in order, each for ringTimeoutMs
+  // (0: everyone rings at once); ringSinceMs is when the current one started ringing.
+  std::vector<std::int64_t> ringQueue;
+  std::int64_t ringTimeoutMs = 0;
+  std::int64_t ringSinceMs = 0;
+  bool missed = false;  // some operator's ring timed out: the end is no_answer, not declined
   std::int64_t startedMs = 0;
   std::optional<std::int64_t> answeredMs;
   std::optional<std::int64_t> answeredBy;   // the operator who took a visitor's call

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/sites/types.h"
 #include "core/sites/working_hours.h"
 
 namespace callpy::core::sites {
@@ -36,6 +37,7 @@ struct DeclaredSite {
   std::optional<WorkingHours> hours;  // nullopt: no hours declared (always open)
   std::vector<std::string> offlineEmails;  // where offline-form requests are e-mailed (F7)
   DeclaredChat chat;
+  CallSettings calls;  // sites[].calls (F21)
 };
 
 }  // namespace callpy::core::sites

@@ -120,6 +120,12 @@ SiteView SiteService::update(const Principal& p, const std::string& id, const Si
   if (auto problem = checkChatSettings(c.firstResponseSeconds.value_or(0), c.dialogLimit.value_or(0))) {
     throw invalid(problem->second, problem->first);
   }
+  if (c.ringTimeoutSeconds &&
+      (*c.ringTimeoutSeconds < kMinRingTimeoutSeconds || *c.ringTimeoutSeconds > kMaxRingTimeoutSeconds)) {
+    throw invalid("ring_timeout_seconds must be " + std::to_string(kMinRingTimeoutSeconds) + " to " +
+                      std::to_string(kMaxRingTimeoutSeconds),
+                  "ring_timeout_seconds");
+  }
   store_.write([&](ports::SiteTx& tx) {
     auto site = requireSite(tx, p, id, Role::Admin);
     if (site.managedByConfig) {
@@ -133,6 +139,10 @@ SiteView SiteService::update(const Principal& p, const std::string& id, const Si
     if (c.firstResponseSeconds) site.chat.firstResponseSeconds = *c.firstResponseSeconds;
     if (c.dialogLimit) site.chat.dialogLimit = *c.dialogLimit;
     if (c.prechatDepartments) site.chat.prechatDepartments = *c.prechatDepartments;
+    if (c.callsEnabled) site.calls.enabled = *c.callsEnabled;
+    if (c.ringMode) site.calls.ringMode = *c.ringMode;
+    if (c.ringTimeoutSeconds) site.calls.ringTimeoutSeconds = *c.ringTimeoutSeconds;
+    if (c.afterHours) site.calls.afterHours = *c.afterHours;
     if (c.defaultDepartmentId) {
       if (auto dep = *c.defaultDepartmentId) {
         auto deps = tx.departments(id);

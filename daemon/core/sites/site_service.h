@@ -31,6 +31,11 @@ struct SiteChanges {
   std::optional<int> dialogLimit;
   std::optional<bool> prechatDepartments;
   std::optional<std::optional<std::int64_t>> defaultDepartmentId;  // {nullopt}: clear it
+  // Incoming call settings (F21); see CallSettings.
+  std::optional<bool> callsEnabled;
+  std::optional<RingMode> ringMode;
+  std::optional<int> ringTimeoutSeconds;
+  std::optional<AfterHoursCall> afterHours;
 };
 
 // What routing and the widget need of a site in one read (no authorisation: internal callers).

@@ -71,6 +71,24 @@ std::optional<std::pair<std::string, std::string>> checkChatSettings(int firstRe
   return std::nullopt;
 }
 
+const char* ringModeName(RingMode m) { return m == RingMode::Sequential ? "sequential" : "all"; }
+
+std::optional<RingMode> parseRingMode(const std::string& s) {
+  if (s == "all") return RingMode::All;
+  if (s == "sequential") return RingMode::Sequential;
+  return std::nullopt;
+}
+
+const char* afterHoursName(AfterHoursCall a) {
+  return a == AfterHoursCall::Callback ? "callback" : "offline_form";
+}
+
+std::optional<AfterHoursCall> parseAfterHours(const std::string& s) {
+  if (s == "offline_form") return AfterHoursCall::OfflineForm;
+  if (s == "callback") return AfterHoursCall::Callback;
+  return std::nullopt;
+}
+
 std::string slugify(const std::string& name) {
   std::string out;
   for (unsigned char c : name) {

@@ -17,6 +17,24 @@ struct ChatSettings {
   bool operator==(const ChatSettings&) const = default;
 };
 
+// Incoming (visitor) call settings of a site (F21). Defaults match the schema.
+enum class RingMode { All, Sequential };                  // every eligible operator at once, or one by one
+enum class AfterHoursCall { OfflineForm, Callback };      // what the widget offers when closed
+struct CallSettings {
+  bool enabled = true;
+  RingMode ringMode = RingMode::All;
+  int ringTimeoutSeconds = 20;  // per operator in sequential mode
+  AfterHoursCall afterHours = AfterHoursCall::OfflineForm;
+  bool operator==(const CallSettings&) const = default;
+};
+inline constexpr int kMinRingTimeoutSeconds = 5;
+inline constexpr int kMaxRingTimeoutSeconds = 120;
+// "all" / "sequential", "offline_form" / "callback" (storage, REST, YAML, the widget).
+const char* ringModeName(RingMode m);
+std::optional<RingMode> parseRingMode(const std::string& s);
+const char* afterHoursName(AfterHoursCall a);
+std::optional<AfterHoursCall> parseAfterHours(const std::string& s);
+
 inline constexpr int kMaxFirstResponseSeconds = 86'400;
 inline constexpr int kMaxDialogLimit = 1'000;
 
@@ -34,6 +52,7 @@ struct Site {
   bool managedByConfig = false;
   std::vector<std::string> offlineEmails;  // where offline-form requests are e-mailed (F7)
   ChatSettings chat;
+  CallSettings calls;
 };
 
 struct Department {

@@ -60,6 +60,12 @@ JsonObject renderSite(const core::sites::SiteView& v) {
   if (v.site.chat.defaultDepartmentId) chat->set("default_department_id", *v.site.chat.defaultDepartmentId);
   else chat->set("default_department_id", Poco::Dynamic::Var());
   o->set("chat", chat);
+  auto calls = object();  // F21
+  calls->set("enabled", v.site.calls.enabled);
+  calls->set("ring_mode", std::string(core::sites::ringModeName(v.site.calls.ringMode)));
+  calls->set("ring_timeout_seconds", v.site.calls.ringTimeoutSeconds);
+  calls->set("after_hours", std::string(core::sites::afterHoursName(v.site.calls.afterHours)));
+  o->set("calls", calls);
   return o;
 }
 

@@ -1,4 +1,6 @@
 // Sites, embed snippets and working hours (F9).
+#include <algorithm>
+
 #include "http/api.h"
 #include "http/exchange.h"
 #include "http/handlers/render.h"
@@ -51,6 +53,38 @@ void readChatChanges(const Poco::JSON::Object::Ptr& body, core::sites::SiteChang
   }
 }
 
+// PATCH body "calls" (F21): {enabled, ring_mode, ring_timeout_seconds, after_hours}; every key
+// optional.
+void readCallChanges(const Poco::JSON::Object::Ptr& body, core::sites::SiteChanges& c) {
+  if (!body->has("calls")) return;
+  auto calls = body->getObject("calls");
+  if (!calls) throw core::invalid("calls must be an object", "calls");
+  for (const auto& [key, value] : *calls) {
+    if (key != "enabled" && key != "ring_mode" && key != "ring_timeout_seconds" &&
+        key != "after_hours") {
+      throw core::invalid("unknown call setting: " + key, key);
+    }
+  }
+  c.callsEnabled = optionalBool(calls, "enabled");
+  if (auto mode = optionalString(calls, "ring_mode")) {
+    c.ringMode = core::sites::parseRingMode(*mode);
+    if (!c.ringMode) throw core::invalid("ring_mode must be all or sequential", "ring_mode");
+  }
+  if (calls->has("ring_timeout_seconds")) {
+    auto v = calls->get("ring_timeout_seconds");
+    if (!v.isInteger()) {
+      throw core::invalid("\"ring_timeout_seconds\" must be a whole number", "ring_timeout_seconds");
+    }
+    auto n = v.convert<std::int64_t>();
+    // Range checked by SiteService (5 to 120); clamp the cast so huge numbers stay invalid.
+    c.ringTimeoutSeconds = static_cast<int>(std::clamp<std::int64_t>(n, -1, 1'000'000));
+  }
+  if (auto offer = optionalString(calls, "after_hours")) {
+    c.afterHours = core::sites::parseAfterHours(*offer);
+    if (!c.afterHours) throw core::invalid("after_hours must be offline_form or callback", "after_hours");
+  }
+}
+
 }  // namespace
 
 void registerSiteRoutes(Router& r, const std::string& p, ApiContext& ctx, bool admin) {
@@ -97,6 +131,7 @@ void registerSiteRoutes(Router& r, const std::string& p, ApiContext& ctx, bool a
       }
     }
     readChatChanges(body, c);
+    readCallChanges(body, c);
     auto v = ctx.sites.update(ex.principal, ex.param("site"), c);
     ex.sendJson(200, wrap("site", renderSite(v)));
   });

@@ -11,7 +11,17 @@ CREATE TABLE calls (
   answered_ms  INTEGER,
   answered_by  INTEGER REFERENCES users(id) ON DELETE SET NULL,  -- the operator in the call
   ended_ms     INTEGER,                       -- NULL while the call runs
-  end_reason   TEXT,                          -- hangup, declined, no_answer, failed, left, busy, interrupted
+  end_reason   TEXT,                          -- hangup, declined, no_answer, failed, left, busy, interrupted, closed
   recording_file_id INTEGER REFERENCES files(id) ON DELETE SET NULL
 );
 CREATE INDEX calls_dialog ON calls(dialog_id);
+
+-- Incoming (visitor) call routing per site (F21): calls on/off; ring every eligible operator at
+-- once ('all') or one after another ('sequential', each for call_ring_timeout_seconds); outside
+-- working hours the widget offers the offline form or a callback request.
+ALTER TABLE sites ADD COLUMN calls_enabled INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE sites ADD COLUMN call_ring_mode TEXT NOT NULL DEFAULT 'all'
+  CHECK (call_ring_mode IN ('all', 'sequential'));
+ALTER TABLE sites ADD COLUMN call_ring_timeout_seconds INTEGER NOT NULL DEFAULT 20;
+ALTER TABLE sites ADD COLUMN call_after_hours TEXT NOT NULL DEFAULT 'offline_form'
+  CHECK (call_after_hours IN ('offline_form', 'callback'));

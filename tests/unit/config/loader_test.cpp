@@ -453,5 +453,38 @@ TEST(Loader, BadChatSettingsPointAtTheValue) {
   EXPECT_TRUE(has("t.yaml:18:7: sites[0].chat.colour")) << ::testing::PrintToString(errors);
 }
 
+TEST(Loader, SiteCallSettingsDefaultAndRead) {  // F21
+  auto plain = loadOk(siteWith(""));
+  EXPECT_EQ(plain.sites[0].calls, core::sites::CallSettings{});
+  auto c = loadOk(siteWith("    calls:\n"
+                           "      enabled: false\n"
+                           "      ring_mode: sequential\n"
+                           "      ring_timeout_seconds: 5\n"
+                           "      after_hours: callback\n"));
+  const auto& calls = c.sites[0].calls;
+  EXPECT_FALSE(calls.enabled);
+  EXPECT_EQ(calls.ringMode, core::sites::RingMode::Sequential);
+  EXPECT_EQ(calls.ringTimeoutSeconds, 5);
+  EXPECT_EQ(calls.afterHours, core::sites::AfterHoursCall::Callback);
+}
+
+TEST(Loader, BadCallSettingsAreNamed) {
+  auto errors = errorsOf(siteWith("    calls:\n"
+                                  "      ring_mode: random\n"
+                                  "      ring_timeout_seconds: 121\n"
+                                  "      after_hours: voicemail\n"
+                                  "      volume: 11\n"));
+  ASSERT_EQ(errors.size(), 4u) << ::testing::PrintToString(errors);
+  auto has = [&](const std::string& needle) {
+    return std::any_of(errors.begin(), errors.end(),
+                       [&](const std::string& e) { return e.find(needle) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("sites[0].calls.ring_mode: ring_mode must be all or sequential")) << ::testing::PrintToString(errors);
+  EXPECT_TRUE(has("sites[0].calls.ring_timeout_seconds")) << ::testing::PrintToString(errors);
+  EXPECT_TRUE(has("sites[0].calls.after_hours: after_hours must be offline_form or callback"))
+      << ::testing::PrintToString(errors);
+  EXPECT_TRUE(has("sites[0].calls.volume")) << ::testing::PrintToString(errors);
+}
+
 }  // namespace
 }  // namespace callpy::config

@@ -232,5 +232,20 @@ TEST_F(ReconcileRepo, ChatSettingsFollowTheDeclaration) {
   EXPECT_THAT(rows("SELECT count(*) FROM memberships WHERE dialog_limit IS NOT NULL"), ElementsAre("0"));
 }
 
+// sites[].calls (F21) likewise: declared values, then the defaults when the keys go away.
+TEST_F(ReconcileRepo, CallSettingsFollowTheDeclaration) {
+  auto sites = firstDeclaration();
+  sites[0].calls.enabled = false;
+  sites[0].calls.ringMode = core::sites::RingMode::Sequential;
+  sites[0].calls.ringTimeoutSeconds = 7;
+  sites[0].calls.afterHours = core::sites::AfterHoursCall::Callback;
+  reconcile(sites, kNow);
+  const char* kQuery = "SELECT calls_enabled, call_ring_mode, call_ring_timeout_seconds, call_after_hours "
+                       "FROM sites WHERE id = 'shop'";
+  EXPECT_THAT(rows(kQuery), ElementsAre("0|sequential|7|callback"));
+  reconcile(firstDeclaration(), kNow + 1);
+  EXPECT_THAT(rows(kQuery), ElementsAre("1|all|20|offline_form"));
+}
+
 }  // namespace
 }  // namespace callpy::storage

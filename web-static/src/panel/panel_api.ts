@@ -38,6 +38,16 @@ export interface Site {
   offline_emails: string[];
   /** Chat settings (routing, typing preview, pre-chat departments). */
   chat?: ChatSettings;
+  /** Incoming call settings (F21). */
+  calls?: CallSettings;
+}
+
+export interface CallSettings {
+  enabled: boolean;
+  ring_mode: 'all' | 'sequential';
+  /** Per operator in sequential mode, 5…120. */
+  ring_timeout_seconds: number;
+  after_hours: 'offline_form' | 'callback';
 }
 
 export interface ChatSettings {
@@ -169,7 +179,10 @@ export class PanelApi {
   }
   async updateSite(
     id: string,
-    patch: { name?: string; language?: Language; origins?: string[]; offline_emails?: string[]; chat?: Partial<ChatSettings> },
+    patch: {
+      name?: string; language?: Language; origins?: string[]; offline_emails?: string[]; chat?: Partial<ChatSettings>;
+      calls?: Partial<CallSettings>;
+    },
   ): Promise<Site> {
     return (await this.client.patch<{ site: Site }>(`${P}/sites/${seg(id)}`, patch)).site;
   }

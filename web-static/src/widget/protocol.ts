@@ -19,6 +19,8 @@ export interface SiteInfo {
   departments: DepartmentOption[];
   /** The daemon's limits.max_upload_bytes (F16). */
   uploadMaxBytes: number;
+  /** F21: call buttons shown at all, and what replaces calls outside working hours. */
+  calls: { enabled: boolean; afterHours: 'offline_form' | 'callback' };
 }
 
 export interface PageInfo {
@@ -75,6 +77,10 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
           typingPreview: site.typing_preview === true,
           departments: parseDepartments(site.departments),
           uploadMaxBytes: isInt(site.upload_max_bytes) ? site.upload_max_bytes : kDefaultUploadMax,
+          calls: {
+            enabled: !isObj(site.calls) || site.calls.enabled !== false,
+            afterHours: isObj(site.calls) && site.calls.after_hours === 'callback' ? 'callback' : 'offline_form',
+          },
         },
         dialog,
         blocked: visitor.blocked === true,

@@ -154,5 +154,102 @@ TEST_F(CallRegistryTest, MediaFramesAreForParticipantsOnly) {
   EXPECT_FALSE(registry.end(c.id, EndReason::Failed, 5000));
 }
 
+
+// F21: sequential ringing, one operator after another.
+class SequentialCallTest : public CallRegistryTest {
+ protected:
+  const Party kVera{PartyKind::Operator, 7};
+  Call sequentialCall(std::int64_t now = 1000) {
+    RingOptions o;
+    o.queue = {5, 7};
+    o.ringTimeoutMs = 20000;
+    return registry.start({7, "shop", 42, {kVisitor, "", 21}, false, {3}}, now, o);
+  }
+};
+
+TEST_F(SequentialCallTest, RingsOneOperatorAtATimeAndMovesOnAfterTheTimeout) {
+  auto c = sequentialCall();
+  EXPECT_EQ(c.ringingOperators, (std::set<std::int64_t>{3}));
+  EXPECT_EQ(c.ringQueue, (std::vector<std::int64_t>{5, 7}));
+  EXPECT_TRUE(registry.ringNext(20999).empty());
+  auto next = registry.ringNext(21000);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].state, CallState::Ringing);
+  EXPECT_EQ(next[0].ringingOperators, (std::set<std::int64_t>{5}));
+  EXPECT_EQ(next[0].ringSinceMs, 21000);
+  // The operator who is no longer rung cannot take the call; the one rung now can.
+  EXPECT_EQ(codeOf([&] { registry.accept(c.id, {kAnna, "Анна", 11}, 22000); }), ErrorCode::NotFound);
+  auto a = registry.accept(c.id, {kBoris, "Борис", 12}, 22000);
+  EXPECT_EQ(a.state, CallState::Active);
+  EXPECT_EQ(a.answeredBy, 5);
+  EXPECT_TRUE(a.ringQueue.empty());
+  EXPECT_TRUE(registry.ringNext(90000).empty());
+}
+
+TEST_F(SequentialCallTest, ADeclineRingsTheNextAtOnce) {
+  auto c = sequentialCall();
+  auto d = registry.decline(c.id, kAnna, 5000);
+  EXPECT_EQ(d.state, CallState::Ringing);
+  EXPECT_EQ(d.ringingOperators, (std::set<std::int64_t>{5}));
+  EXPECT_EQ(d.ringSinceMs, 5000);  // Boris gets his full ring time
+  EXPECT_TRUE(registry.ringNext(24999).empty());
+  EXPECT_EQ(registry.ringNext(25000)[0].ringingOperators, (std::set<std::int64_t>{7}));
+}
+
+TEST_F(SequentialCallTest, EveryoneDecliningEndsDeclined) {
+  auto c = sequentialCall();
+  registry.decline(c.id, kAnna, 2000);
+  registry.decline(c.id, kBoris, 3000);
+  auto e = registry.decline(c.id, kVera, 4000);
+  EXPECT_EQ(e.state, CallState::Ended);
+  EXPECT_EQ(e.reason, EndReason::Declined);
+  EXPECT_FALSE(registry.find(c.id));
+}
+
+TEST_F(SequentialCallTest, AnyoneNotAnsweringMakesTheEndNoAnswer) {
+  auto c = sequentialCall();
+  registry.ringNext(21000);                // Anna did not answer
+  registry.decline(c.id, kBoris, 22000);   // Boris declined
+  auto last = registry.ringNext(42000);    // Vera did not answer
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(last[0].state, CallState::Ended);
+  EXPECT_EQ(last[0].reason, EndReason::NoAnswer);
+  EXPECT_TRUE(last[0].ringingOperators.empty());
+}
+
+TEST_F(SequentialCallTest, TheOverallRingTimeoutIsForRingingEveryoneAtOnce) {
+  auto c = sequentialCall();
+  // Three operators of 20 s each outlast the 45 s of `all`: expire() leaves the call alone.
+  EXPECT_TRUE(registry.expire(1000 + kRingTimeoutMs).empty());
+  ASSERT_TRUE(registry.find(c.id));
+  registry.ringNext(21000);
+  registry.ringNext(41000);
+  EXPECT_EQ(registry.find(c.id)->ringingOperators, (std::set<std::int64_t>{7}));
+  EXPECT_EQ(registry.ringNext(61000)[0].reason, EndReason::NoAnswer);
+}
+
+TEST_F(CallRegistryTest, ARefusedCallIsMadeEnded) {
+  RingOptions o;
+  o.refuse = EndReason::Closed;
+  auto c = registry.start({7, "shop", 42, {kVisitor, "", 21}, false, {3, 5}}, 1000, o);
+  EXPECT_EQ(c.state, CallState::Ended);
+  EXPECT_EQ(c.reason, EndReason::Closed);
+  EXPECT_EQ(reasonName(c.reason), "closed");
+  EXPECT_TRUE(c.ringingOperators.empty());
+  EXPECT_FALSE(registry.find(c.id));
+  EXPECT_FALSE(registry.ofDialog(7));
+}
+
+TEST_F(CallRegistryTest, OperatorsInCallsAreThoseWhoJoined) {
+  auto c = visitorCall({3, 5});
+  EXPECT_TRUE(registry.operatorsInCalls().empty());  // being rung is not being in a call
+  registry.accept(c.id, {kBoris, "Борис", 12}, 2000);
+  EXPECT_EQ(registry.operatorsInCalls(), (std::set<std::int64_t>{5}));
+  auto o = registry.start({8, "shop", 43, {kAnna, "Анна", 11}, false, {}}, 3000);
+  EXPECT_EQ(registry.operatorsInCalls(), (std::set<std::int64_t>{3, 5}));
+  registry.hangup(o.id, kAnna, 4000);
+  EXPECT_EQ(registry.operatorsInCalls(), (std::set<std::int64_t>{5}));
+}
+
 }  // namespace
 }  // namespace callpy::core::calls

@@ -56,6 +56,41 @@ TEST_F(ChatSettingsTest, AdminChangesAreStoredAndReadBack) {
   EXPECT_FALSE(env.sites.get(sys, "shop").site.chat.defaultDepartmentId);
 }
 
+// F21: incoming call settings beside the chat settings.
+TEST_F(ChatSettingsTest, CallSettingsAreStoredAndChecked) {
+  EXPECT_EQ(env.sites.get(sys, "shop").site.calls, CallSettings{});
+  SiteChanges c;
+  c.callsEnabled = false;
+  c.ringMode = RingMode::Sequential;
+  c.ringTimeoutSeconds = 45;
+  c.afterHours = AfterHoursCall::Callback;
+  auto v = env.sites.update(as(admin), "shop", c);
+  CallSettings want{false, RingMode::Sequential, 45, AfterHoursCall::Callback};
+  EXPECT_EQ(v.site.calls, want);
+  EXPECT_EQ(env.sites.get(as(op), "shop").site.calls, want);
+  EXPECT_EQ(env.sites.chatContext("shop").site.calls, want);
+  EXPECT_EQ(env.sites.get(sys, "other").site.calls, CallSettings{});
+  for (int bad : {kMinRingTimeoutSeconds - 1, kMaxRingTimeoutSeconds + 1}) {
+    SiteChanges b;
+    b.ringTimeoutSeconds = bad;
+    try {
+      env.sites.update(as(owner), "shop", b);
+      FAIL() << "accepted " << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::Invalid);
+      EXPECT_EQ(e.field(), "ring_timeout_seconds");
+    }
+  }
+  SiteChanges on;
+  on.callsEnabled = true;
+  EXPECT_EQ(errorOf([&] { env.sites.update(as(op), "shop", on); }), ErrorCode::Forbidden);
+  EXPECT_EQ(env.sites.get(sys, "shop").site.calls.ringTimeoutSeconds, 45);
+  EXPECT_EQ(parseRingMode("sequential"), RingMode::Sequential);
+  EXPECT_FALSE(parseRingMode("Sequential"));
+  EXPECT_EQ(std::string(afterHoursName(AfterHoursCall::Callback)), "callback");
+  EXPECT_FALSE(parseAfterHours(""));
+}
+
 TEST_F(ChatSettingsTest, BadValuesAndRolesAreRefused) {
   SiteChanges bad;
   bad.dialogLimit = -2;

@@ -5,6 +5,7 @@ import { CallController } from '../../shared/call_controller.ts';
 import { browserMediaDeps, type CallSession } from '../../shared/call_session.ts';
 import { ring } from '../../shared/call_ring.ts';
 import type { OperatorClient } from '../chat/operator_client.ts';
+import { callFrameForOperator } from './ring_filter.ts';
 
 const controllers = new WeakMap<OperatorClient, CallController>();
 
@@ -22,7 +23,8 @@ export function callControllerFor(client: OperatorClient): CallController {
     setTimer: (fn, ms) => setTimeout(fn, ms),
     clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
   });
-  client.calls.attach((f) => created.handleFrame(f));
+  // F21: a visitor's call pops up only for the operators being rung now (ring_filter.ts).
+  client.calls.attach((f) => created.handleFrame(callFrameForOperator(f, client.snapshot.user?.id ?? -1)));
   controllers.set(client, created);
   c = created;
   return c;

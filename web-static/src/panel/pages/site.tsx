@@ -7,6 +7,7 @@ import type { Key } from '../i18n/index.ts';
 import { Link } from '../location.ts';
 import type { Params } from '../router.ts';
 import { NotFoundPage } from './not_found.tsx';
+import { CallsTab } from './site_calls.tsx';
 import { ChatTab } from './site_chat.tsx';
 import { DepartmentsTab } from './site_departments.tsx';
 import { GeneralTab } from './site_general.tsx';
@@ -14,7 +15,7 @@ import { HoursTab } from './site_hours.tsx';
 import { OperatorsTab } from './site_operators.tsx';
 import { SnippetTab } from './site_snippet.tsx';
 
-const kTabs = ['general', 'chat', 'snippet', 'operators', 'departments', 'hours'] as const;
+const kTabs = ['general', 'chat', 'calls', 'snippet', 'operators', 'departments', 'hours'] as const;
 type Tab = (typeof kTabs)[number];
 
 function isTab(v: string | undefined): v is Tab {
@@ -56,6 +57,7 @@ export function SitePage({ params }: { params: Params }) {
           <div class="tabpanel" key={site.data.id}>
             {tab === 'general' && <GeneralTab site={site.data} onSaved={site.setData} />}
             {tab === 'chat' && <ChatTab site={site.data} onSaved={site.setData} />}
+            {tab === 'calls' && <CallsTab site={site.data} onSaved={site.setData} />}
             {tab === 'snippet' && <SnippetTab site={site.data} />}
             {tab === 'operators' && <OperatorsTab site={site.data} />}
             {tab === 'departments' && <DepartmentsTab site={site.data} />}

@@ -8,6 +8,7 @@ import type { LoaderContext } from '../loader.ts';
 import { Composer } from './composer.tsx';
 import { FileBody } from './file_message.tsx';
 import { OfflineForm, OfflineNotice } from './offline.tsx';
+import { CallbackForm } from './callback.tsx';
 import { PrechatChoice, PrechatChosen } from './prechat.tsx';
 import { needsDepartmentChoice } from '../prechat.ts';
 import { RatingCard, ratingVisible } from './rating.tsx';
@@ -41,6 +42,7 @@ export function App({ c }: { c: Controller }) {
   const s = useClientState(c.client);
   const [open, setOpen] = useState(c.open);
   const [unread, setUnread] = useState(0);
+  const [plainForm, setPlainForm] = useState(false);
   const lang = widgetLanguage(s.site?.language ?? c.client.snapshot.site?.language ?? (document.documentElement.lang || navigator.language));
   const t = useMemo(() => widgetTranslator(lang), [lang]);
 
@@ -69,6 +71,9 @@ export function App({ c }: { c: Controller }) {
   // The offline form takes the place of the chat unless a conversation is going on (its
   // messages stay readable and the visitor can keep writing there).
   const form = offline && (s.offline.phase !== 'idle' || (s.historyLoaded && s.messages.length === 0));
+  // F21: outside working hours a site may offer a callback request instead of the offline form.
+  const sc = s.site?.calls;
+  const callback = form && !plainForm && !!sc?.enabled && sc.afterHours === 'callback' && !s.site?.open && s.offline.phase === 'idle';
   // Pre-chat: the department is chosen before the first message (routing).
   const choosing = !form && !s.blocked && needsDepartmentChoice(s);
   return (
@@ -78,7 +83,11 @@ export function App({ c }: { c: Controller }) {
       <CallSlot host={c.calls} />
       {offline && !form && <OfflineNotice t={t} />}
       {form ? (
-        <OfflineForm t={t} s={s} client={c.client} />
+        callback ? (
+          <CallbackForm t={t} s={s} client={c.client} onForm={() => setPlainForm(true)} />
+        ) : (
+          <OfflineForm t={t} s={s} client={c.client} />
+        )
       ) : choosing ? (
         <PrechatChoice t={t} s={s} client={c.client} />
       ) : (
@@ -121,7 +130,7 @@ function Header({ s, t, onClose, calls }: { s: ChatState; t: WidgetT; onClose: (
           </div>
         )}
       </div>
-      {known && online && !s.blocked && !s.call && <CallButtons host={calls} t={t} />}
+      {known && online && !s.blocked && !s.call && s.site?.calls.enabled !== false && <CallButtons host={calls} t={t} />}
       <button type="button" class="ib" aria-label={t('header.minimize')} title={t('header.minimize')} onClick={onClose} data-testid="callpy-minimize">
         <svg viewBox="0 0 24 24" aria-hidden="true">
           <path d="M5 11h14v2H5z" />
