@@ -64,7 +64,13 @@ void CallGateway::media(const CallSender& from, const std::string& type, const f
       out->set("call", callId);
       chat_.sendTo(tab, out);
     };
-    events.state = [this, tab, callId](LegState state, const std::string& reason) {
+    const Party party = me.party;
+    events.state = [this, tab, callId, party](LegState state, const std::string& reason) {
+      // A leg of a tab that no longer carries this participant's side (it moved to another
+      // device, F23) speaks neither to that tab nor for the call.
+      auto current = registry_.find(callId);
+      const auto* p = current ? current->participant(party) : nullptr;
+      if (!p || p->tab != tab) return;
       auto out = callEvent("call_media_state", callId);
       out->set("state", stateName(state));
       if (!reason.empty()) out->set("reason", reason);

@@ -15,9 +15,10 @@ const { chromium } = createRequire(path.join(repoRoot, 'web-static/package.json'
 export const shotsDir = path.join(repoRoot, 'build/test-output/e2e');
 export const kStepTimeoutMs = 15000;
 
-export function launchBrowser() {
+// `args` replaces the default flags (the call tests pass the fake media device flags).
+export function launchBrowser(args = ['--no-sandbox', '--headless=new']) {
   fs.mkdirSync(shotsDir, { recursive: true });
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless=new'] });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args });
 }
 
 // Saves a screenshot of `page` as build/test-output/e2e/<name>.
@@ -107,9 +108,9 @@ export async function openFirstDialog(panel) {
 // open unless `visitorPage` says otherwise). Both pages report script errors to `pageErrors`.
 // Returns { d, api, password, site, customerOrigin, browser, panel, visitor, stop() }; stop()
 // closes the browser, the customer site and the daemon. `prepare(api)`, when given, runs
-// right after the owner signs in, before the site is made.
+// right after the owner signs in, before the site is made; `browserArgs` replaces Chromium's flags.
 export async function startStage({ daemon = {}, site: siteOptions = {}, panelViewport, visitorPage = {}, pageErrors,
-  prepare } = {}) {
+  prepare, browserArgs } = {}) {
   const started = [];
   const stop = async () => {
     for (const close of started.splice(0).reverse()) await close();
@@ -120,7 +121,7 @@ export async function startStage({ daemon = {}, site: siteOptions = {}, panelVie
     if (prepare) await prepare(api);
     const { site, origin, server } = await customerSite(api, siteOptions);
     started.push(() => server.close());
-    const browser = await launchBrowser();
+    const browser = await launchBrowser(browserArgs);
     started.push(() => browser.close());
     const panel = await newPage(browser, { viewport: panelViewport, pageErrors });
     const visitor = await newPage(browser, { openShadow: true, pageErrors, ...visitorPage });

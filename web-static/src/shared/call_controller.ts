@@ -111,6 +111,14 @@ export class CallController {
     this.dispatch({ t: 'local_takeover' });
   }
 
+  /** This device learnt of our running call on another device (the phone page's welcome). */
+  adoptElsewhere(raw: unknown): void {
+    const f = parseCallFrame({ t: 'call', call: raw });
+    if (f?.t !== 'call') return;
+    if (f.call.state === 'active') this.dispatch({ t: 'local_elsewhere', call: f.call });
+    else this.dispatch(f);
+  }
+
   /** Asks the daemon for a one-time link (a QR code) that moves this call to a phone (F23). */
   requestDeviceLink(): void {
     const call = this.v.call;

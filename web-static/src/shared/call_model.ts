@@ -191,6 +191,8 @@ export type CallEvent =
   | { t: 'local_error'; key: string }
   /** This tab takes the call over from another device of the same participant (F23). */
   | { t: 'local_takeover' }
+  /** A device that learns of this participant's running call (the phone page): it is elsewhere. */
+  | { t: 'local_elsewhere'; call: CallInfo }
   | { t: 'local_close_link' }
   | { t: 'dismiss' };
 
@@ -253,6 +255,8 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
       return v.call && v.call.id === e.call ? { ...v, deviceLink: { url: e.url, expires: e.expires } } : v;
     case 'local_takeover':
       return v.call && v.call.state === 'active' ? { ...v, leg: true, elsewhere: false, media: null, phase: 'connecting', error: null } : v;
+    case 'local_elsewhere':
+      return e.call.state === 'active' ? { ...kIdleCall, waiting: v.waiting, call: e.call, phase: 'elsewhere', elsewhere: true } : v;
     case 'local_close_link':
       return { ...v, deviceLink: null };
     case 'err':

@@ -51,7 +51,7 @@ export function CallIcon({ d, off }: { d: keyof typeof P; off?: boolean }) {
   );
 }
 
-export function Btn(props: { label: string; testid: string; icon: keyof typeof P; onClick: () => void; off?: boolean; pressed?: boolean; kind?: 'ok' | 'end' | 'on'; text?: boolean }) {
+function Btn(props: { label: string; testid: string; icon: keyof typeof P; onClick: () => void; off?: boolean; pressed?: boolean; kind?: 'ok' | 'end' | 'on'; text?: boolean }) {
   return (
     <button
       type="button"

@@ -79,3 +79,15 @@ test('TURN servers of a call frame are kept, other URLs and malformed entries dr
   assert.ok(f && f.t === 'call');
   assert.deepEqual(f.call.iceServers, [{ urls: ['turn:t.example:3478'], username: '9:call-x', credential: 'c2VjcmV0' }]);
 });
+
+test('a device that learns of our running call shows it elsewhere; a ringing one rings', () => {
+  const running = call('active');
+  assert.ok(running.t === 'call');
+  const v = run([{ t: 'local_elsewhere', call: running.call }]);
+  assert.equal(v.phase, 'elsewhere');
+  assert.equal(v.leg, false);
+  assert.equal(run([{ t: 'local_takeover' }], v).phase, 'connecting');
+  const ended = call('ended');
+  assert.ok(ended.t === 'call');
+  assert.equal(run([{ t: 'local_elsewhere', call: ended.call }]).phase, 'idle');
+});

@@ -7,7 +7,7 @@ import { CallController } from '../../shared/call_controller.ts';
 import { callTranslator } from '../../shared/call_i18n.ts';
 import { browserMediaDeps, type CallSession } from '../../shared/call_session.ts';
 import { ring } from '../../shared/call_ring.ts';
-import { Btn, CallView, useCall } from '../../shared/call_view.tsx';
+import { CallView, useCall } from '../../shared/call_view.tsx';
 import type { Params } from '../router.ts';
 import '../../shared/call_view.css';
 import './phone_call.css';
@@ -56,7 +56,7 @@ export function PhoneCallPage({ params }: { params: Params; query: URLSearchPara
         if (f?.t === 'welcome' && f.user) {
           user = f.user.id;
           setMe(f.user);
-          controller.handleFrame({ t: 'call', call: f.call });
+          controller.adoptElsewhere(f.call);
           return;
         }
         controller.handleFrame(f);
@@ -74,19 +74,9 @@ export function PhoneCallPage({ params }: { params: Params; query: URLSearchPara
     };
   }, [c]);
   useCall(c.controller);
-  const v = c.controller.view;
-  const call = v.call;
   let body;
   if (conn === 'gone' && !me) {
     body = <p role="alert" data-testid="phone-link-gone">{t('call.linkGone')}</p>;
-  } else if (call && call.state === 'active' && !v.leg && v.phase !== 'elsewhere' && v.phase !== 'ended') {
-    // A running call: this device joins when the operator taps (media needs a user gesture).
-    body = (
-      <div class="cv-row" data-testid="phone-takeover">
-        <Btn label={t('call.continueHere')} testid="call-continue" icon="phone" kind="ok" text onClick={() => void c.controller.takeOver(false)} />
-        <Btn label={t('call.continueVideo')} testid="call-continue-video" icon="cam" kind="ok" text onClick={() => void c.controller.takeOver(true)} />
-      </div>
-    );
   } else {
     body = <CallView c={c.controller} t={t} me={{ kind: 'operator', id: me?.id ?? -1 }} fallbackName={t('call.visitor')} canRecord />;
   }
