@@ -85,8 +85,9 @@ export class BrowserPeer {
 
   // Offers to the daemon for call `callId`, applies its answer and trickles candidates until
   // the browser's gathering is done. Returns the answer SDP.
-  async join(callId, options = {}) {
-    const sdp = await this.page.evaluate((o) => window.startPeer(o), options);
+  // `munge(sdp)` may alter the offer on its way to the daemon (failure tests).
+  async join(callId, { munge = (sdp) => sdp, ...options } = {}) {
+    const sdp = munge(await this.page.evaluate((o) => window.startPeer(o), options));
     this.signal.send({ t: 'call_offer', call: callId, sdp });
     const answer = await this.signal.type('call_answer', (f) => f.call === callId);
     await this.page.evaluate((s) => window.applyAnswer(s), answer.sdp);

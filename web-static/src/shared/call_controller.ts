@@ -74,6 +74,7 @@ export class CallController {
     }
     if (s.isClosed) return;
     if (!this.d.send(callFrames.start(video, dialog))) return this.abandon(s, new CallMediaError('call.err.offline', null));
+    this.cameraProblem(s);
   }
 
   async accept(video: boolean): Promise<void> {
@@ -93,6 +94,7 @@ export class CallController {
     if (s.isClosed || this.v.call?.id !== call.id || this.v.phase !== 'ringing-in') return this.dropSession();
     this.dispatch({ t: 'local_accept' });
     if (!this.d.send(callFrames.accept(call.id))) this.fail('call.err.offline');
+    else this.cameraProblem(s);
   }
 
   /** Continues the call on this tab/device: a new leg replaces the other device's (F23). */
@@ -109,6 +111,7 @@ export class CallController {
     }
     if (s.isClosed || this.v.call?.id !== call.id) return this.dropSession();
     this.dispatch({ t: 'local_takeover' });
+    this.cameraProblem(s);
   }
 
   /** This device learnt of our running call on another device (the phone page's welcome). */
@@ -161,6 +164,21 @@ export class CallController {
     return this.guard(this.s?.useDevice(kind, id));
   }
 
+  /** F25: an operator asks the visitor to share a screen (the widget asks the visitor first). */
+  requestScreen(): void {
+    const call = this.v.call;
+    if (call && this.v.leg && call.state === 'active' && !this.d.send(callFrames.screenRequest(call.id))) this.fail('call.err.offline');
+  }
+
+  /**
+   * The visitor's answer to an operator's screen request. Sharing starts from this click, so the
+   * browser's screen picker (which needs a user gesture) opens right away.
+   */
+  answerScreenRequest(share: boolean): Promise<void> {
+    this.dispatch({ t: 'local_screen_answered' });
+    return share ? this.setScreen(true) : Promise.resolve();
+  }
+
   setRecording(on: boolean): void {
     const call = this.v.call;
     if (call && this.v.leg && !this.d.send(callFrames.record(call.id, on))) this.dispatch({ t: 'local_error', key: 'call.err.offline' });
@@ -174,6 +192,11 @@ export class CallController {
   dispose(): void {
     if (this.s) this.hangup();
     this.d.ring?.(null);
+  }
+
+  /** The camera was asked for and refused: the call goes on audio-only, and the user is told why. */
+  private cameraProblem(s: CallSession): void {
+    if (this.s === s && s.state.cameraError) this.fail(s.state.cameraError);
   }
 
   private async guard(p: Promise<void> | undefined): Promise<void> {

@@ -6,7 +6,7 @@ import { isInt, isObj, str, type Json } from './realtime.ts';
 
 export type CallState = 'ringing' | 'active' | 'ended';
 export type PartyKind = 'visitor' | 'operator';
-export type EndReason = 'hangup' | 'declined' | 'no_answer' | 'failed' | 'left' | 'busy';
+export type EndReason = 'hangup' | 'declined' | 'no_answer' | 'failed' | 'left' | 'busy' | 'closed';
 
 export interface Participant {
   kind: PartyKind;
@@ -43,10 +43,12 @@ export type CallFrame =
   /** This participant's call went on on another of its devices (F23): this tab stops its leg. */
   | { t: 'call_moved'; call: string }
   /** A one-time link (shown as a QR code) that moves this operator's side to a phone. */
-  | { t: 'call_device_link'; call: string; url: string; expires: number };
+  | { t: 'call_device_link'; call: string; url: string; expires: number }
+  /** An operator asks the visitor to share a screen (F25); nothing is shared without consent. */
+  | { t: 'call_screen_request'; call: string; from: string };
 
 const kCallId = /^[0-9a-f]{32}$/;
-const kReasons: readonly EndReason[] = ['hangup', 'declined', 'no_answer', 'failed', 'left', 'busy'];
+const kReasons: readonly EndReason[] = ['hangup', 'declined', 'no_answer', 'failed', 'left', 'busy', 'closed'];
 const isKind = (v: unknown): v is PartyKind => v === 'visitor' || v === 'operator';
 const intOrNull = (v: unknown): number | null => (isInt(v) ? v : null);
 
@@ -131,6 +133,9 @@ export function parseCallFrame(data: unknown): CallFrame | null {
     case 'call_device_link':
       if (typeof f.call !== 'string' || typeof f.url !== 'string' || !/^https?:\/\//.test(f.url) || !isInt(f.expires)) return null;
       return { t: 'call_device_link', call: f.call, url: f.url, expires: f.expires };
+    case 'call_screen_request':
+      if (typeof f.call !== 'string') return null;
+      return { t: 'call_screen_request', call: f.call, from: isObj(f.from) ? str(f.from.name).slice(0, 200) : '' };
     default:
       return null;
   }
@@ -150,6 +155,7 @@ export const callFrames = {
   hangup: (call: string): Json => ({ t: 'call_hangup', call }),
   record: (call: string, on: boolean): Json => ({ t: 'call_record', call, on }),
   deviceLink: (call: string): Json => ({ t: 'call_device_link', call }),
+  screenRequest: (call: string): Json => ({ t: 'call_screen_request', call }),
 };
 
 // --- what this tab shows ---------------------------------------------------------------------
@@ -179,9 +185,11 @@ export interface CallView {
   elsewhere: boolean;
   /** The phone link this tab asked for, until it is used or closed. */
   deviceLink: { url: string; expires: number } | null;
+  /** An operator asked this (visitor) tab to share a screen: the name shown in the consent prompt. */
+  screenAsk: { from: string } | null;
 }
 
-export const kIdleCall: CallView = { phase: 'idle', call: null, leg: false, media: null, remote: {}, error: null, pending: null, waiting: {}, elsewhere: false, deviceLink: null };
+export const kIdleCall: CallView = { phase: 'idle', call: null, leg: false, media: null, remote: {}, error: null, pending: null, waiting: {}, elsewhere: false, deviceLink: null, screenAsk: null };
 
 export type CallEvent =
   | CallFrame
@@ -194,6 +202,8 @@ export type CallEvent =
   /** A device that learns of this participant's running call (the phone page): it is elsewhere. */
   | { t: 'local_elsewhere'; call: CallInfo }
   | { t: 'local_close_link' }
+  /** The visitor answered the screen-share request (shared or refused): the prompt goes. */
+  | { t: 'local_screen_answered' }
   | { t: 'dismiss' };
 
 export function isMe(me: Me, p: { kind: PartyKind; id: number }, visitor: number): boolean {
@@ -236,7 +246,9 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
       if (!same && (phase === 'ended' || phase === 'idle')) return { ...v, waiting };
       if (same && v.elsewhere && call.state === 'active') return { ...v, call, phase: 'elsewhere', waiting };
       if (same && phase === 'idle') return nextWaiting({ ...kIdleCall, waiting }, me);
-      return { ...v, call, leg, media, phase, pending: null, remote: same ? v.remote : {}, error: same ? v.error : null, waiting };
+      // A start's own problem (the camera was refused: audio only) outlives its first frame.
+      const error = same || v.pending === 'start' ? v.error : null;
+      return { ...v, call, leg, media, phase, pending: null, remote: same ? v.remote : {}, error, waiting };
     }
     case 'call_media_state': {
       if (!v.call || v.call.id !== e.call) return v;
@@ -250,7 +262,7 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
       return v;
     case 'call_moved':
       if (!v.call || v.call.id !== e.call) return v;
-      return { ...v, leg: false, media: null, elsewhere: true, deviceLink: null, phase: v.call.state === 'active' ? 'elsewhere' : v.phase };
+      return { ...v, leg: false, media: null, elsewhere: true, deviceLink: null, screenAsk: null, phase: v.call.state === 'active' ? 'elsewhere' : v.phase };
     case 'call_device_link':
       return v.call && v.call.id === e.call ? { ...v, deviceLink: { url: e.url, expires: e.expires } } : v;
     case 'local_takeover':
@@ -259,6 +271,12 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
       return e.call.state === 'active' ? { ...kIdleCall, waiting: v.waiting, call: e.call, phase: 'elsewhere', elsewhere: true } : v;
     case 'local_close_link':
       return { ...v, deviceLink: null };
+    case 'call_screen_request':
+      // Only the tab carrying the visitor's side of a running call asks its visitor.
+      if (!v.call || v.call.id !== e.call || !v.leg || me.kind !== 'visitor' || v.call.state !== 'active') return v;
+      return { ...v, screenAsk: { from: e.from } };
+    case 'local_screen_answered':
+      return v.screenAsk ? { ...v, screenAsk: null } : v;
     case 'err':
       // Errors of a start/accept in flight (or of our SDP) belong to the call; others are not ours.
       if (v.pending !== null) return nextWaiting({ ...kIdleCall, waiting: v.waiting, error: e.code === 'conflict' ? 'call.err.conflict' : 'call.err.failed' }, me);
@@ -325,6 +343,12 @@ export function mediaErrorKey(err: unknown, what: 'mic' | 'camera' | 'screen'): 
 /** The reason key of an ended call (call.end.*). */
 export function endReasonKey(reason: EndReason | null): string {
   return `call.end.${reason ?? 'hangup'}`;
+}
+
+/** The other participants have turned their microphone off (their last call_media said so). */
+export function remoteMuted(v: CallView): boolean {
+  const states = Object.values(v.remote);
+  return states.length > 0 && states.every((r) => !r.audio);
 }
 
 /** The other side's display name for the call screens. */

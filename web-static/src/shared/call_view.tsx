@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import type { CallController } from './call_controller.ts';
-import { endReasonKey, formatDuration, peerName, type Me } from './call_model.ts';
+import { endReasonKey, formatDuration, peerName, remoteMuted, type Me } from './call_model.ts';
 import type { CallT } from './call_i18n.ts';
 import type { CallSession } from './call_session.ts';
 
@@ -15,7 +15,7 @@ export interface CallViewProps {
   me: Me;
   /** The other side's label when the call carries no name (the panel's visitor label). */
   fallbackName: string;
-  /** Operators may record (call_record). */
+  /** Operators may record (call_record) and ask the visitor to share a screen (call_screen_request). */
   canRecord?: boolean;
   /** Extra line under the name on the incoming screen (the panel shows the site). */
   subtitle?: string;
@@ -40,6 +40,8 @@ const P = {
   rec: 'M12 7a5 5 0 1 0 0 10 5 5 0 0 0 0-10z',
   expand: 'M7 14H5v5h5v-2H7zm-2-4h2V7h3V5H5zm12 7h-3v2h5v-5h-2zM14 5v2h3v3h2V5z',
   speaker: 'M3 9v6h4l5 5V4L7 9zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4z',
+  /** A screen with an arrow into it: ask the other side for its screen. */
+  ask: 'M20 18a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2H0v2h24v-2zM4 6h16v10H4zm7 1h2v4h2.5L12 14.5 8.5 11H11z',
 };
 
 export function CallIcon({ d, off }: { d: keyof typeof P; off?: boolean }) {
@@ -145,6 +147,23 @@ function Devices({ c, t, sink, setSink }: { c: CallController; t: CallT; sink: s
   );
 }
 
+/** F25: the operator asked for the visitor's screen; sharing starts only from «Показать». */
+function ScreenAsk({ c, t, from }: { c: CallController; t: CallT; from: string }) {
+  return (
+    <div class="cv-ask" role="alertdialog" aria-label={t('call.screenAsk')} data-testid="call-screen-ask">
+      <CallIcon d="ask" />
+      <div class="cv-ask-t">
+        <div>{t('call.screenAsk')}</div>
+        {from && <div class="cv-sub">{from}</div>}
+      </div>
+      <div class="cv-row">
+        <Btn label={t('call.screenAskShare')} testid="call-screen-ask-share" icon="screen" kind="ok" text onClick={() => void c.answerScreenRequest(true)} />
+        <Btn label={t('call.screenAskRefuse')} testid="call-screen-ask-refuse" icon="hang" text onClick={() => void c.answerScreenRequest(false)} />
+      </div>
+    </div>
+  );
+}
+
 export function CallView({ c, t, me, fallbackName, canRecord, subtitle }: CallViewProps) {
   useCall(c);
   const v = c.view;
@@ -219,6 +238,12 @@ export function CallView({ c, t, me, fallbackName, canRecord, subtitle }: CallVi
       <div class="cv-top">
         <span class="cv-nm">{name}</span>
         {status ? <span class="cv-sub">{status}</span> : <Timer since={c.activeSince} />}
+        {v.phase === 'active' && remoteMuted(v) && (
+          <span class="cv-flag" data-testid="call-remote-muted" role="status" title={t('call.remoteMuted')}>
+            <CallIcon d="mic" off />
+            <span>{t('call.remoteMuted')}</span>
+          </span>
+        )}
         {call?.recording && (
           <span class="cv-recb" data-testid="call-recording" role="status">
             <i />
@@ -237,6 +262,7 @@ export function CallView({ c, t, me, fallbackName, canRecord, subtitle }: CallVi
         </div>
       )}
       {s && <RemoteAudio s={s} volume={volume} sink={sink} />}
+      {s && v.screenAsk && <ScreenAsk c={c} t={t} from={v.screenAsk.from} />}
       {error}
       <div class="cv-row">
         {s && (
@@ -244,6 +270,9 @@ export function CallView({ c, t, me, fallbackName, canRecord, subtitle }: CallVi
             <Btn label={t(s.isMuted ? 'call.micUnmute' : 'call.micMute')} testid="call-mute" icon="mic" off={s.isMuted} pressed={s.isMuted} onClick={() => c.setMuted(!s.isMuted)} />
             <Btn label={t(st?.video ? 'call.camOff' : 'call.camOn')} testid="call-camera" icon="cam" off={!st?.video} pressed={!!st?.video} onClick={() => void c.setCamera(!st?.video)} />
             {canShare && <Btn label={t(st?.screen ? 'call.screenOff' : 'call.screenOn')} testid="call-screen" icon="screen" pressed={!!st?.screen} kind={st?.screen ? 'on' : undefined} onClick={() => void c.setScreen(!st?.screen)} />}
+            {canRecord && canShare && v.leg && call?.state === 'active' && !remoteScreen && (
+              <Btn label={t('call.screenRequest')} testid="call-screen-request" icon="ask" onClick={() => c.requestScreen()} />
+            )}
             {canRecord && v.leg && call?.state === 'active' && (
               <Btn label={t(call.recording ? 'call.recordOff' : 'call.recordOn')} testid="call-record" icon="rec" pressed={call.recording} kind={call.recording ? 'on' : undefined} onClick={() => c.setRecording(!call.recording)} />
             )}
