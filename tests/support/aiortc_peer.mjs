@@ -1,4 +1,4 @@
-// A WebRTC peer in Debian's python3-aiortc (tests/support/aiortc_peer.py), the second, independent
+// A WebRTC peer in Debian's python3-aiortc (tests/support/aiortc_jsonl_peer.py), the second, independent
 // implementation the call tests use next to Chromium (issue 5 §3). The Python program offers; this
 // side carries its offer and the daemon's answer over a signalling socket the test holds (visitor
 // or operator) and asks it for what it received. Its JSON lines queue like a socket's frames.
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { repoRoot } from './daemon.mjs';
 import { FrameQueue } from './ws.mjs';
 
-const kScript = path.join(repoRoot, 'tests/support/aiortc_peer.py');
+const kScript = path.join(repoRoot, 'tests/support/aiortc_jsonl_peer.py');
 
 export class AiortcPeer extends FrameQueue {
   // Starts the program and waits for its offer. `options`: { audio = true, video = true,

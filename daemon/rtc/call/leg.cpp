@@ -156,8 +156,14 @@ bool Leg::open(const std::string& offerSdp) {
 
   // Candidates already in the offer (non-trickle browsers); copied first, because gathering may
   // finish inside gather() and the answer written then no longer needs the offer.
+  // Only the BUNDLE transport's own: other sections' candidates belong to ICE agents a
+  // non-bundling offerer (aiortc) drops once it sees our BUNDLE answer.
   std::vector<std::string> offered;
-  for (const auto& m : offer_->media) offered.insert(offered.end(), m.candidates.begin(), m.candidates.end());
+  for (const auto& m : offer_->media) {
+    if (!negotiation_->bundleMids.empty() && m.mid == negotiation_->bundleMids.front()) {
+      offered.insert(offered.end(), m.candidates.begin(), m.candidates.end());
+    }
+  }
   if (!ice_->gather(&reason)) {
     events_.rejected("cannot gather candidates: " + reason);
     return false;

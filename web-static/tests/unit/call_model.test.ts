@@ -11,6 +11,7 @@ import {
   parseCallFrame,
   peerName,
   reduceCall,
+  remoteMuted,
   type CallEvent,
   type CallView,
   type Me,
@@ -243,4 +244,37 @@ test('CallRouter: call frames are kept for a late sink; other frames pass throug
   assert.equal(got.length, 3, 'answer and the cid-less err reach the call code, the message error does not');
   r.route(callFrame({ state: 'ended', reason: 'hangup' }));
   assert.equal(seen.at(-1), null);
+});
+
+test('screen request (F25): parsed, sent, and asked only in the visitor tab holding a running call', () => {
+  assert.deepEqual(callFrames.screenRequest(kId), { t: 'call_screen_request', call: kId });
+  const ask = { t: 'call_screen_request', call: kId, from: { kind: 'operator', id: 3, name: 'Анна' } };
+  assert.deepEqual(parseCallFrame(ask), { t: 'call_screen_request', call: kId, from: 'Анна' });
+  assert.deepEqual(parseCallFrame({ t: 'call_screen_request', call: kId }), { t: 'call_screen_request', call: kId, from: '' });
+  assert.equal(parseCallFrame({ t: 'call_screen_request' }), null);
+
+  const ringing = run(visitor, [ev(callFrame())]);
+  assert.equal(run(visitor, [ev(ask)], ringing).screenAsk, null, 'not while ringing');
+  const other = run(visitor, [ev(callFrame({ state: 'active' }))]);
+  assert.equal(run(visitor, [ev(ask)], other).screenAsk, null, 'not in a tab without the leg');
+  let v = run(visitor, [ev(callFrame()), { t: 'local_accept' }, ev(callFrame({ state: 'active' }))]);
+  assert.equal(run(visitor, [ev({ ...ask, call: kOther })], v).screenAsk, null, 'not for another call');
+  v = run(visitor, [ev(ask)], v);
+  assert.deepEqual(v.screenAsk, { from: 'Анна' });
+  assert.deepEqual(run(visitor, [ev(callFrame({ state: 'active', recording: true }))], v).screenAsk, { from: 'Анна' }, 'kept across updates');
+  assert.equal(run(visitor, [{ t: 'local_screen_answered' }], v).screenAsk, null);
+  assert.equal(run(visitor, [ev({ t: 'call_moved', call: kId })], v).screenAsk, null);
+  assert.equal(run(visitor, [ev(callFrame({ state: 'ended', reason: 'hangup' })), { t: 'dismiss' }], v).screenAsk, null);
+  // An operator's tab never asks its operator.
+  const op = run(anna, [{ t: 'local_start' }, ev(callFrame()), ev(callFrame({ state: 'active' }))]);
+  assert.equal(run(anna, [ev(ask)], op).screenAsk, null);
+});
+
+test('remoteMuted: the other side turned its microphone off', () => {
+  let v = run(anna, [{ t: 'local_start' }, ev(callFrame()), ev(callFrame({ state: 'active' }))]);
+  assert.equal(remoteMuted(v), false, 'nothing known yet');
+  v = run(anna, [ev({ t: 'call_media', call: kId, who: { kind: 'visitor', id: 42 }, audio: false, video: true })], v);
+  assert.equal(remoteMuted(v), true);
+  v = run(anna, [ev({ t: 'call_media', call: kId, who: { kind: 'visitor', id: 42 }, audio: true, video: true })], v);
+  assert.equal(remoteMuted(v), false);
 });

@@ -337,3 +337,57 @@ test('controller: declining sends call_decline and clears the popup', () => {
   assert.deepEqual(sent, [{ t: 'call_decline', call: kId }]);
   assert.equal(c.view.phase, 'idle');
 });
+
+test('controller: a camera refused when accepting with video is explained; the call goes on audio-only', async () => {
+  const e = env();
+  e.refuse.video = 'NotAllowedError';
+  const { c, sent } = controller(e, { kind: 'visitor' });
+  const parts = [{ kind: 'visitor', id: 42 }, { kind: 'operator', id: 3, name: 'Анна' }];
+  c.handleFrame(frame('ringing', 'operator', parts, { video: true }));
+  await c.accept(true);
+  assert.deepEqual(sent, [{ t: 'call_accept', call: kId }], 'accepted anyway');
+  assert.equal(c.view.error, 'call.err.cameraDenied');
+  c.handleFrame(frame('active', 'operator', parts, { video: true }));
+  await tick();
+  assert.equal(c.view.error, 'call.err.cameraDenied', 'the explanation stays while the call starts');
+  assert.deepEqual(sent.at(-1), { t: 'call_media', call: kId, audio: true, video: false });
+
+  // The visitor's own video call: the reason outlives the first `call` frame too.
+  const e2 = env();
+  e2.refuse.video = 'NotAllowedError';
+  const v = controller(e2, { kind: 'visitor' });
+  await v.c.start(true);
+  assert.deepEqual(v.sent, [{ t: 'call_start', video: true }]);
+  v.c.handleFrame(frame('ringing', 'visitor', [{ kind: 'visitor', id: 42 }], { video: true }));
+  assert.equal(v.c.view.phase, 'ringing-out');
+  assert.equal(v.c.view.error, 'call.err.cameraDenied');
+});
+
+test('controller: an operator asks for the screen; the visitor shares only after «Показать»', async () => {
+  const e = env();
+  const parts = [{ kind: 'visitor', id: 42 }, { kind: 'operator', id: 3, name: 'Анна' }];
+  const op = controller(e, { kind: 'operator', id: 3 });
+  op.c.requestScreen();
+  assert.deepEqual(op.sent, [], 'no call, nothing asked');
+  await op.c.start(true, 7);
+  op.c.handleFrame(frame('ringing', 'operator', parts));
+  op.c.handleFrame(frame('active', 'operator', parts));
+  op.c.requestScreen();
+  assert.deepEqual(op.sent.at(-1), { t: 'call_screen_request', call: kId });
+
+  const vis = controller(e, { kind: 'visitor' });
+  vis.c.handleFrame(frame('ringing', 'operator', parts));
+  await vis.c.accept(false);
+  vis.c.handleFrame(frame('active', 'operator', parts));
+  vis.c.handleFrame({ t: 'call_screen_request', call: kId, from: { kind: 'operator', id: 3, name: 'Анна' } });
+  assert.deepEqual(vis.c.view.screenAsk, { from: 'Анна' });
+  assert.equal(vis.c.session?.state.screen, false, 'nothing is shared before consent');
+  await vis.c.answerScreenRequest(false);
+  assert.equal(vis.c.view.screenAsk, null);
+  assert.equal(vis.c.session?.state.screen, false);
+  vis.c.handleFrame({ t: 'call_screen_request', call: kId, from: { kind: 'operator', id: 3, name: 'Анна' } });
+  await vis.c.answerScreenRequest(true);
+  assert.equal(vis.c.view.screenAsk, null);
+  assert.equal(vis.c.session?.state.screen, true);
+  assert.equal(senderTrack(e.peers.at(-1)!, 2)?.label, 'screen', 'the screen goes on the third transceiver');
+});

@@ -1,0 +1,145 @@
+// media_relay: K concurrent 1:1 calls with synthetic Opus-sized audio and 720p-like VP8 video
+// through a running relay (callpyd or Janus VideoCall), measured from both ends of every call.
+// The client side is the daemon's own rtc modules (ICE, DTLS, SRTP, RTP). See run.sh.
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+
+#include "../chat_load/proc_stats.h"
+#include "driver.h"
+#include "rtc/dtls/certificate.h"
+
+using namespace callpy::bench::media;
+
+namespace {
+
+std::string loadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string a;
+  in >> a;
+  return a;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string relay = "callpyd", url, key, cookie;
+  int janusPort = 8188, pid = 0, calls = 10, threads = 2, warmup = 3;
+  double seconds = 10, setupTimeout = 60;
+  bool audioOnly = false;
+  std::string label;
+  PeerShared shared;
+  CLI::App app{"media_relay: concurrent 1:1 calls through callpyd or Janus, loss/latency/CPU"};
+  app.add_option("--relay", relay, "callpyd | janus")->capture_default_str();
+  app.add_option("--url", url, "callpyd: ws://127.0.0.1:PORT");
+  app.add_option("--key", key, "callpyd: widget key");
+  app.add_option("--cookie", cookie, "callpyd: operator session cookie callpy_session=...");
+  app.add_option("--janus-port", janusPort, "Janus WebSocket transport port")->capture_default_str();
+  app.add_option("--pid", pid, "the relay's pid (CPU over the window)")->required();
+  app.add_option("--calls", calls, "concurrent 1:1 calls")->capture_default_str();
+  app.add_flag("--audio-only", audioOnly, "no video section");
+  app.add_option("--threads", threads, "client media threads")->capture_default_str();
+  app.add_option("--seconds", seconds, "measurement window")->capture_default_str();
+  app.add_option("--warmup", warmup, "seconds of media before the window")->capture_default_str();
+  app.add_option("--setup-timeout", setupTimeout, "seconds for every call to connect")->capture_default_str();
+  app.add_option("--video-bytes", shared.videoBytes, "RTP payload per video packet")->capture_default_str();
+  app.add_option("--audio-bytes", shared.audioBytes, "RTP payload per audio packet")->capture_default_str();
+  app.add_option("--label", label, "printed with the result line");
+  CLI11_PARSE(app, argc, argv);
+
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+
+  std::unique_ptr<Driver> driver;
+  if (relay == "callpyd") {
+    std::smatch m;
+    static const std::regex kUrl(R"(^ws://(\d+\.\d+\.\d+\.\d+):(\d+)/?$)");
+    if (!std::regex_match(url, m, kUrl) || key.empty() || cookie.empty()) {
+      std::fprintf(stderr, "media_relay: callpyd needs --url ws://IPv4:PORT, --key and --cookie\n");
+      return 2;
+    }
+    driver = makeCallpydDriver({m[1], std::stoi(m[2]), key, cookie});
+  } else if (relay == "janus") {
+    driver = makeJanusDriver({"127.0.0.1", janusPort});
+  } else {
+    std::fprintf(stderr, "media_relay: --relay is callpyd or janus\n");
+    return 2;
+  }
+
+  Window window;
+  std::atomic<bool> sending{false};
+  shared.dtls = callpy::rtc::dtls::DtlsContext::create(callpy::rtc::dtls::Certificate::generateEcdsaP256());
+  shared.ice.interfaceAddresses = {"127.0.0.1"};
+  shared.ice.iceTimeout = std::chrono::milliseconds(static_cast<int>(setupTimeout * 1000));
+  shared.window = &window;
+  shared.sending = &sending;
+  const bool video = !audioOnly;
+  const char* mode = video ? "A+V" : "audio";
+
+  PeerPool pool(static_cast<unsigned>(threads), shared);
+  std::printf("== %s %s, %d calls, %d client media threads, load %s\n", relay.c_str(), mode, calls,
+              threads, loadAverage().c_str());
+  std::fflush(stdout);
+  auto setup = driver->setup(pool, calls, video, setupTimeout);
+  std::printf("   calls up %d/%d in %.1f s (peers failed %d)\n", setup.callsUp, calls, setup.seconds,
+              setup.peersFailed);
+  for (const auto& e : setup.errors) std::printf("   ! %s\n", e.c_str());
+  std::fflush(stdout);
+  if (setup.callsUp == 0) {
+    std::printf("RESULT relay=%s mode=%s calls=%d up=0 label=%s\n", relay.c_str(), mode, calls, label.c_str());
+    driver->teardown();
+    return 1;
+  }
+
+  sending.store(true);
+  driver->idle(warmup);
+  pool.resetStats();
+  const auto t0 = callpy::bench::monoNs();
+  window.end.store(t0 + static_cast<std::int64_t>(seconds * 1e9));
+  window.start.store(t0);
+  const auto relay0 = callpy::bench::cpuTicks(pid);
+  const auto self0 = callpy::bench::cpuTicks(0);
+  driver->idle(seconds);
+  const auto relay1 = callpy::bench::cpuTicks(pid);
+  const auto self1 = callpy::bench::cpuTicks(0);
+  const auto wall = (callpy::bench::monoNs() - t0) / 1e9;
+  const std::string load = loadAverage();
+  driver->idle(0.5);  // packets of the window still in flight
+  sending.store(false);
+
+  Histogram latency;
+  auto t = pool.totals(&latency);
+  const double relayCpu = callpy::bench::ticksToSeconds(relay1 - relay0) / wall;  // cores
+  const double selfCpu = callpy::bench::ticksToSeconds(self1 - self0) / wall;
+  const double expected = setup.callsUp * 2.0 * (50.0 + (video ? 150.0 : 0.0)) * seconds;
+  const double relayed = static_cast<double>(t.received) / seconds;
+  const double loss = t.sent ? 100.0 * (1.0 - static_cast<double>(t.received) / static_cast<double>(t.sent)) : 100.0;
+  const double perCore = relayCpu > 0 ? relayed / relayCpu : 0;
+  std::printf("   sent %llu packets in the %.1f s window (%.0f expected, %llu refused by the socket)\n",
+              static_cast<unsigned long long>(t.sent), seconds, expected,
+              static_cast<unsigned long long>(t.sendFailed));
+  std::printf("   received %llu of them: relayed %.0f packets/s, loss %.3f%%, SRTP errors %llu, RTCP in %llu\n",
+              static_cast<unsigned long long>(t.received), relayed, loss,
+              static_cast<unsigned long long>(t.srtpErrors), static_cast<unsigned long long>(t.rtcpIn));
+  std::printf("   latency (send -> receive, both in this process) p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %.0f us\n",
+              latency.quantileUs(0.5), latency.quantileUs(0.99), latency.quantileUs(0.999), latency.quantileUs(1.0));
+  std::printf("   relay CPU %.1f%% (%.2f cores) -> %.0f relayed packets/s per core, %.2f%% CPU per call\n",
+              relayCpu * 100, relayCpu, perCore, relayCpu * 100 / setup.callsUp);
+  std::printf("   client CPU %.1f%% (%.2f cores) on the same machine; load average %s\n", selfCpu * 100, selfCpu,
+              load.c_str());
+  std::printf("RESULT relay=%s mode=%s calls=%d up=%d relayed_pps=%.0f loss_pct=%.3f p50_us=%.0f p99_us=%.0f "
+              "relay_cpu_pct=%.1f pps_per_core=%.0f cpu_per_call_pct=%.3f client_cpu_pct=%.1f load=%s label=%s\n",
+              relay.c_str(), mode, calls, setup.callsUp, relayed, loss, latency.quantileUs(0.5),
+              latency.quantileUs(0.99), relayCpu * 100, perCore, relayCpu * 100 / setup.callsUp, selfCpu * 100,
+              load.c_str(), label.c_str());
+  std::fflush(stdout);
+  driver->teardown();
+  pool.closeAll();
+  return 0;
+}

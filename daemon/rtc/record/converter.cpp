@@ -1,0 +1,218 @@
+#include "rtc/record/converter.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <optional>
+
+#include "rtc/record/raw_file.h"
+#include "rtc/record/time_mapper.h"
+#include "rtc/record/webm_writer.h"
+
+namespace callpy::rtc::record {
+
+namespace {
+
+constexpr std::int64_t kScreenIdleMs = 1000;  // no screen frame for this long = sharing ended
+
+struct TimedFrame {
+  std::int64_t timeMs = 0;
+  Vp8Frame frame;
+};
+
+// Frames of one video track in decode order with their time on the recording's timeline.
+class VideoSource {
+ public:
+  VideoSource(const std::string& path, std::uint64_t epochUs)
+      : reader_(path), mapper_(90000, epochUs) {}
+
+  TimedFrame* peek() {
+    while (!current_) {
+      if (auto f = depacketizer_.pop()) {
+        const std::int64_t pos = mapper_.map(f->ssrc, f->rtpTimestamp, f->arrivalUs);
+        current_ = TimedFrame{pos / 90, std::move(*f)};
+        break;
+      }
+      if (ended_) return nullptr;
+      if (reader_.next(packet_)) {
+        depacketizer_.push(packet_.bytes.data(), packet_.bytes.size(), packet_.arrivalUs);
+      } else {
+        depacketizer_.flush();
+        ended_ = true;
+      }
+    }
+    return &*current_;
+  }
+  TimedFrame take() {
+    TimedFrame f = std::move(*current_);
+    current_.reset();
+    return f;
+  }
+  const Vp8Stats& stats() const { return depacketizer_.stats(); }
+
+ private:
+  RawTrackReader reader_;
+  Vp8Depacketizer depacketizer_;
+  TimeMapper mapper_;
+  RawPacket packet_;
+  std::optional<TimedFrame> current_;
+  bool ended_ = false;
+};
+
+// The visitor's video as one track: the camera, or the screen while it is being shared. A switch
+// happens only at a keyframe of the source switched to, so the track always decodes.
+class VideoSelector {
+ public:
+  VideoSelector(const TrackPaths& raw, std::uint64_t epochUs)
+      : camera_(raw[trackIndex({Participant::Visitor, Kind::Camera})], epochUs),
+        screen_(raw[trackIndex({Participant::Visitor, Kind::Screen})], epochUs) {}
+
+  std::optional<TimedFrame> next() {
+    for (;;) {
+      TimedFrame* c = camera_.peek();
+      TimedFrame* s = screen_.peek();
+      if (!c && !s) return std::nullopt;
+      const bool fromScreen = s && (!c || s->timeMs <= c->timeMs);
+      TimedFrame f = fromScreen ? screen_.take() : camera_.take();
+      if (fromScreen) {
+        lastScreenMs_ = f.timeMs;
+        if (source_ != Source::Screen && !f.frame.keyframe) continue;
+        source_ = Source::Screen;
+      } else {
+        if (source_ == Source::Screen &&
+            (f.timeMs - lastScreenMs_ < kScreenIdleMs || !f.frame.keyframe)) {
+          continue;
+        }
+        if (source_ == Source::None && !f.frame.keyframe) continue;
+        source_ = Source::Camera;
+      }
+      f.timeMs = std::max(f.timeMs, lastMs_);  // re-anchoring must not go back in time
+      lastMs_ = f.timeMs;
+      return f;
+    }
+  }
+  const Vp8Stats& cameraStats() const { return camera_.stats(); }
+  const Vp8Stats& screenStats() const { return screen_.stats(); }
+
+ private:
+  enum class Source { None, Camera, Screen };
+  VideoSource camera_, screen_;
+  Source source_ = Source::None;
+  std::int64_t lastScreenMs_ = std::numeric_limits<std::int64_t>::min() / 2;
+  std::int64_t lastMs_ = std::numeric_limits<std::int64_t>::min();
+};
+
+std::optional<std::uint64_t> firstArrival(const TrackPaths& raw) {
+  std::optional<std::uint64_t> epoch;
+  for (const auto& path : raw) {
+    if (path.empty()) continue;
+    RawTrackReader reader(path);
+    RawPacket p;
+    if (reader.next(p) && (!epoch || p.arrivalUs < *epoch)) epoch = p.arrivalUs;
+  }
+  return epoch;
+}
+
+bool finishFile(std::ofstream& out, const std::string& part, const std::string& final,
+                ConvertResult& r) {
+  out.flush();
+  const bool good = out.good();
+  out.close();
+  std::error_code ec;
+  if (!good) {
+    std::filesystem::remove(part, ec);
+    r.error = "cannot write " + part;
+    return false;
+  }
+  std::filesystem::rename(part, final, ec);
+  if (ec) {
+    std::filesystem::remove(part, ec);
+    r.error = "cannot rename " + part + ": " + ec.message();
+    return false;
+  }
+  r.ok = true;
+  r.path = final;
+  return true;
+}
+
+void writeWebm(const StereoAudio& audio, VideoSelector& video, const TimedFrame& first,
+               std::ostream& out, ConvertResult& r) {
+  WebmWriter webm(out);
+  WebmAudioTrack a;
+  a.codecPrivate = opusHeadStereoMultistream();
+  a.codecDelayNs = std::uint64_t{kOpusPreSkip} * 1'000'000'000 / 48000;
+  webm.begin(WebmVideoTrack{first.frame.width, first.frame.height},
+             audio.empty() ? std::nullopt : std::optional<WebmAudioTrack>(a));
+  const std::int64_t audioStartMs = audio.firstSlot * 20;
+  const std::int64_t offset = audio.empty() ? first.timeMs : std::min(first.timeMs, audioStartMs);
+  std::optional<TimedFrame> frame = first;
+  std::size_t ai = 0;
+  std::int64_t endMs = 0;
+  while (frame || ai < audio.packets.size()) {
+    const std::int64_t audioMs = audioStartMs + static_cast<std::int64_t>(ai) * 20;
+    if (frame && (ai >= audio.packets.size() || frame->timeMs <= audioMs)) {
+      webm.addBlock(webm.videoTrack(), frame->timeMs - offset, frame->frame.keyframe,
+                    frame->frame.data);
+      endMs = std::max(endMs, frame->timeMs - offset + 33);
+      ++r.videoFrames;
+      frame = video.next();
+    } else {
+      webm.addBlock(webm.audioTrack(), audioMs - offset, true, audio.packets[ai]);
+      endMs = std::max(endMs, audioMs - offset + 20);
+      ++ai;
+    }
+  }
+  webm.finish(static_cast<double>(endMs));
+  r.durationMs = static_cast<double>(endMs);
+}
+
+}  // namespace
+
+ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputBase) {
+  ConvertResult r;
+  const auto epoch = firstArrival(raw);
+  if (!epoch) {
+    r.error = "nothing was recorded";
+    return r;
+  }
+  StereoAudio audio;
+  {
+    const auto visitor = readRawTrack(raw[trackIndex({Participant::Visitor, Kind::Audio})]);
+    const auto op = readRawTrack(raw[trackIndex({Participant::Operator, Kind::Audio})]);
+    audio = mixStereoOpus(visitor, op, *epoch);
+  }
+  r.audio = audio.stats;
+
+  VideoSelector video(raw, *epoch);
+  std::optional<TimedFrame> first = video.next();
+  if (first) {
+    r.width = first->frame.width;
+    r.height = first->frame.height;
+    r.mediaType = "video/webm";
+    const std::string final = outputBase + ".webm", part = final + ".part";
+    std::ofstream out(part, std::ios::binary | std::ios::trunc);
+    if (out) writeWebm(audio, video, *first, out, r);
+    r.camera = video.cameraStats();
+    r.screen = video.screenStats();
+    if (!finishFile(out, part, final, r)) return r;
+    return r;
+  }
+  r.camera = video.cameraStats();
+  r.screen = video.screenStats();
+  if (audio.empty()) {
+    r.error = "no playable audio or video was recorded";
+    return r;
+  }
+  r.mediaType = "audio/ogg";
+  const std::string final = outputBase + ".ogg", part = final + ".part";
+  std::ofstream out(part, std::ios::binary | std::ios::trunc);
+  if (out) writeOggOpus(audio, out, static_cast<std::uint32_t>(*epoch));
+  r.durationMs = static_cast<double>(audio.packets.size() * 20) - kOpusPreSkip / 48.0;
+  finishFile(out, part, final, r);
+  return r;
+}
+
+}  // namespace callpy::rtc::record
