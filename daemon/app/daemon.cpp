@@ -30,6 +30,7 @@
 #include "realtime/chat_gateway.h"
 #include "realtime/realtime_server.h"
 #include "rtc/call/media_engine.h"
+#include "rtc/record/recording_writer.h"
 #include "security/openssl_crypto.h"
 #include "security/tls_context.h"
 #include "storage/account_repository.h"
@@ -150,6 +151,8 @@ class Daemon {
   std::unique_ptr<rtc::call::MediaEngine> media_;
   std::unique_ptr<storage::CallRepository> callRepo_;
   std::unique_ptr<realtime::CallGateway> calls_;
+  // After calls_, so it is destroyed first: finishing a recording calls back into calls_.
+  std::unique_ptr<rtc::record::RecordingWriter> recorder_;
   std::unique_ptr<http::ApiContext> api_;
   std::shared_ptr<security::TlsContext> tls_;  // listen.https; swapped on reload
   std::vector<std::unique_ptr<http::Listener>> listeners_;
@@ -228,6 +231,8 @@ int Daemon::startCalls() {
   }
   callRepo_ = std::make_unique<storage::CallRepository>(*db_);
   calls_ = std::make_unique<realtime::CallGateway>(*chat_, *callRepo_, *media_);
+  recorder_ = std::make_unique<rtc::record::RecordingWriter>();
+  calls_->setRecorder({recorder_.get(), config_.dataDir + "/recordings", files_.get()});
   if (!config_.rtc.turnUrls.empty()) {
     calls_->setTurn({config_.rtc.turnUrls, config_.rtc.turnSecret, config_.rtc.turnTtlSeconds});
   }
@@ -516,8 +521,9 @@ int Daemon::run() {
   realtime_->stop();     // closes every WebSocket with 1001
   chat_->shutdown();     // finishes the frames already taken
   calls_->stop();
-  calls_.reset();
   media_.reset();        // closes every call's ports and joins the media threads
+  recorder_.reset();     // converts recordings still open and attaches them (needs calls_)
+  calls_.reset();
   dialogRepo_.reset();   // waits for acknowledgements still on their way to disk
   outbox_->stop();
   db_.reset();

@@ -8,12 +8,15 @@
 
 #include "core/calls/turn_credentials.h"
 #include "core/common/error.h"
+#include "observability/log.h"
 #include "realtime/chat_gateway.h"
 #include "realtime/session_support.h"
 #include "rtc/call/media_engine.h"
 #include "security/openssl_crypto.h"
 
 namespace callpy::realtime {
+
+namespace obs = callpy::observability;
 
 using core::calls::Call;
 using core::calls::CallState;
@@ -193,6 +196,7 @@ void CallGateway::operatorFrame(const CallSender& from, const std::string& type,
     deviceLink(from, f);
   } else if (type == "call_record") {
     auto c = registry_.setRecording(callIdOf(f), me.party, boolField(f, "on"));
+    record(c, from.principal);
     changed(c);
   } else {
     media(from, type, f);
@@ -224,8 +228,15 @@ void CallGateway::startCall(const core::calls::StartRequest& r,
     registry_.end(c.id, EndReason::Failed, now());
     throw;
   }
+  obs::logInfo("call.started", {{"call", c.id}, {"dialog", std::to_string(c.dialogId)},
+                                {"from", c.fromVisitor() ? "visitor" : "operator"}});
   if (c.state == CallState::Ended) {
     finished(c);  // a visitor's call with nobody to ring (busy) or refused (closed)
+    return;
+  }
+  // An operator's call to a visitor who has no tab open any more cannot ring anywhere.
+  if (!c.fromVisitor() && chat_.hub().visitorTabs(c.visitorId).empty()) {
+    if (auto ended = registry_.end(c.id, EndReason::Left, now())) finished(*ended);
     return;
   }
   announce(c, callFrame(c));
@@ -237,6 +248,9 @@ void CallGateway::changed(const Call& c) {
 }
 
 void CallGateway::finished(const Call& c) {
+  obs::logInfo("call.ended", {{"call", c.id}, {"reason", std::string(core::calls::reasonName(c.reason))},
+                              {"talk_ms", std::to_string(c.talkMs())}});
+  stopRecording(c.id);
   store_.updateCall(c);
   media_.closeRoom(c.id);
   announce(c, callFrame(c));

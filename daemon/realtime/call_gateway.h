@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <mutex>
 #include <string>
@@ -26,6 +27,14 @@
 
 namespace callpy::rtc::call {
 class MediaEngine;
+}
+namespace callpy::rtc::record {
+class Recording;
+class RecordingWriter;
+struct RecordingResult;
+}
+namespace callpy::core::files {
+class FileService;
 }
 
 namespace callpy::realtime {
@@ -85,9 +94,22 @@ class CallGateway {
   };
   void setTurn(Turn turn) { turn_ = std::move(turn); }
 
+  // Recording (call_recording.cpp): the writer, where raw and finished files go, and the file
+  // service that attaches each finished recording to the call's dialog.
+  struct Recorder {
+    rtc::record::RecordingWriter* writer = nullptr;
+    std::string directory;
+    core::files::FileService* files = nullptr;
+  };
+  void setRecorder(Recorder recorder) { recorder_ = std::move(recorder); }
+
  private:
   void startCall(const core::calls::StartRequest& r, const core::calls::RingOptions& ringing = {});
   void deviceLink(const CallSender& from, const frames::Json& f);
+  // call_record on/off: starts or finishes the call's recording (one file per on…off stretch).
+  void record(const core::calls::Call& c, const core::accounts::Principal* by);
+  void stopRecording(const std::string& callId);
+  void recorded(const rtc::record::RecordingResult& r);
   void media(const CallSender& from, const std::string& type, const frames::Json& f);
   void changed(const core::calls::Call& c);  // store + announce a call that is not over
   void finished(const core::calls::Call& c);  // store, close media, announce, note in dialog
@@ -112,6 +134,15 @@ class CallGateway {
   core::calls::CallRegistry registry_;
   core::calls::DeviceLinks links_;
   Turn turn_;
+  Recorder recorder_;
+  struct ActiveRecording {
+    std::shared_ptr<rtc::record::Recording> recording;
+    core::accounts::Principal by;  // the operator who switched it on: the file is theirs
+    core::calls::Call call;
+  };
+  std::mutex recordingsMutex_;
+  std::map<std::string, ActiveRecording> recordings_;  // by the recording's id
+  int recordingParts_ = 0;
   std::mutex devicesMutex_;
   std::map<std::string, std::set<ConnectionId>> devices_;  // call id → device sockets on it
 

@@ -1,12 +1,15 @@
 // The media half of call signalling: a participant's SDP offer and ICE candidates go to the
 // media engine; its answer and the leg's state come back to the participant's tab.
 #include "core/common/error.h"
+#include "observability/log.h"
 #include "realtime/call_gateway.h"
 #include "realtime/chat_gateway.h"
 #include "realtime/session_support.h"
 #include "rtc/call/media_engine.h"
 
 namespace callpy::realtime {
+
+namespace obs = callpy::observability;
 
 using core::calls::Call;
 using core::calls::EndReason;
@@ -77,6 +80,7 @@ void CallGateway::media(const CallSender& from, const std::string& type, const f
       chat_.sendTo(tab, out);
       // A leg that failed ends the call; the media thread must not wait for storage.
       if (state == LegState::Failed) {
+        obs::logWarning("call.leg_failed", {{"call", callId}, {"reason", reason}});
         chat_.pool().submit([this, callId] {
           try {
             if (auto ended = registry_.end(callId, EndReason::Failed, now())) finished(*ended);

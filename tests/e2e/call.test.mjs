@@ -43,6 +43,8 @@ describe('calls in the widget and the panel', () => {
   after(async () => {
     await blocked?.close();
     await stage?.stop();
+    // The sanitizer build must not have found anything on the daemon's side of these calls.
+    assert.doesNotMatch(d?.stderr ?? '', /AddressSanitizer|LeakSanitizer|runtime error:/);
   });
 
   test('operator video call: ring, answer, media, chat, recording, mute, camera, screens both ways, phone, hang up', async () => {
@@ -92,8 +94,12 @@ describe('calls in the widget and the panel', () => {
     const camBefore = await widgetStats(visitor);
     await visitor.getByTestId('call-camera').click();
     const quiet = await stalls(() => panelStats(panel), (s) => s.camera.frames, 'the visitor camera to go quiet');
+    // The operator's UI drops the picture at once (call_media) rather than freezing it.
+    const visitorVideo = panel.getByTestId('call-dock').locator('video[aria-label="Видео собеседника"]');
+    await visitorVideo.waitFor({ state: 'detached' });
     await visitor.getByTestId('call-camera').click();
     const back = await rises(() => panelStats(panel), (s) => s.camera.frames, quiet.n, 30, 'frames after the camera came back');
+    await visitorVideo.waitFor();
     const camAfter = await widgetStats(visitor);
     assert.equal(camAfter.localSdp, camBefore.localSdp, 'no new offer');
     assert.equal(camAfter.signalingState, 'stable');
@@ -105,6 +111,8 @@ describe('calls in the widget and the panel', () => {
     await visitor.getByRole('region', { name: 'Звонок' }).locator('video[aria-label="Экран собеседника"]').waitFor();
     await shot(visitor, 'call-05-widget-operator-screen.png');
     await panel.getByRole('button', { name: 'Остановить демонстрацию экрана' }).click();
+    // No frames any more: the widget stops showing the (frozen) screen within a few seconds.
+    await visitor.locator('video[aria-label="Экран собеседника"]').waitFor({ state: 'detached' });
 
     // The operator asks for the visitor's screen: nothing is shared until the visitor agrees.
     const ask = visitor.getByTestId('call-screen-ask');

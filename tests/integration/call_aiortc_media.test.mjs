@@ -61,7 +61,6 @@ describe('calls with an aiortc peer', () => {
     const answer = await visitor.join(v, id);
     // One transport for both sections: the answer bundles them on the first one's credentials.
     assert.match(answer, /a=group:BUNDLE 0 1/);
-    assert.equal(answer.match(/a=ice-ufrag:/g).length >= 1, true);
     assert.equal(new Set(answer.match(/a=ice-ufrag:\S+/g)).size, 1, 'one ICE ufrag in the answer');
     const mine = await v.next(connected(id), { what: 'the aiortc leg connected', timeoutMs: 20000 });
     // aiortc offers only this SRTP profile; the daemon's state reports the one negotiated.

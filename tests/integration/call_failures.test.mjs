@@ -11,7 +11,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { AiortcPeer } from '../support/aiortc_peer.mjs';
 import { SITE_ORIGIN, addSite, operatorSocket, startWithOwner, visitorSocket } from '../support/chat.mjs';
 import { repoRoot, waitFor } from '../support/daemon.mjs';
-import { sanitizerReports, threadCount, threadNames, udpPorts } from '../support/proc_resources.mjs';
+import { sanitizerReports, threadNames, udpPorts } from '../support/proc_resources.mjs';
 import { audioOffer, mungeFingerprint } from '../support/sdp_offers.mjs';
 import { BrowserPeer, launchCallBrowser } from '../support/webrtc_peer.mjs';
 
@@ -106,8 +106,7 @@ describe('calls whose media fails end with a clear state', { concurrency: true }
     const failed = await v.next(mediaState(id, 'failed'), { what: 'the leg to fail', timeoutMs: 15000 });
     assert.match(failed.reason, /^DTLS: /);
     assert.equal((await o.next(ended(id), { what: 'the call to end' })).call.reason, 'failed');
-    await waitFor(async () => (await peer.stats()).dtlsState === 'failed' || (await peer.stats()).connectionState === 'failed',
-      { what: 'Chromium to see DTLS fail', timeoutMs: 15000 }).catch(() => {});  // informative only
+    assert.notEqual((await peer.stats()).dtlsState, 'connected', 'Chromium never got a DTLS connection');
     await peer.close();
   });
 
@@ -159,7 +158,7 @@ describe('bad offers and calls that are over', () => {
       ['no ICE credentials', audioOffer({ iceCredentials: false }), /ice-ufrag and a=ice-pwd are required/],
       ['setup passive', audioOffer({ setup: 'passive' }), /a=setup must be actpass or active/],
       ['no Opus', audioOffer({ codecs: ['0 PCMU/8000'] }), /no usable audio or video section/],
-      ['65 m= sections', audioOffer({ sections: 65 }), /more than 64 m= sections/],
+      ['65 m= sections', audioOffer({ sections: 65 }), /more than 64 (m= sections|mids)/],
       ['a 5000-byte line', audioOffer({ extraSessionLines: [`a=x-junk:${'x'.repeat(5000)}`] }), /longer than 4096 bytes/],
       ['a control character', audioOffer({ extraSessionLines: ['a=x-junk:\u0001'] }), /control character/],
       ['not SDP at all', '\u0000\u00ff garbage', /SDP line/],
@@ -206,17 +205,30 @@ describe('bad offers and calls that are over', () => {
     await o.type('visitor_left', (f) => f.visitor === welcome.visitor.id);
     o.send({ t: 'call_start', dialog, video: false });
     const reply = await o.next((f) => f.t === 'err' || (f.t === 'call' && f.call.dialog === dialog), { what: 'a reply' });
-    if (reply.t === 'call' && reply.call.state !== 'ended') {
-      // Whatever it is, it must not ring a visitor who is gone for 45 s.
-      const end = await o.next((f) => f.t === 'call' && f.call.id === reply.call.id && f.call.state === 'ended',
-        { what: 'the call to a visitor who left to end', timeoutMs: 5000 }).catch((e) => {
-        o.send({ t: 'call_hangup', call: reply.call.id });
-        throw e;
-      });
-      assert.equal(end.call.reason, 'left');
-    } else if (reply.t === 'call') {
-      assert.equal(reply.call.reason, 'left');
+    if (reply.t === 'err') return;  // refused: fine, the operator hears why
+    let { call } = reply;
+    if (call.state !== 'ended') {
+      // Whatever it is, it must not ring a visitor who is gone (for 45 s, then no_answer).
+      const end = await o.next((f) => f.t === 'call' && f.call.id === call.id && f.call.state === 'ended',
+        { what: 'the end', timeoutMs: 5000 }).catch(() => null);
+      if (!end) o.send({ t: 'call_hangup', call: call.id });
+      assert.ok(end, `the call to a visitor who left is still ${call.state} after 5 s`);
+      call = end.call;
     }
+    assert.equal(call.reason, 'left');
+  });
+
+  test('a visitor repeating offers holds at most two legs\' ports', async () => {
+    const { o, v, id } = await activeCall();
+    for (let i = 0; i < 20; i++) v.send({ t: 'call_offer', call: id, sdp: audioOffer() });
+    for (let i = 0; i < 20; i++) await v.type('call_answer', (f) => f.call === id);
+    const media = udpPorts(d.proc.pid).filter((p) => p >= kPortLow && p <= kPortHigh);
+    const legs = Number((await d.admin('GET', '/metrics')).body.match(/^callpy_call_legs (\d+)$/m)[1]);
+    // The leg in use and the newest offer's; every offer in between is retired with its port.
+    assert.ok(legs <= 2, `${legs} legs`);
+    assert.ok(media.length <= 2, `ports ${media.join(', ')}`);
+    o.send({ t: 'call_hangup', call: id });
+    await o.next(ended(id), { what: 'the end' });
   });
 
   test('an offer racing the hang-up leaves no media behind', async () => {
@@ -245,7 +257,13 @@ describe('after the calls', () => {
     await waitFor(() => media().length === 0, { what: 'the media ports to close', timeoutMs: 20000 })
       .catch((e) => { throw new Error(`${e.message}: still open ${media().join(', ')}`); });
     assert.deepEqual(udpPorts(pid), baseline.udp);
-    await waitFor(() => threadCount(pid) <= baseline.threads.length, { what: 'the thread count to come back', timeoutMs: 20000 })
+    // Unnamed threads ("callpyd") are POCO's HTTP worker pool, which grows with concurrent
+    // connections up to its 16 threads and keeps them; every other thread has a name (ours,
+    // libnice's and GLib's), and those must be exactly the ones there were before the calls.
+    const named = (list) => list.filter((n) => n !== 'callpyd');
+    const unnamed = (list) => list.length - named(list).length;
+    await waitFor(() => named(threadNames(pid)).join() === named(baseline.threads).join() &&
+      unnamed(threadNames(pid)) <= unnamed(baseline.threads) + 16, { what: 'the threads to be the same', timeoutMs: 20000 })
       .catch((e) => {
         throw new Error(`${e.message}: before ${baseline.threads.join(',')}\nnow ${threadNames(pid).join(',')}`);
       });

@@ -74,6 +74,21 @@ describe('a call relayed by callpyd', () => {
       assert.ok(later.inbound.audio.energy > s.inbound.audio.energy, `${who} audio energy rises`);
     }
 
+    // Recording (record/): switched on and off, the stretch becomes a WebM file posted in the
+    // dialog by the operator who recorded (in History too), downloadable from the panel.
+    o.send({ t: 'call_record', call: ringing.id, on: true });
+    assert.equal((await v.type('call', (f) => f.call.recording === true)).call.id, ringing.id);
+    await new Promise((r) => setTimeout(r, 3000));  // three seconds of relayed media to record
+    o.send({ t: 'call_record', call: ringing.id, on: false });
+    const recordingMsg = await v.next((f) => f.t === 'msg' && f.kind === 'file', { timeoutMs: 30000, what: 'the recording in the dialog' });
+    assert.equal(recordingMsg.file.mime, 'video/webm');
+    assert.match(recordingMsg.file.name, /^Запись звонка .*\.webm$/);
+    assert.equal(recordingMsg.author.kind, 'operator');
+    const download = await started.owner.request('GET', `/api/panel/files/${recordingMsg.file.id}`);
+    assert.equal(download.status, 200);
+    assert.equal(download.headers.get('content-type'), 'video/webm');
+    assert.ok(recordingMsg.file.size > 10000, `a recording of ${recordingMsg.file.size} bytes`);
+
     // The media path's counters (issue 6 §6) see the relayed packets.
     const metrics = (await d.admin('GET', '/metrics')).body;
     assert.match(metrics, /^callpy_calls_active 1$/m);

@@ -44,8 +44,8 @@ export const widgetStats = (page) => page.evaluate(`(${summary})(document.queryS
 
 /**
  * Waits until `stats()` shows audio energy and (with `video`) decoded camera frames, then checks
- * the leg is DTLS-SRTP with AES-256-GCM. Chromium names the SRTP profile
- * "AEAD_AES_256_GCM" (RFC 7714's name; older builds said "SRTP_AEAD_AES_256_GCM").
+ * the leg is DTLS-SRTP with AES-256-GCM (RFC 7714's AEAD_AES_256_GCM profile, which Chromium 156
+ * reports as "SRTP_AEAD_AES_256_GCM"; the bare name is accepted too).
  */
 export async function flowing(stats, who, { video = true, timeoutMs = 25000 } = {}) {
   const first = await waitFor(async () => {

@@ -3,10 +3,6 @@
 // processes' sockets in the same network namespace do not count) with their local ports.
 import fs from 'node:fs';
 
-export function threadCount(pid) {
-  return fs.readdirSync(`/proc/${pid}/task`).length;
-}
-
 // Names of the process's threads (comm), sorted, for a readable diff when counts differ.
 export function threadNames(pid) {
   return fs.readdirSync(`/proc/${pid}/task`)
@@ -43,5 +39,5 @@ export function udpPorts(pid) {
 
 // Sanitizer reports a process printed (ASan, LSan, UBSan), or [] when it printed none.
 export function sanitizerReports(stderr) {
-  return stderr.split('\n').filter((l) => /ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: \w+Sanitizer/.test(l));
+  return stderr.split('\n').filter((l) => /ERROR: (Address|Leak)Sanitizer|LeakSanitizer has encountered|runtime error:|SUMMARY: \w+Sanitizer/.test(l));
 }

@@ -15,7 +15,7 @@ struct KindInfo {
   const char* mime;
 };
 
-constexpr std::array<KindInfo, 15> kKinds{{
+constexpr std::array<KindInfo, 16> kKinds{{
     {FileKind::Jpeg, "jpg", "image/jpeg"},
     {FileKind::Png, "png", "image/png"},
     {FileKind::Gif, "gif", "image/gif"},
@@ -32,6 +32,7 @@ constexpr std::array<KindInfo, 15> kKinds{{
     {FileKind::Rar, "rar", "application/vnd.rar"},
     {FileKind::Wav, "wav", "audio/wav"},
     {FileKind::Webm, "webm", "video/webm"},
+    {FileKind::Ogg, "ogg", "audio/ogg"},  // call recordings (Ogg Opus)
 }};
 
 const KindInfo& info(FileKind k) {
@@ -196,7 +197,7 @@ bool isInlineImage(FileKind k) {
 const std::vector<std::string>& allowedExtensions() {
   static const std::vector<std::string> list{"jpg", "jpeg", "png", "gif", "psd", "pdf",
                                              "txt", "doc", "docx", "bmp", "zip", "rar",
-                                             "wav", "xlsx", "xls", "webm"};
+                                             "wav", "xlsx", "xls", "webm", "ogg"};
   return list;
 }
 
@@ -227,6 +228,10 @@ std::optional<FileKind> detectKind(const ByteSource& src) {
     return FileKind::Wav;
   }
   if (isWebm(head)) return FileKind::Webm;
+  // Ogg with an Opus stream first (RFC 7845): the first page's packet is the OpusHead.
+  if (startsWith(head, "OggS") && head.size() >= 36 && head.compare(28, 8, "OpusHead") == 0) {
+    return FileKind::Ogg;
+  }
   if (startsWith(head, "PK\x03\x04") || startsWith(head, "PK\x05\x06")) {
     auto names = zipNames(src);
     if (!names) return std::nullopt;  // a broken archive is no archive

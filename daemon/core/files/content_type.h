@@ -11,7 +11,7 @@
 
 namespace callpy::core::files {
 
-enum class FileKind { Jpeg, Png, Gif, Bmp, Psd, Pdf, Text, Doc, Docx, Xls, Xlsx, Zip, Rar, Wav, Webm };
+enum class FileKind { Jpeg, Png, Gif, Bmp, Psd, Pdf, Text, Doc, Docx, Xls, Xlsx, Zip, Rar, Wav, Webm, Ogg };
 
 // Random access to the bytes being checked (a temp file on disk, a string in tests).
 class ByteSource {

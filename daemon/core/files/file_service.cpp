@@ -108,6 +108,12 @@ FileRecord FileService::forDownload(const Actor& a, std::int64_t fileId) {
   return *f;
 }
 
+FileRecord FileService::storeRecording(const Actor& who, const std::string& siteId,
+                                       std::string_view name, std::istream& in) {
+  constexpr std::int64_t kMaxRecordingBytes = 16LL << 30;  // ~20 h of 720p video
+  return store(who.kind(), who.id(), siteId, name, in, std::nullopt, kMaxRecordingBytes, false);
+}
+
 dialogs::FileRef FileService::attachable(const Actor& a, std::int64_t fileId,
                                          const std::string& dialogSiteId) {
   auto f = repo_.file(fileId);

@@ -45,6 +45,11 @@ class FileService {
   // the cap, invalid for a bad name or type.
   FileRecord upload(const dialogs::Actor& who, const std::string& siteId, std::string_view name,
                     std::istream& in, std::optional<std::int64_t> declaredSize);
+  // A call recording (Ogg Opus or WebM made by the daemon) as a file of `siteId` from operator
+  // `who`, so it can be posted in the call's dialog. Not bound by the upload cap (a long video
+  // call is larger); the content check still applies.
+  FileRecord storeRecording(const dialogs::Actor& who, const std::string& siteId,
+                            std::string_view name, std::istream& in);
   // The file for a download by `a`; not_found unless `a` may read it.
   FileRecord forDownload(const dialogs::Actor& a, std::int64_t fileId);
   // The file `a` uploaded, for posting in a dialog of `dialogSiteId`; not_found otherwise.

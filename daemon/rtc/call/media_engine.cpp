@@ -46,7 +46,7 @@ std::shared_ptr<MediaEngine::Entry> MediaEngine::find(const std::string& room, b
   std::lock_guard lock(mutex_);
   auto it = rooms_.find(room);
   if (it != rooms_.end()) return it->second;
-  if (!create) return nullptr;
+  if (!create || closed_.count(room)) return nullptr;
   auto entry = std::make_shared<Entry>();
   const auto index = next_++ % threads_->threads.size();
   entry->thread = threads_->threads[index].get();
@@ -61,6 +61,10 @@ std::shared_ptr<MediaEngine::Entry> MediaEngine::find(const std::string& room, b
 void MediaEngine::offer(const std::string& room, const std::string& participant, std::string sdp,
                         LegEvents events) {
   auto entry = find(room, true);
+  if (!entry) {
+    if (events.rejected) events.rejected("the call is over");
+    return;
+  }
   entry->thread->post([entry, participant, sdp = std::move(sdp), events = std::move(events)]() mutable {
     if (!entry->room) entry->room = std::make_unique<Room>(*entry->thread, entry->shared);
     entry->room->offer(participant, sdp, std::move(events));
@@ -76,10 +80,27 @@ void MediaEngine::remoteCandidate(const std::string& room, const std::string& pa
   });
 }
 
+void MediaEngine::setRecording(const std::string& room,
+                               std::shared_ptr<record::Recording> recording) {
+  auto entry = find(room, recording != nullptr);
+  if (!entry) return;
+  entry->thread->post([entry, recording = std::move(recording)]() mutable {
+    if (!entry->room) entry->room = std::make_unique<Room>(*entry->thread, entry->shared);
+    entry->room->setRecording(std::move(recording));
+  });
+}
+
 void MediaEngine::closeRoom(const std::string& room) {
   std::shared_ptr<Entry> entry;
   {
     std::lock_guard lock(mutex_);
+    // Remembered even when no offer came yet: a late offer must not open the room.
+    constexpr std::size_t kRememberClosed = 4096;
+    if (closed_.insert(room).second) closedOrder_.push_back(room);
+    if (closedOrder_.size() > kRememberClosed) {
+      closed_.erase(closedOrder_.front());
+      closedOrder_.pop_front();
+    }
     auto it = rooms_.find(room);
     if (it == rooms_.end()) return;
     entry = it->second;

@@ -9,13 +9,18 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <deque>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "rtc/ice/ice_config.h"
 
 namespace callpy::rtc::dtls {
 class DtlsContext;
+}
+namespace callpy::rtc::record {
+class Recording;
 }
 
 namespace callpy::rtc::call {
@@ -61,6 +66,8 @@ class MediaEngine {
   // A trickled `candidate:` line from the participant's browser ("" = end of candidates).
   void remoteCandidate(const std::string& room, const std::string& participant,
                        std::string candidate);
+  // Recording on (packets of every track are copied to `recording`) or off (nullptr).
+  void setRecording(const std::string& room, std::shared_ptr<record::Recording> recording);
   // Ends the room: every leg closes (ports freed); no events fire afterwards.
   void closeRoom(const std::string& room);
   EngineStats stats() const;
@@ -75,6 +82,9 @@ class MediaEngine {
   std::unique_ptr<MediaThreadPool> threads_;
   mutable std::mutex mutex_;  // rooms_ (not the packet path)
   std::unordered_map<std::string, std::shared_ptr<Entry>> rooms_;
+  // Rooms closed lately: an offer racing with the end of its call must not open a new room.
+  std::deque<std::string> closedOrder_;
+  std::unordered_set<std::string> closed_;
   unsigned next_ = 0;
 };
 

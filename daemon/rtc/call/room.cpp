@@ -1,5 +1,7 @@
 #include "rtc/call/room.h"
 
+#include <chrono>
+
 namespace callpy::rtc::call {
 
 Room::Room(ice::MediaThread& thread, LegShared shared) : thread_(thread), shared_(std::move(shared)) {}
@@ -82,6 +84,13 @@ void Room::publish(const Leg& from, Role role, const std::uint8_t* pkt, std::siz
                    std::uint64_t nowUs) {
   const auto& me = participants_[static_cast<std::size_t>(from.participant())];
   if (me.active.get() != &from) return;  // a pending leg is heard once it has taken over
+  if (recording_ && role != Role::None) {
+    // The visitor's side and the operator's (legs keyed "visitor" / "operator:<id>").
+    const auto who = me.key == "visitor" ? record::Participant::Visitor : record::Participant::Operator;
+    const auto kind = role == Role::Audio ? record::Kind::Audio
+                      : role == Role::Camera ? record::Kind::Camera : record::Kind::Screen;
+    recording_->packet({who, kind}, pkt, len, nowUs);
+  }
   for (auto& p : participants_) {
     if (&p == &me || !p.active || !p.active->connected()) continue;
     p.active->forward(role, from, pkt, len, nowUs);
@@ -94,9 +103,24 @@ void Room::keyframeWanted(const OutgoingTrack& track, std::uint64_t nowUs) {
   const_cast<Leg*>(track.sourceLeg)->requestKeyframe(track.role, nowUs);
 }
 
+void Room::setRecording(std::shared_ptr<record::Recording> recording) {
+  recording_ = std::move(recording);
+  if (!recording_) return;
+  // A video track can only be written from a keyframe on: ask every sender for one now.
+  const auto now = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                   std::chrono::steady_clock::now().time_since_epoch())
+                                                   .count());
+  for (auto& p : participants_) {
+    if (!p.active) continue;
+    p.active->requestKeyframe(Role::Camera, now);
+    p.active->requestKeyframe(Role::Screen, now);
+  }
+}
+
 void Room::close() {
   if (closed_) return;
   closed_ = true;
+  recording_.reset();
   for (auto& p : participants_) {
     if (p.pending) p.pending->close();
     if (p.active) p.active->close();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rtc/call/leg.h"
+#include "rtc/record/recording_writer.h"
 
 namespace callpy::rtc::call {
 
@@ -36,6 +37,8 @@ class Room {
   void offer(const std::string& participant, const std::string& sdp, LegEvents events);
   void remoteCandidate(const std::string& participant, const std::string& candidate);
   void close();
+  // Recording on (a recording to feed) or off (nullptr): every relayed packet is also copied to it.
+  void setRecording(std::shared_ptr<record::Recording> recording);
 
   // From the legs.
   void legConnected(Leg& leg);
@@ -59,6 +62,7 @@ class Room {
   ice::MediaThread& thread_;
   LegShared shared_;
   std::vector<Participant> participants_;
+  std::shared_ptr<record::Recording> recording_;
   bool closed_ = false;
 };
 

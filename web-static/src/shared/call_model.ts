@@ -351,6 +351,12 @@ export function remoteMuted(v: CallView): boolean {
   return states.length > 0 && states.every((r) => !r.audio);
 }
 
+/** The other participants have said their camera is off: their last picture is not shown frozen. */
+export function remoteCameraOff(v: CallView): boolean {
+  const states = Object.values(v.remote);
+  return states.length > 0 && states.every((r) => !r.video);
+}
+
 /** The other side's display name for the call screens. */
 export function peerName(call: CallInfo, me: Me): string {
   const other = call.participants.find((p) => !isMe(me, p, call.visitor) && p.kind !== me.kind);

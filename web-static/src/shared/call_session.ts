@@ -59,9 +59,14 @@ export interface LocalMediaState {
   cameraError: string | null;
 }
 
-/** How long a remote video may take to show its first decoded frame after RTP starts. */
-const kLiveProbes = 20;
-const kLiveProbeMs = 250;
+/**
+ * How often a remote video's decoded frames are counted, and how long without a new one hides
+ * it. Chromium does not mute a receiving track when the other side stops sending (replaceTrack
+ * with null: no RTP at all), so decoded frames are what tells; a still shared screen repeats a
+ * frame about once a second.
+ */
+const kWatchMs = 500;
+const kStillMs = 3000;
 
 export type DeviceKind = 'audioinput' | 'videoinput' | 'audiooutput';
 
@@ -79,6 +84,7 @@ export class CallSession {
   private muted = false;
   private closed = false;
   private devices: { audioinput?: string; videoinput?: string } = {};
+  private watchers: ReturnType<typeof setInterval>[] = [];
   /** Whether the remote camera / screen tracks are receiving (RTP flowing). */
   remoteLive = { camera: false, screen: false };
   state: LocalMediaState = { audio: false, video: false, screen: false, cameraError: null };
@@ -275,6 +281,8 @@ export class CallSession {
     this.closed = true;
     for (const t of [this.mic, this.camera, this.screen]) t?.stop();
     this.mic = this.camera = this.screen = null;
+    for (const h of this.watchers) clearInterval(h);
+    this.watchers = [];
     this.pc.onicecandidate = null;
     this.pc.onconnectionstatechange = null;
     try {
@@ -307,12 +315,14 @@ export class CallSession {
   }
 
   private watchRemote(receiver: RTCRtpReceiver, which: 'camera' | 'screen'): void {
-    // A receiving track is "muted" while no RTP arrives: the other side's camera or share is off.
-    // Chromium also unmutes on a lone probe packet of an idle sender, so "live" needs decoded
-    // frames beyond those counted when it last went quiet.
+    // Shown once frames decode beyond those counted when it last went quiet (Chromium unmutes a
+    // track on a lone probe packet of an idle sender: not a picture yet); hidden when the track
+    // mutes or no new frame came for kStillMs.
     const track = receiver.track;
     let quietAt = 0;
-    let probing = 0;
+    let last = -1;
+    let lastChange = 0;
+    let checking = false;
     const set = (live: boolean) => {
       if (this.remoteLive[which] === live) return;
       this.remoteLive = { ...this.remoteLive, [which]: live };
@@ -327,27 +337,46 @@ export class CallSession {
       });
       return n;
     };
-    track.addEventListener('unmute', () => {
-      const run = ++probing;
-      void (async () => {
-        for (let i = 0; i < kLiveProbes && run === probing && !this.closed; i++) {
-          const n = await decoded().catch(() => null);
-          if (run !== probing) return;
-          if (n === null || n > quietAt) return set(true);
-          await new Promise((r) => setTimeout(r, kLiveProbeMs));
+    const check = async (unmuted: boolean) => {
+      if (checking || this.closed) return;
+      checking = true;
+      try {
+        const n = await decoded().catch(() => null);
+        if (this.closed || track.muted) return;
+        // Without stats (older browsers) an unmuted track is all there is to go by.
+        if (n === null) {
+          if (unmuted) set(true);
+          return;
         }
-      })();
-    });
+        const now = Date.now();
+        if (n !== last) {
+          last = n;
+          lastChange = now;
+        }
+        if (!this.remoteLive[which]) {
+          if (n > quietAt) set(true);
+        } else if (now - lastChange >= kStillMs) {
+          quietAt = n;
+          set(false);
+        }
+      } finally {
+        checking = false;
+      }
+    };
+    track.addEventListener('unmute', () => void check(true));
     const quiet = () => {
-      probing++;
       set(false);
       void decoded()
         .then((n) => {
-          if (n !== null) quietAt = n;
+          if (n !== null) quietAt = last = n;
         })
         .catch(() => {});
     };
     track.addEventListener('mute', quiet);
     track.addEventListener('ended', quiet);
+    const h = setInterval(() => void check(false), kWatchMs);
+    // Node (unit tests) must not stay up for a session nobody closed.
+    (h as unknown as { unref?: () => void }).unref?.();
+    this.watchers.push(h);
   }
 }

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import type { CallController } from './call_controller.ts';
-import { endReasonKey, formatDuration, peerName, remoteMuted, type Me } from './call_model.ts';
+import { endReasonKey, formatDuration, peerName, remoteCameraOff, remoteMuted, type Me } from './call_model.ts';
 import type { CallT } from './call_i18n.ts';
 import type { CallSession } from './call_session.ts';
 
@@ -229,7 +229,7 @@ export function CallView({ c, t, me, fallbackName, canRecord, subtitle }: CallVi
 
   // ringing-out, connecting, active: the call itself.
   const st = s?.state;
-  const remoteVideo = !!s?.remoteLive.camera;
+  const remoteVideo = !!s?.remoteLive.camera && !remoteCameraOff(v);
   const remoteScreen = !!s?.remoteLive.screen;
   const canShare = typeof navigator !== 'undefined' && !!navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices;
   const status = v.phase === 'ringing-out' ? t('call.calling') : v.phase === 'connecting' ? t('call.connecting') : null;

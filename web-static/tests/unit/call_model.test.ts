@@ -11,6 +11,7 @@ import {
   parseCallFrame,
   peerName,
   reduceCall,
+  remoteCameraOff,
   remoteMuted,
   type CallEvent,
   type CallView,
@@ -277,4 +278,13 @@ test('remoteMuted: the other side turned its microphone off', () => {
   assert.equal(remoteMuted(v), true);
   v = run(anna, [ev({ t: 'call_media', call: kId, who: { kind: 'visitor', id: 42 }, audio: true, video: true })], v);
   assert.equal(remoteMuted(v), false);
+});
+
+test('remoteCameraOff: the other side said its camera is off', () => {
+  let v = run(anna, [{ t: 'local_start' }, ev(callFrame()), ev(callFrame({ state: 'active' }))]);
+  assert.equal(remoteCameraOff(v), false, 'nothing known yet: the picture decides');
+  v = run(anna, [ev({ t: 'call_media', call: kId, who: { kind: 'visitor', id: 42 }, audio: true, video: false })], v);
+  assert.equal(remoteCameraOff(v), true);
+  v = run(anna, [ev({ t: 'call_media', call: kId, who: { kind: 'visitor', id: 42 }, audio: true, video: true })], v);
+  assert.equal(remoteCameraOff(v), false);
 });

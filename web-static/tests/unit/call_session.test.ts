@@ -391,3 +391,26 @@ test('controller: an operator asks for the screen; the visitor shares only after
   assert.equal(vis.c.session?.state.screen, true);
   assert.equal(senderTrack(e.peers.at(-1)!, 2)?.label, 'screen', 'the screen goes on the third transceiver');
 });
+
+test('session: a remote video whose frames stop (no RTP, the track never mutes) is hidden, and shown when they resume', async () => {
+  const e = env();
+  const s = session(e, false, []);
+  const remote = e.peers[0]!.transceivers[2]!.receiver as { track: FakeTrack; getStats?: () => Promise<Map<string, unknown>> };
+  let frames = 0;
+  remote.getStats = async () => new Map([['in', { type: 'inbound-rtp', framesDecoded: frames }]]);
+  const until = async (ok: () => boolean, ms: number, what: string) => {
+    const deadline = Date.now() + ms;
+    while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(ok(), what);
+  };
+  remote.track.dispatchEvent(new Event('unmute'));
+  const feed = setInterval(() => (frames += 5), 100);
+  await until(() => s.remoteLive.screen, 2000, 'shown once frames decode');
+  clearInterval(feed);
+  const stoppedAt = Date.now();
+  await until(() => !s.remoteLive.screen, 5000, 'hidden when frames stop');
+  assert.ok(Date.now() - stoppedAt >= 2500, 'a still screen (about a frame a second) is not hidden at once');
+  frames += 1;
+  await until(() => s.remoteLive.screen, 2000, 'shown again on a new frame');
+  s.close();
+});

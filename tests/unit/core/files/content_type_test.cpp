@@ -42,6 +42,8 @@ TEST(ContentType, DetectsEveryAllowedKind) {
   EXPECT_EQ(detect(s::rar()), FileKind::Rar);
   EXPECT_EQ(detect(s::wav()), FileKind::Wav);
   EXPECT_EQ(detect(s::webm()), FileKind::Webm);
+  EXPECT_EQ(detect(s::oggOpus()), FileKind::Ogg);       // call recordings
+  EXPECT_NE(detect(s::oggOpus("OggVorbi")), FileKind::Ogg);  // only Opus
 }
 
 TEST(ContentType, AcceptsEachKindUnderItsExtensions) {
@@ -51,7 +53,7 @@ TEST(ContentType, AcceptsEachKindUnderItsExtensions) {
       {"offer.pdf", s::pdf()},  {"notes.txt", s::text()},  {"letter.doc", s::ole("WordDocument")},
       {"t.xls", s::ole("Workbook")}, {"r.docx", s::docx()}, {"t.xlsx", s::xlsx()},
       {"a.zip", s::zip({"x"})}, {"office.zip", s::docx()}, {"a.rar", s::rar()},
-      {"voice.wav", s::wav()},  {"clip.webm", s::webm()}};
+      {"voice.wav", s::wav()},  {"clip.webm", s::webm()}, {"call.ogg", s::oggOpus()}};
   for (const auto& [name, bytes] : ok) {
     EXPECT_NO_THROW(checkUpload(name, StringSource(bytes))) << name;
   }

@@ -28,6 +28,12 @@ inline std::string webm(const std::string& docType = "webm") {
   return bytes("\x1A\x45\xDF\xA3", 4) + static_cast<char>(0x80 | body.size()) + body +
          bytes("\x18\x53\x80\x67\x01", 5);
 }
+// The first Ogg page of an Ogg Opus file (RFC 7845): "OggS", header fields, one segment holding
+// the 19-byte OpusHead.
+inline std::string oggOpus(const std::string& codec = "OpusHead") {
+  return bytes("OggS\0\2", 6) + std::string(20, '\0') + bytes("\1\x13", 2) + codec +
+         bytes("\1\2\x38\1\x80\xBB\0\0\0\0\1", 11);
+}
 inline std::string exe() { return bytes("MZ\x90\0\3\0\0\0\4\0\0\0\xFF\xFF\0\0", 16) + std::string(48, '\0') + "PE"; }
 inline std::string elf() { return bytes("\x7F" "ELF\2\1\1\0\0\0\0\0\0\0\0\0\2\0\x3E\0", 20) + std::string(40, '\0'); }
 

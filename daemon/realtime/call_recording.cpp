@@ -1,0 +1,89 @@
+// Call recording (issue 5, record/): «Запись» starts a recording of every relayed track; when it
+// is switched off or the call ends, the writer makes an Ogg Opus (audio) or WebM (video) file,
+// which is stored like an upload of the operator who recorded and posted in the call's dialog,
+// so it is in the dialog and in History.
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/files/file_service.h"
+#include "observability/log.h"
+#include "realtime/call_gateway.h"
+#include "realtime/chat_gateway.h"
+#include "rtc/call/media_engine.h"
+#include "rtc/record/recording_writer.h"
+
+namespace callpy::realtime {
+
+namespace obs = callpy::observability;
+
+void CallGateway::record(const core::calls::Call& c, const core::accounts::Principal* by) {
+  if (!c.recording) {
+    stopRecording(c.id);
+    return;
+  }
+  if (!recorder_.writer || !recorder_.files || !by || !by->user) return;
+  std::lock_guard lock(recordingsMutex_);
+  for (const auto& [id, r] : recordings_) {
+    if (r.call.id == c.id) return;  // already recording
+  }
+  // One file per on…off stretch of the call: the recording's id names its part.
+  const auto id = c.id + "-" + std::to_string(++recordingParts_);
+  auto recording = recorder_.writer->start(recorder_.directory, id,
+                                           [this](const rtc::record::RecordingResult& r) { recorded(r); });
+  recordings_[id] = {recording, *by, c};
+  media_.setRecording(c.id, recording);
+}
+
+void CallGateway::stopRecording(const std::string& callId) {
+  std::shared_ptr<rtc::record::Recording> recording;
+  {
+    std::lock_guard lock(recordingsMutex_);
+    for (const auto& [id, r] : recordings_) {
+      if (r.call.id == callId) recording = r.recording;
+    }
+  }
+  if (!recording) return;
+  media_.setRecording(callId, nullptr);
+  recording->finish();  // the writer converts it and calls recorded() on its own thread
+}
+
+void CallGateway::recorded(const rtc::record::RecordingResult& r) {
+  ActiveRecording a;
+  {
+    std::lock_guard lock(recordingsMutex_);
+    auto it = recordings_.find(r.callId);
+    if (it == recordings_.end()) return;
+    a = std::move(it->second);
+    recordings_.erase(it);
+  }
+  if (!r.ok) {
+    obs::logWarning("call.recording_failed", {{"call", a.call.id}, {"error", r.error}});
+    return;
+  }
+  try {
+    const bool en = chat_.siteLanguage(a.call.siteId) == "en";
+    const auto stamp = Poco::DateTimeFormatter::format(Poco::DateTime(), "%Y-%m-%d %H.%M");
+    const auto ext = r.mediaType == "video/webm" ? ".webm" : ".ogg";
+    const auto name = (en ? "Call recording " : "Запись звонка ") + stamp + ext;
+    std::ifstream in(r.path, std::ios::binary);
+    auto file = recorder_.files->storeRecording(a.by, a.call.siteId, name, in);
+    in.close();
+    std::filesystem::remove(r.path);
+    const auto cid = "rec-" + r.callId;
+    auto ref = recorder_.files->attachable(a.by, file.id, a.call.siteId);
+    const auto author = a.by.user->name.empty() ? a.by.user->email.substr(0, a.by.user->email.find('@'))
+                                                : a.by.user->name;
+    chat_.dialogs().postFileMessageAsync(
+        a.by, a.call.dialogId, cid, ref,
+        chat_.ackAndFanOut(0, a.call.siteId, a.call.visitorId, cid, author, chat_.operatorAvatar(a.by.user->id)));
+    obs::logInfo("call.recording_stored", {{"call", a.call.id}, {"file", std::to_string(file.id)},
+                                           {"ms", std::to_string(static_cast<long long>(r.durationMs))}});
+  } catch (const std::exception& e) {
+    obs::logWarning("call.recording_not_stored", {{"call", a.call.id}, {"error", e.what()}});
+  }
+}
+
+}  // namespace callpy::realtime

@@ -1,0 +1,242 @@
+#include "rtc/record/recording_writer.h"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "rtc/record/raw_file.h"
+
+namespace callpy::rtc::record {
+
+std::string_view trackName(Track t) {
+  static constexpr std::string_view kNames[kTracks] = {
+      "visitor-audio",  "visitor-camera",  "visitor-screen",
+      "operator-audio", "operator-camera", "operator-screen"};
+  return kNames[trackIndex(t)];
+}
+
+namespace detail {
+
+struct Job {
+  std::shared_ptr<Recording> recording;
+};
+
+struct WriterCore {
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool woken = false;
+  bool stopping = false;
+  std::vector<std::shared_ptr<Recording>> active;
+  std::mutex jobsMutex;
+  std::condition_variable jobsWake;
+  std::deque<std::shared_ptr<Recording>> jobs;
+  bool writerDone = false;
+  std::thread writer, converter;
+
+  void notify() {
+    {
+      std::lock_guard lock(mutex);
+      woken = true;
+    }
+    wake.notify_one();
+  }
+  void writerLoop(std::chrono::milliseconds interval);
+  void converterLoop();
+};
+
+namespace {
+
+void drain(Recording& r, PacketRing& ring, std::array<std::FILE*, kTracks>& files,
+           TrackPaths& paths, std::string& error, const std::string& directory,
+           const std::string& callId) {
+  ring.drain([&](const PacketSlot& s) {
+    if (!error.empty()) return;
+    std::FILE*& f = files[s.track];
+    if (!f) {
+      std::error_code ec;
+      std::filesystem::create_directories(directory, ec);
+      const std::string path = (std::filesystem::path(directory) /
+                                (callId + "." + std::string(trackName(trackAt(s.track))) + ".rtp"))
+                                   .string();
+      f = std::fopen(path.c_str(), "wb");
+      if (!f || !writeRawHeader(f)) {
+        error = "cannot write " + path;
+        return;
+      }
+      paths[s.track] = path;
+    }
+    if (!writeRawRecord(f, s.arrivalUs, s.data, s.length)) error = "cannot write " + paths[s.track];
+  });
+  (void)r;
+}
+
+void closeFiles(std::array<std::FILE*, kTracks>& files, std::string& error) {
+  for (std::FILE*& f : files) {
+    if (!f) continue;
+    // The raw files are the only copy of the call until the conversion: make them durable.
+    if (std::fflush(f) != 0 || ::fsync(::fileno(f)) != 0) {
+      if (error.empty()) error = "cannot sync a raw recording file";
+    }
+    std::fclose(f);
+    f = nullptr;
+  }
+}
+
+}  // namespace
+
+void WriterCore::writerLoop(std::chrono::milliseconds interval) {
+  pthread_setname_np(pthread_self(), "callpy-record");
+  std::vector<std::shared_ptr<Recording>> list;
+  for (;;) {
+    bool stop = false;
+    {
+      std::unique_lock lock(mutex);
+      wake.wait_for(lock, interval, [&] { return woken || stopping; });
+      woken = false;
+      stop = stopping;
+      list = active;
+    }
+    for (const auto& r : list) {
+      const bool last = r->finishing_.load(std::memory_order_acquire) || stop;
+      if (last) r->finishing_.store(true, std::memory_order_release);
+      drain(*r, r->ring_, r->files_, r->paths_, r->error_, r->directory_, r->callId_);
+      if (!last) continue;
+      closeFiles(r->files_, r->error_);
+      {
+        std::lock_guard lock(mutex);
+        active.erase(std::find(active.begin(), active.end(), r));
+      }
+      {
+        std::lock_guard lock(jobsMutex);
+        jobs.push_back(r);
+      }
+      jobsWake.notify_one();
+    }
+    list.clear();
+    if (stop) {
+      std::lock_guard lock(mutex);
+      if (active.empty()) break;
+    }
+  }
+  {
+    std::lock_guard lock(jobsMutex);
+    writerDone = true;
+  }
+  jobsWake.notify_one();
+}
+
+void WriterCore::converterLoop() {
+  pthread_setname_np(pthread_self(), "callpy-convert");
+  for (;;) {
+    std::shared_ptr<Recording> r;
+    {
+      std::unique_lock lock(jobsMutex);
+      jobsWake.wait(lock, [&] { return !jobs.empty() || writerDone; });
+      if (jobs.empty()) return;
+      r = std::move(jobs.front());
+      jobs.pop_front();
+    }
+    RecordingResult result;
+    result.callId = r->callId_;
+    result.packets = r->packets();
+    result.dropped = r->dropped();
+    if (r->error_.empty()) {
+      const std::string base = (std::filesystem::path(r->directory_) / r->callId_).string();
+      result.conversion = convertRecording(r->paths_, base);
+      result.ok = result.conversion.ok;
+      result.path = result.conversion.path;
+      result.mediaType = result.conversion.mediaType;
+      result.error = result.conversion.error;
+      result.durationMs = result.conversion.durationMs;
+    } else {
+      result.error = r->error_;
+    }
+    for (const auto& path : r->paths_) {
+      std::error_code ec;
+      if (!path.empty()) std::filesystem::remove(path, ec);
+    }
+    try {
+      if (r->done_) r->done_(result);
+    } catch (...) {
+      // A failing callback must not take the converter (and every later recording) down.
+    }
+  }
+}
+
+}  // namespace detail
+
+Recording::Recording(std::shared_ptr<detail::WriterCore> core, std::string directory,
+                     std::string callId, RecordingDone done, std::size_t ringSlots)
+    : core_(std::move(core)),
+      directory_(std::move(directory)),
+      callId_(std::move(callId)),
+      done_(std::move(done)),
+      ring_(ringSlots) {}
+
+Recording::~Recording() {
+  for (std::FILE* f : files_) {
+    if (f) std::fclose(f);
+  }
+}
+
+void Recording::packet(Track track, const std::uint8_t* rtp, std::size_t len,
+                       std::uint64_t arrivalUs) noexcept {
+  if (finishing_.load(std::memory_order_relaxed) ||
+      !ring_.push(static_cast<std::uint8_t>(trackIndex(track)), rtp, len, arrivalUs)) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  packets_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Recording::finish() {
+  if (finishing_.exchange(true, std::memory_order_acq_rel)) return;
+  core_->notify();
+}
+
+RecordingWriter::RecordingWriter() : RecordingWriter(Options{}) {}
+
+RecordingWriter::RecordingWriter(Options options)
+    : options_(options), core_(std::make_shared<detail::WriterCore>()) {
+  core_->converter = std::thread([core = core_.get()] { core->converterLoop(); });
+  core_->writer = std::thread([core = core_.get(), interval = options_.drainInterval] {
+    core->writerLoop(interval);
+  });
+}
+
+RecordingWriter::~RecordingWriter() {
+  {
+    std::lock_guard lock(core_->mutex);
+    core_->stopping = true;
+  }
+  core_->wake.notify_one();
+  core_->writer.join();
+  core_->converter.join();
+}
+
+std::shared_ptr<Recording> RecordingWriter::start(std::string directory, std::string callId,
+                                                  RecordingDone done) {
+  const bool valid = !callId.empty() && callId.size() <= 64 &&
+                     std::all_of(callId.begin(), callId.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              (c >= '0' && c <= '9') || c == '-' || c == '_';
+                     });
+  if (!valid) throw std::invalid_argument("recording: bad call id");
+  if (directory.empty()) throw std::invalid_argument("recording: no directory");
+  std::shared_ptr<Recording> r(new Recording(core_, std::move(directory), std::move(callId),
+                                             std::move(done), options_.ringSlots));
+  std::lock_guard lock(core_->mutex);
+  if (core_->stopping) throw std::logic_error("recording: writer is stopping");
+  core_->active.push_back(r);
+  return r;
+}
+
+}  // namespace callpy::rtc::record

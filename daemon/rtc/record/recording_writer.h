@@ -1,0 +1,99 @@
+#pragma once
+// Call recording while the call runs. The media thread hands every decrypted RTP packet it
+// relays to Recording::packet(), which only copies it into a preallocated ring (no lock, no
+// allocation, never blocks; a full ring drops and counts). The writer thread (callpy-record)
+// drains the rings into one raw file per track. After finish() the raw files are synced and
+// closed, and the converter thread (callpy-convert, so that a long conversion never delays the
+// draining of other calls) makes the playable file, reports it through the completion callback
+// and deletes the raw files.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "rtc/record/converter.h"
+#include "rtc/record/packet_ring.h"
+#include "rtc/record/track.h"
+
+namespace callpy::rtc::record {
+
+struct RecordingResult {
+  std::string callId;
+  bool ok = false;
+  std::string path;       // the playable file when ok
+  std::string mediaType;  // "audio/ogg" or "video/webm"
+  std::string error;      // why not, when !ok
+  double durationMs = 0;
+  std::uint64_t packets = 0;  // packets stored
+  std::uint64_t dropped = 0;  // ring full, oversized, or after finish()
+  ConvertResult conversion;   // details (frames, silence filled, losses)
+};
+using RecordingDone = std::function<void(const RecordingResult&)>;
+
+namespace detail {
+struct WriterCore;
+}
+
+class Recording {
+ public:
+  Recording(const Recording&) = delete;
+  Recording& operator=(const Recording&) = delete;
+  ~Recording();
+
+  // Media thread: copies one decrypted RTP packet. Never blocks or allocates.
+  void packet(Track track, const std::uint8_t* rtp, std::size_t len,
+              std::uint64_t arrivalUs) noexcept;
+  // Any thread, idempotent: no more packets; the file is made in the background.
+  void finish();
+
+  const std::string& callId() const { return callId_; }
+  std::uint64_t packets() const { return packets_.load(std::memory_order_relaxed); }
+  std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+
+ private:
+  friend class RecordingWriter;
+  friend struct detail::WriterCore;
+  Recording(std::shared_ptr<detail::WriterCore> core, std::string directory, std::string callId,
+            RecordingDone done, std::size_t ringSlots);
+
+  std::shared_ptr<detail::WriterCore> core_;
+  const std::string directory_, callId_;
+  RecordingDone done_;
+  PacketRing ring_;
+  std::atomic<bool> finishing_{false};
+  std::atomic<std::uint64_t> packets_{0}, dropped_{0};
+  // Writer thread only.
+  std::array<std::FILE*, kTracks> files_{};
+  TrackPaths paths_;
+  std::string error_;
+};
+
+class RecordingWriter {
+ public:
+  struct Options {
+    std::size_t ringSlots = 1024;  // per recording, 1.5 KB each
+    std::chrono::milliseconds drainInterval{20};
+  };
+  RecordingWriter();
+  explicit RecordingWriter(Options options);
+  // Finishes every running recording, converts them and calls their callbacks, then joins.
+  ~RecordingWriter();
+  RecordingWriter(const RecordingWriter&) = delete;
+  RecordingWriter& operator=(const RecordingWriter&) = delete;
+
+  // Starts a recording whose files go to `directory` (created if missing) as
+  // "<callId>.<track>.rtp" while it runs and "<callId>.ogg|.webm" at the end. `callId` must be
+  // 1-64 characters of [A-Za-z0-9_-] (std::invalid_argument otherwise). `done` runs on the
+  // converter thread.
+  std::shared_ptr<Recording> start(std::string directory, std::string callId, RecordingDone done);
+
+ private:
+  Options options_;
+  std::shared_ptr<detail::WriterCore> core_;
+};
+
+}  // namespace callpy::rtc::record

@@ -1,0 +1,190 @@
+#include "rtc/record/recording_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <optional>
+
+#include "fixture_support.h"
+#include "rtc/record/raw_file.h"
+#include "test_packets.h"
+
+namespace callpy::rtc::record {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Bytes;
+using testing::rtpPacket;
+
+constexpr Track kVisitorAudio{Participant::Visitor, Kind::Audio};
+constexpr Track kOperatorAudio{Participant::Operator, Kind::Audio};
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() / ("callpy-record-test-" + std::to_string(::getpid()) + "-" +
+                                         std::to_string(counter_++));
+    fs::remove_all(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string str() const { return path_.string(); }
+  std::vector<std::string> files() const {
+    std::vector<std::string> out;
+    if (fs::exists(path_)) {
+      for (const auto& e : fs::directory_iterator(path_)) out.push_back(e.path().filename().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+// Collects completion callbacks; waits with a deadline.
+struct Results {
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<RecordingResult> all;
+  RecordingDone callback() {
+    return [this](const RecordingResult& r) {
+      std::lock_guard lock(m);
+      all.push_back(r);
+      cv.notify_all();
+    };
+  }
+  std::optional<RecordingResult> wait(std::size_t n = 1) {
+    std::unique_lock lock(m);
+    if (!cv.wait_for(lock, std::chrono::seconds(20), [&] { return all.size() >= n; })) return {};
+    return all[n - 1];
+  }
+};
+
+Bytes opus(std::uint16_t seq, std::uint32_t ssrc) {
+  return rtpPacket(111, seq, seq * 960u, ssrc, {0x78, static_cast<std::uint8_t>(seq)});
+}
+
+TEST(RecordingWriter, StoresPacketsAndMakesAnOggFile) {
+  TempDir dir;
+  Results results;
+  {
+    RecordingWriter writer;
+    auto rec = writer.start(dir.str(), "call-1", results.callback());
+    for (std::uint16_t i = 0; i < 50; ++i) {
+      const Bytes v = opus(i, 1), o = opus(i, 2);
+      rec->packet(kVisitorAudio, v.data(), v.size(), 1'000'000 + i * 20'000ull);
+      rec->packet(kOperatorAudio, o.data(), o.size(), 1'001'000 + i * 20'000ull);
+    }
+    // While the call runs, the writer thread fills one raw file per track.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (dir.files().size() < 2 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_EQ(dir.files(), (std::vector<std::string>{"call-1.operator-audio.rtp",
+                                                      "call-1.visitor-audio.rtp"}));
+    rec->finish();
+    rec->finish();  // idempotent
+    const Bytes late = opus(99, 1);
+    rec->packet(kVisitorAudio, late.data(), late.size(), 3'000'000);
+    const auto r = results.wait();
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->ok) << r->error;
+    EXPECT_EQ(r->callId, "call-1");
+    EXPECT_EQ(r->mediaType, "audio/ogg");
+    EXPECT_EQ(r->path, (fs::path(dir.str()) / "call-1.ogg").string());
+    EXPECT_EQ(r->packets, 100u);
+    EXPECT_EQ(r->dropped, 1u);  // the one after finish()
+    EXPECT_EQ(r->conversion.audio.packets[0], 50u);
+    EXPECT_EQ(r->conversion.audio.packets[1], 50u);
+  }
+  // Raw files are deleted; only the playable file stays.
+  EXPECT_EQ(dir.files(), std::vector<std::string>{"call-1.ogg"});
+  std::ifstream ogg((fs::path(dir.str()) / "call-1.ogg").string(), std::ios::binary);
+  std::string magic(4, '\0');
+  ogg.read(magic.data(), 4);
+  EXPECT_EQ(magic, "OggS");
+}
+
+TEST(RecordingWriter, AFullRingDropsAndCountsWithoutBlocking) {
+  TempDir dir;
+  Results results;
+  // A drain interval far longer than the test: nothing is drained before finish().
+  RecordingWriter writer(RecordingWriter::Options{8, std::chrono::hours(1)});
+  auto rec = writer.start(dir.str(), "full", results.callback());
+  for (std::uint16_t i = 0; i < 20; ++i) {
+    const Bytes v = opus(i, 1);
+    rec->packet(kVisitorAudio, v.data(), v.size(), i * 20'000ull);
+  }
+  const Bytes huge(kMaxRtpPacket + 1, 0x80);
+  rec->packet(kVisitorAudio, huge.data(), huge.size(), 0);
+  EXPECT_EQ(rec->packets(), 8u);
+  EXPECT_EQ(rec->dropped(), 13u);
+  rec->finish();
+  const auto r = results.wait();
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->ok) << r->error;
+  EXPECT_EQ(r->conversion.audio.packets[0], 8u);  // the first eight made it to the file
+  EXPECT_EQ(r->dropped, 13u);
+}
+
+TEST(RecordingWriter, RejectsUnsafeCallIdsAndReportsEmptyRecordings) {
+  TempDir dir;
+  Results results;
+  RecordingWriter writer;
+  EXPECT_THROW(writer.start(dir.str(), "../evil", results.callback()), std::invalid_argument);
+  EXPECT_THROW(writer.start(dir.str(), "", results.callback()), std::invalid_argument);
+  EXPECT_THROW(writer.start("", "ok", results.callback()), std::invalid_argument);
+  auto rec = writer.start(dir.str(), "empty", results.callback());
+  rec->finish();
+  const auto r = results.wait();
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->ok);
+  EXPECT_EQ(r->error, "nothing was recorded");
+}
+
+TEST(RecordingWriter, DestructionFinishesRunningRecordings) {
+  TempDir dir;
+  Results results;
+  {
+    RecordingWriter writer;
+    auto rec = writer.start(dir.str(), "shutdown", results.callback());
+    const Bytes v = opus(1, 1);
+    rec->packet(kVisitorAudio, v.data(), v.size(), 5);
+  }
+  ASSERT_EQ(results.all.size(), 1u);
+  EXPECT_TRUE(results.all[0].ok) << results.all[0].error;
+}
+
+// Real Opus and VP8 RTP (tests/fixtures/make_rtc_recording.py): the visitor's camera and voice,
+// the operator's voice from 0.5 s on with every 25th packet lost.
+TEST(RecordingWriter, RealCallBecomesAWebm) {
+  const auto packets = testing::readFixture(std::string(CALLPY_SOURCE_DIR) +
+                                            "/tests/fixtures/rtc_recording.bin");
+  ASSERT_GT(packets.size(), 300u);
+  TempDir dir;
+  Results results;
+  RecordingWriter writer(RecordingWriter::Options{4096, std::chrono::milliseconds(20)});
+  auto rec = writer.start(dir.str(), "real", results.callback());
+  for (const auto& p : packets) rec->packet(trackAt(p.track), p.bytes.data(), p.bytes.size(), p.arrivalUs);
+  rec->finish();
+  const auto r = results.wait();
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->ok) << r->error;
+  EXPECT_EQ(r->mediaType, "video/webm");
+  EXPECT_EQ(r->conversion.width, 160);
+  EXPECT_EQ(r->conversion.height, 120);
+  EXPECT_EQ(r->conversion.videoFrames, 45u);
+  EXPECT_EQ(r->conversion.camera.dropped, 0u);
+  EXPECT_EQ(r->conversion.audio.packets[0], 150u);
+  EXPECT_EQ(r->conversion.audio.packets[1], 120u);
+  EXPECT_EQ(r->conversion.audio.silence[1], 30u);  // 25 slots before joining + 5 lost
+  EXPECT_NEAR(r->durationMs, 3000, 40);
+  EXPECT_EQ(dir.files(), std::vector<std::string>{"real.webm"});
+}
+
+}  // namespace
+}  // namespace callpy::rtc::record
