@@ -47,6 +47,7 @@ class CallpydDriver final : public Driver {
     loop_.onOpen = [this](Conn& c) { onOpen(c); };
     loop_.onText = [this](Conn& c, std::string_view text) { onText(c, text); };
     loop_.onClosed = [this](Conn& c) {
+      ++closed_;
       if (!tearingDown_) error("socket closed: " + c.error + " (close code " + std::to_string(c.closeCode) + ")");
     };
   }
@@ -76,10 +77,11 @@ class CallpydDriver final : public Driver {
         error("socket: " + why);
         break;
       }
+      created_ += 2;
       byConn_[s.visitor] = i;
       byConn_[s.op] = i;
-      // Keep the number of upgrades in flight modest.
-      while (loop_.liveCount() > 0 && pendingWelcomes() > 64 && nowNs() < deadline) loop_.poll(10'000'000);
+      // Keep the upgrades in flight below POCO's accept queue (it drops connections beyond it).
+      while (pendingWelcomes() > 16 && nowNs() < deadline) loop_.poll(5'000'000);
     }
     waitForMedia(peers, (deadline - nowNs()) / 1e9, [this] { loop_.poll(5'000'000); }, r);
     r.errors.insert(r.errors.begin(), errors_.begin(), errors_.end());
@@ -118,7 +120,7 @@ class CallpydDriver final : public Driver {
     return target;
   }
 
-  int pendingWelcomes() const { return opened_ - welcomed_; }
+  int pendingWelcomes() const { return created_ - welcomed_ - closed_; }
 
   void error(const std::string& e) {
     ++errorCount_;
@@ -230,7 +232,7 @@ class CallpydDriver final : public Driver {
   std::map<const Conn*, int> byConn_;
   std::map<std::int64_t, bool> started_;
   std::map<const Conn*, bool> opWelcomed_;
-  int opened_ = 0, welcomed_ = 0, errorCount_ = 0;
+  int created_ = 0, opened_ = 0, welcomed_ = 0, closed_ = 0, errorCount_ = 0;
   std::vector<std::string> errors_;
   std::mutex mediaErrorsMutex_;
   std::vector<std::string> mediaErrors_;

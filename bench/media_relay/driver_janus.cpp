@@ -13,6 +13,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/WebSocket.h>
 
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -34,6 +35,27 @@ struct Side {
 struct JanusCall {
   Side caller, callee;
 };
+
+// Janus 1.1.2 repeats a=mid in every section of its SDP; our parser (rightly, for browsers)
+// refuses that, so the client drops the repeats before parsing.
+std::string dropRepeatedMid(const std::string& sdp) {
+  std::string out;
+  std::string mid;
+  std::size_t at = 0;
+  while (at < sdp.size()) {
+    auto end = sdp.find('\n', at);
+    if (end == std::string::npos) end = sdp.size() - 1;
+    std::string line = sdp.substr(at, end - at + 1);
+    at = end + 1;
+    if (line.rfind("m=", 0) == 0) mid.clear();
+    if (line.rfind("a=mid:", 0) == 0) {
+      if (!mid.empty()) continue;
+      mid = line;
+    }
+    out += line;
+  }
+  return out;
+}
 
 class JanusDriver final : public Driver {
  public:
@@ -263,20 +285,26 @@ class JanusDriver final : public Driver {
       s.registered = true;
       ++registered_;
     } else if (event == "incomingcall" && jsep) {
-      const auto sdp = jsep->optValue<std::string>("sdp", "");
+      const auto sdp = dropRepeatedMid(jsep->optValue<std::string>("sdp", ""));
       std::string answer, why;
       pool_->sync(*s.peer, [&](Peer& p) { answer = p.answerOffer(sdp, &why); });
       if (answer.empty()) {
         error("answer to Janus: " + why);
+        if (!dumped_) std::fprintf(stderr, "--- Janus offer that failed ---\n%s\n---\n", sdp.c_str());
+        dumped_ = true;
         return;
       }
       message(s, R"({"request":"accept"})", answer, "answer");
     } else if (event == "accepted" && jsep) {
-      const auto sdp = jsep->optValue<std::string>("sdp", "");
+      const auto sdp = dropRepeatedMid(jsep->optValue<std::string>("sdp", ""));
       std::string why;
       bool ok = false;
       pool_->sync(*s.peer, [&](Peer& p) { ok = p.applyAnswer(sdp, &why); });
-      if (!ok) error("Janus answer: " + why);
+      if (!ok) {
+        error("Janus answer: " + why);
+        if (!dumped_) std::fprintf(stderr, "--- Janus answer that failed ---\n%s\n---\n", sdp.c_str());
+        dumped_ = true;
+      }
     } else if (event == "hangup") {
       error("hangup: " + result->optValue<std::string>("reason", "?"));
     }
@@ -296,6 +324,7 @@ class JanusDriver final : public Driver {
   std::map<Poco::Int64, std::pair<std::size_t, bool>> byHandle_;
   std::uint64_t nextTx_ = 0;
   int registered_ = 0;
+  bool dumped_ = false;
   std::vector<std::string> errors_;
 };
 

@@ -5,7 +5,10 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 
 #include "../chat_load/proc_stats.h"
@@ -23,6 +26,20 @@ std::string loadAverage() {
   return a;
 }
 
+// Nanoseconds each thread of `pid` has waited on a run queue (runnable, not running), by tid:
+// on a shared 2-core machine this, not the relay's own work, can dominate latency.
+std::map<int, long long> runqueueWaitNs(int pid) {
+  std::map<int, long long> out;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    std::ifstream in(it->path() / "schedstat");
+    long long run = 0, wait = 0;
+    if (in >> run >> wait) out[std::atoi(it->path().filename().c_str())] = wait;
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -30,7 +47,7 @@ int main(int argc, char** argv) {
   int janusPort = 8188, pid = 0, calls = 10, threads = 2, warmup = 3;
   double seconds = 10, setupTimeout = 60;
   bool audioOnly = false;
-  std::string label;
+  std::string label, clientIp = "127.0.0.1";
   PeerShared shared;
   CLI::App app{"media_relay: concurrent 1:1 calls through callpyd or Janus, loss/latency/CPU"};
   app.add_option("--relay", relay, "callpyd | janus")->capture_default_str();
@@ -48,6 +65,7 @@ int main(int argc, char** argv) {
   app.add_option("--video-bytes", shared.videoBytes, "RTP payload per video packet")->capture_default_str();
   app.add_option("--audio-bytes", shared.audioBytes, "RTP payload per audio packet")->capture_default_str();
   app.add_option("--label", label, "printed with the result line");
+  app.add_option("--client-ip", clientIp, "address the client peers gather on")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   rlimit lim{};
@@ -75,7 +93,7 @@ int main(int argc, char** argv) {
   Window window;
   std::atomic<bool> sending{false};
   shared.dtls = callpy::rtc::dtls::DtlsContext::create(callpy::rtc::dtls::Certificate::generateEcdsaP256());
-  shared.ice.interfaceAddresses = {"127.0.0.1"};
+  shared.ice.interfaceAddresses = {clientIp};
   shared.ice.iceTimeout = std::chrono::milliseconds(static_cast<int>(setupTimeout * 1000));
   shared.window = &window;
   shared.sending = &sending;
@@ -103,11 +121,19 @@ int main(int argc, char** argv) {
   const auto t0 = callpy::bench::monoNs();
   window.end.store(t0 + static_cast<std::int64_t>(seconds * 1e9));
   window.start.store(t0);
+  const auto relayThreads0 = callpy::bench::threadTicks(pid);
+  const auto selfThreads0 = callpy::bench::threadTicks(::getpid());
+  const auto relayWait0 = runqueueWaitNs(pid);
+  const auto selfWait0 = runqueueWaitNs(::getpid());
   const auto relay0 = callpy::bench::cpuTicks(pid);
   const auto self0 = callpy::bench::cpuTicks(0);
   driver->idle(seconds);
   const auto relay1 = callpy::bench::cpuTicks(pid);
   const auto self1 = callpy::bench::cpuTicks(0);
+  const auto relayThreads1 = callpy::bench::threadTicks(pid);
+  const auto relayWait1 = runqueueWaitNs(pid);
+  const auto selfWait1 = runqueueWaitNs(::getpid());
+  const auto selfThreads1 = callpy::bench::threadTicks(::getpid());
   const auto wall = (callpy::bench::monoNs() - t0) / 1e9;
   const std::string load = loadAverage();
   driver->idle(0.5);  // packets of the window still in flight
@@ -124,6 +150,10 @@ int main(int argc, char** argv) {
   std::printf("   sent %llu packets in the %.1f s window (%.0f expected, %llu refused by the socket)\n",
               static_cast<unsigned long long>(t.sent), seconds, expected,
               static_cast<unsigned long long>(t.sendFailed));
+  const std::string profile = t.srtpProfile >= 0
+      ? std::string(callpy::rtc::srtp::profileName(static_cast<callpy::rtc::srtp::SrtpProfile>(t.srtpProfile)))
+      : "none";
+  std::printf("   SRTP profile %s\n", profile.c_str());
   std::printf("   received %llu of them: relayed %.0f packets/s, loss %.3f%%, SRTP errors %llu, RTCP in %llu\n",
               static_cast<unsigned long long>(t.received), relayed, loss,
               static_cast<unsigned long long>(t.srtpErrors), static_cast<unsigned long long>(t.rtcpIn));
@@ -133,11 +163,37 @@ int main(int argc, char** argv) {
               relayCpu * 100, relayCpu, perCore, relayCpu * 100 / setup.callsUp);
   std::printf("   client CPU %.1f%% (%.2f cores) on the same machine; load average %s\n", selfCpu * 100, selfCpu,
               load.c_str());
+  // Where the CPU went, per thread (busiest first): a saturated thread shows as ~100%.
+  auto threadLine = [&](const char* who, int p, const std::map<int, long long>& a, const std::map<int, long long>& b,
+                        const std::map<int, long long>& wa, const std::map<int, long long>& wb) {
+    std::vector<std::pair<double, std::string>> busy;
+    for (const auto& [tid, ticks] : b) {
+      auto it = a.find(tid);
+      const double pct = 100.0 * callpy::bench::ticksToSeconds(ticks - (it == a.end() ? 0 : it->second)) / wall;
+      if (pct < 2) continue;
+      std::ifstream in("/proc/" + std::to_string(p) + "/task/" + std::to_string(tid) + "/comm");
+      std::string comm;
+      std::getline(in, comm);
+      auto w0 = wa.find(tid), w1 = wb.find(tid);
+      if (w0 != wa.end() && w1 != wb.end()) {
+        char wait[64];
+        std::snprintf(wait, sizeof wait, " (waited for a CPU %.0f%%)", 100.0 * (w1->second - w0->second) / 1e9 / wall);
+        comm += wait;
+      }
+      busy.emplace_back(pct, comm);
+    }
+    std::sort(busy.rbegin(), busy.rend());
+    std::printf("   %s threads:", who);
+    for (std::size_t i = 0; i < busy.size() && i < 8; ++i) std::printf(" %s %.0f%%", busy[i].second.c_str(), busy[i].first);
+    std::printf("\n");
+  };
+  threadLine("relay", pid, relayThreads0, relayThreads1, relayWait0, relayWait1);
+  threadLine("client", ::getpid(), selfThreads0, selfThreads1, selfWait0, selfWait1);
   std::printf("RESULT relay=%s mode=%s calls=%d up=%d relayed_pps=%.0f loss_pct=%.3f p50_us=%.0f p99_us=%.0f "
-              "relay_cpu_pct=%.1f pps_per_core=%.0f cpu_per_call_pct=%.3f client_cpu_pct=%.1f load=%s label=%s\n",
+              "relay_cpu_pct=%.1f pps_per_core=%.0f cpu_per_call_pct=%.3f client_cpu_pct=%.1f load=%s srtp=%s label=%s\n",
               relay.c_str(), mode, calls, setup.callsUp, relayed, loss, latency.quantileUs(0.5),
               latency.quantileUs(0.99), relayCpu * 100, perCore, relayCpu * 100 / setup.callsUp, selfCpu * 100,
-              load.c_str(), label.c_str());
+              load.c_str(), profile.c_str(), label.c_str());
   std::fflush(stdout);
   driver->teardown();
   pool.closeAll();

@@ -106,6 +106,7 @@ bool Peer::setRemote(const rtc::sdp::SessionDescription& d, bool weAreClient, st
   cb.connected = [this](const rtc::srtp::SrtpKeys& keys) {
     try {
       srtp_ = std::make_unique<rtc::srtp::SrtpSession>(keys, !dtlsClient_);
+      stats_.srtpProfile.store(static_cast<int>(keys.profile));
       up.store(true);
     } catch (const std::exception& e) {
       fail(std::string("SRTP: ") + e.what());
@@ -350,6 +351,7 @@ PeerPool::Totals PeerPool::totals(Histogram* latency) {
     t.receivedAll += st.receivedAll.load();
     t.srtpErrors += st.srtpErrors.load();
     t.rtcpIn += st.rtcpIn.load();
+    if (st.srtpProfile.load() >= 0) t.srtpProfile = st.srtpProfile.load();
     if (latency) {
       auto* slot = s.get();
       slot->thread->runSync([&] { latency->merge(slot->stats.latency); });

@@ -112,6 +112,7 @@ class PeerPool {
   // Sums over the threads; the histograms are merged into `latency`.
   struct Totals {
     std::uint64_t sent = 0, sendFailed = 0, received = 0, receivedAll = 0, srtpErrors = 0, rtcpIn = 0;
+    int srtpProfile = -1;
   };
   Totals totals(Histogram* latency);
   void resetStats();

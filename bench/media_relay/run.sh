@@ -11,14 +11,17 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD="${CALLPY_BUILD:-$ROOT/build/bench-release}"
-CALLS="${CALLS:-20 50 100 150}"
-AUDIO_CALLS="${AUDIO_CALLS:-200 800}"
+CALLS="${CALLS-20 50 100 150}"
+AUDIO_CALLS="${AUDIO_CALLS-200 800}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
 RELAYS="${RELAYS:-callpyd janus}"
 CLIENT_THREADS="${CLIENT_THREADS:-2}"
 MEDIA_THREADS="${MEDIA_THREADS:-2}"        # callpyd rtc.media_threads and Janus event_loops
 JANUS_BIN="${JANUS_BIN:-/usr/bin/janus}"
 JANUS_LIB=/usr/lib/x86_64-linux-gnu/janus
+# Janus never gathers on loopback, so its run uses the host's first non-loopback IPv4 address
+# (traffic to a local address still goes through the kernel's loopback path, as callpyd's does).
+JANUS_IP="${JANUS_IP:-$(ip -4 -o addr show scope global | awk '{split($4,a,"/"); print a[1]; exit}')}"
 
 if [[ -z "${NO_BUILD:-}" ]]; then
   [[ -f "$BUILD/CMakeCache.txt" ]] || cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -114,7 +117,7 @@ nat: {
   ice_lite = false
   ice_tcp = false
   ignore_mdns = true
-  ice_enforce_list = "127.0.0.1"
+  ice_enforce_list = "$JANUS_IP"
 }
 plugins: {
   disable = "libjanus_audiobridge.so,libjanus_duktape.so,libjanus_echotest.so,libjanus_lua.so,libjanus_nosip.so,libjanus_recordplay.so,libjanus_sip.so,libjanus_streaming.so,libjanus_textroom.so,libjanus_videoroom.so,libjanus_voicemail.so"
@@ -165,9 +168,12 @@ run_one() {  # relay calls extra-args...
   if [[ "$relay" == callpyd ]]; then
     args+=(--relay callpyd --pid "$DAEMON_PID" --url "ws://127.0.0.1:$PORT" --key "$KEY" --cookie "$COOKIE")
   else
-    args+=(--relay janus --pid "$JANUS_PID" --janus-port "$JPORT")
+    args+=(--relay janus --pid "$JANUS_PID" --janus-port "$JPORT" --client-ip "$JANUS_IP")
   fi
-  "$LOADER" "${args[@]}" | tee -a "$DIR/loader.out" | tee /dev/stderr | grep '^RESULT' >>"$RESULTS" || true
+  "$LOADER" "${args[@]}" >"$DIR/one.out" 2>&1 || true
+  cat "$DIR/one.out"
+  cat "$DIR/one.out" >>"$DIR/loader.out"
+  grep '^RESULT' "$DIR/one.out" >>"$RESULTS" || true
   sleep 2  # let the relay free the previous run's ports and threads
 }
 

@@ -91,6 +91,7 @@ struct ThreadStats {
   std::atomic<std::uint64_t> receivedAll{0};
   std::atomic<std::uint64_t> srtpErrors{0};
   std::atomic<std::uint64_t> rtcpIn{0};
+  std::atomic<int> srtpProfile{-1};  // rtc::srtp::SrtpProfile of the last peer that connected
   Histogram latency;  // of the packets counted in `received`
 };
 
