@@ -175,6 +175,32 @@ describe('panel in a real browser', () => {
     await owner.getByTestId('operator-table').waitFor();
   });
 
+  test('the owner sets call routing in «Звонки»; an operator sees it read-only', async () => {
+    await owner.goto(`${d.base}/app/sites/${encodeURIComponent(siteId)}/calls`);
+    await owner.getByTestId('site-calls').waitFor();
+    await owner.getByTestId('calls-ring-mode').selectOption('sequential');
+    await owner.getByTestId('calls-ring-timeout').fill('3');
+    await owner.getByText('Целое число от 5 до 120').waitFor();
+    assert.equal(await owner.getByTestId('calls-save').isDisabled(), true);
+    await owner.getByTestId('calls-ring-timeout').fill('25');
+    await owner.getByTestId('calls-after-hours').selectOption('callback');
+    await owner.getByTestId('calls-save').click();
+    await owner.getByTestId('form-notice').waitFor();
+    await owner.reload();
+    await owner.getByTestId('site-calls').waitFor();
+    assert.equal(await owner.getByTestId('calls-ring-mode').inputValue(), 'sequential');
+    assert.equal(await owner.getByTestId('calls-ring-timeout').inputValue(), '25');
+    assert.equal(await owner.getByTestId('calls-after-hours').inputValue(), 'callback');
+
+    await oper.goto(`${d.base}/app/sites/${encodeURIComponent(siteId)}/calls`);
+    await oper.getByTestId('site-calls').waitFor();
+    await oper.getByText('Только просмотр: изменять может администратор сайта.').waitFor();
+    assert.equal(await oper.getByTestId('calls-save').count(), 0);
+    assert.equal(await oper.getByTestId('calls-ring-mode').isDisabled(), true);
+    assert.equal(await oper.getByTestId('calls-ring-timeout').inputValue(), '25');
+    await owner.goto(`${d.base}/app/sites/${encodeURIComponent(siteId)}/operators`);
+  });
+
   test('a disabled operator is thrown out at once and cannot sign in', async () => {
     await owner.reload();
     const row = owner.locator(`[data-testid="operator-row"][data-email="${OPERATOR}"]`);

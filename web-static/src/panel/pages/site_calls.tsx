@@ -2,11 +2,10 @@
 // another with a timeout per operator, and what the widget offers outside working hours (the
 // offline form or a callback request).
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../shared/api.ts';
 import { useApp } from '../app_context.ts';
-import { Badge, ErrorBox, Field, Notice } from '../components/ui.tsx';
-import { errorText } from '../errors.ts';
-import { canManage, type CallSettings, type Site } from '../panel_api.ts';
+import { SiteSettingsForm, siteReadOnly, useSiteSave } from '../components/site_settings_form.tsx';
+import { Field } from '../components/ui.tsx';
+import type { CallSettings, Site } from '../panel_api.ts';
 
 const kDefaults: CallSettings = { enabled: true, ring_mode: 'all', ring_timeout_seconds: 20, after_hours: 'offline_form' };
 
@@ -20,45 +19,23 @@ export function parseRingTimeout(text: string): number | undefined {
 
 export function CallsTab({ site, onSaved }: { site: Site; onSaved: (s: Site) => void }) {
   const { api, t } = useApp();
-  const readOnly = site.managed_by_config || !canManage(site.role);
+  const readOnly = siteReadOnly(site);
   const calls = site.calls ?? kDefaults;
   const [enabled, setEnabled] = useState(calls.enabled);
   const [mode, setMode] = useState(calls.ring_mode);
   const [timeout, setTimeoutText] = useState(String(calls.ring_timeout_seconds));
   const [afterHours, setAfterHours] = useState(calls.after_hours);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const save = useSiteSave();
   const seconds = parseRingTimeout(timeout);
+  const field = save.field;
 
-  const onSubmit = async (e: Event) => {
-    e.preventDefault();
-    if (readOnly || seconds === undefined) return;
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      onSaved(await api.updateSite(site.id, { calls: { enabled, ring_mode: mode, ring_timeout_seconds: seconds, after_hours: afterHours } }));
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+  const onSave = async () => {
+    const settings = { enabled, ring_mode: mode, ring_timeout_seconds: seconds ?? 0, after_hours: afterHours };
+    onSaved(await api.updateSite(site.id, { calls: settings }));
   };
 
-  const field = error instanceof ApiError ? error.field : undefined;
   return (
-    <form class="form panel" onSubmit={onSubmit} noValidate data-testid="site-calls">
-      {site.managed_by_config ? (
-        <div class="alert alert--info">
-          <Badge kind="info">{t('site.managed')}</Badge> {t('site.managed_hint')}
-        </div>
-      ) : (
-        !canManage(site.role) && <div class="alert alert--info">{t('common.read_only')}</div>
-      )}
-      <ErrorBox message={error ? errorText(error, t) : null} />
-      <Notice message={saved ? t('common.saved') : null} />
+    <SiteSettingsForm site={site} testid="site-calls" saveTestid="calls-save" save={save} valid={seconds !== undefined} onSave={onSave}>
       <div class="field">
         <label class="check">
           <input type="checkbox" data-testid="calls-enabled" checked={enabled} disabled={readOnly}
@@ -89,13 +66,6 @@ export function CallsTab({ site, onSaved }: { site: Site; onSaved: (s: Site) => 
           <option value="callback">{t('callset.callback')}</option>
         </select>
       </Field>
-      {!readOnly && (
-        <div class="form__actions">
-          <button type="submit" class="btn btn--primary" data-testid="calls-save" disabled={busy || seconds === undefined}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-        </div>
-      )}
-    </form>
+    </SiteSettingsForm>
   );
 }

@@ -2,11 +2,11 @@
 // default department, the first-response time after which unanswered dialogs are offered to
 // everyone online, and dialog limits (the site's and per operator).
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../shared/api.ts';
 import { useApp } from '../app_context.ts';
-import { Badge, ErrorBox, Field, Notice, Spinner, useAsync } from '../components/ui.tsx';
+import { SiteSettingsForm, siteReadOnly, useSiteSave } from '../components/site_settings_form.tsx';
+import { ErrorBox, Field, Spinner, useAsync } from '../components/ui.tsx';
 import { errorText } from '../errors.ts';
-import { canManage, type ChatSettings, type Department, type Operator, type Site } from '../panel_api.ts';
+import type { ChatSettings, Department, Operator, Site } from '../panel_api.ts';
 
 const kDefaults: ChatSettings = {
   typing_preview: true,
@@ -48,7 +48,7 @@ export function ChatTab({ site, onSaved }: { site: Site; onSaved: (s: Site) => v
 
 function ChatForm({ site, loaded, onSaved }: { site: Site; loaded: Loaded; onSaved: (s: Site) => void }) {
   const { api, t } = useApp();
-  const readOnly = site.managed_by_config || !canManage(site.role);
+  const readOnly = siteReadOnly(site);
   const chat = site.chat ?? kDefaults;
   const [typingPreview, setTypingPreview] = useState(chat.typing_preview);
   const [prechat, setPrechat] = useState(chat.prechat_departments);
@@ -60,62 +60,39 @@ function ChatForm({ site, loaded, onSaved }: { site: Site; loaded: Loaded; onSav
   const [limits, setLimits] = useState<Record<number, string>>(
     Object.fromEntries(loaded.operators.map((o) => [o.user_id, initialLimits(o.user_id)])),
   );
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const save = useSiteSave();
+  const field = save.field;
 
   const seconds = /^\d{1,5}$/.test(firstResponse.trim()) && Number(firstResponse) <= 86400 ? Number(firstResponse) : undefined;
   const siteLimit = parseLimit(dialogLimit);
   const badLimit = Object.values(limits).some((v) => parseLimit(v) === undefined);
   const invalid = seconds === undefined || siteLimit === undefined || siteLimit === null || badLimit;
 
-  const onSubmit = async (e: Event) => {
-    e.preventDefault();
-    if (readOnly || invalid) return;
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      const updated = await api.updateSite(site.id, {
-        chat: {
-          typing_preview: typingPreview,
-          prechat_departments: prechat,
-          first_response_seconds: seconds,
-          dialog_limit: siteLimit ?? 0,
-          default_department_id: defaultDepartment === '' ? null : Number(defaultDepartment),
-        },
-      });
-      const next = { ...baseline };
-      for (const o of loaded.operators) {
-        const text = (limits[o.user_id] ?? '').trim();
-        if (text === initialLimits(o.user_id)) continue;
-        const limit = parseLimit(text) ?? null;
-        await api.setDialogLimit(site.id, o.user_id, limit);
-        if (limit === null) delete next[String(o.user_id)];
-        else next[String(o.user_id)] = limit;
-      }
-      setBaseline(next);
-      onSaved(updated);
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
+  const onSave = async () => {
+    const updated = await api.updateSite(site.id, {
+      chat: {
+        typing_preview: typingPreview,
+        prechat_departments: prechat,
+        first_response_seconds: seconds,
+        dialog_limit: siteLimit ?? 0,
+        default_department_id: defaultDepartment === '' ? null : Number(defaultDepartment),
+      },
+    });
+    const next = { ...baseline };
+    for (const o of loaded.operators) {
+      const text = (limits[o.user_id] ?? '').trim();
+      if (text === initialLimits(o.user_id)) continue;
+      const limit = parseLimit(text) ?? null;
+      await api.setDialogLimit(site.id, o.user_id, limit);
+      if (limit === null) delete next[String(o.user_id)];
+      else next[String(o.user_id)] = limit;
     }
+    setBaseline(next);
+    onSaved(updated);
   };
 
-  const field = error instanceof ApiError ? error.field : undefined;
   return (
-    <form class="form panel" onSubmit={onSubmit} noValidate data-testid="site-chat">
-      {site.managed_by_config ? (
-        <div class="alert alert--info">
-          <Badge kind="info">{t('site.managed')}</Badge> {t('site.managed_hint')}
-        </div>
-      ) : (
-        !canManage(site.role) && <div class="alert alert--info">{t('common.read_only')}</div>
-      )}
-      <ErrorBox message={error ? errorText(error, t) : null} />
-      <Notice message={saved ? t('common.saved') : null} />
+    <SiteSettingsForm site={site} testid="site-chat" saveTestid="chat-save" save={save} valid={!invalid} onSave={onSave}>
       <div class="field">
       <label class="check">
         <input type="checkbox" data-testid="chat-typing-preview" checked={typingPreview} disabled={readOnly}
@@ -177,13 +154,6 @@ function ChatForm({ site, loaded, onSaved }: { site: Site; loaded: Loaded; onSav
           </table>
         </fieldset>
       )}
-      {!readOnly && (
-        <div class="form__actions">
-          <button type="submit" class="btn btn--primary" data-testid="chat-save" disabled={busy || invalid}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-        </div>
-      )}
-    </form>
+    </SiteSettingsForm>
   );
 }

@@ -1,10 +1,9 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../shared/api.ts';
 import type { Language } from '../../shared/i18n.ts';
 import { useApp } from '../app_context.ts';
-import { Badge, ErrorBox, Field, Input, LanguageSelect, Notice } from '../components/ui.tsx';
-import { errorText } from '../errors.ts';
-import { canManage, type Site } from '../panel_api.ts';
+import { SiteSettingsForm, siteReadOnly, useSiteSave } from '../components/site_settings_form.tsx';
+import { Field, Input, LanguageSelect } from '../components/ui.tsx';
+import type { Site } from '../panel_api.ts';
 import { parseOrigins } from '../validation.ts';
 
 // One address per line (commas also separate), blanks dropped.
@@ -17,50 +16,27 @@ function parseList(text: string): string[] {
 
 export function GeneralTab({ site, onSaved }: { site: Site; onSaved: (s: Site) => void }) {
   const { api, t, refreshMe } = useApp();
-  const readOnly = site.managed_by_config || !canManage(site.role);
+  const readOnly = siteReadOnly(site);
   const [name, setName] = useState(site.name);
   const [language, setLanguage] = useState<Language>(site.language);
   const [origins, setOrigins] = useState(site.origins.join('\n'));
   const [offlineEmails, setOfflineEmails] = useState((site.offline_emails ?? []).join('\n'));
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const save = useSiteSave();
+  const field = save.field;
 
-  const onSubmit = async (e: Event) => {
-    e.preventDefault();
-    if (readOnly || name.trim() === '') return;
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      const updated = await api.updateSite(site.id, {
-        name: name.trim(),
-        language,
-        origins: parseOrigins(origins),
-        offline_emails: parseList(offlineEmails),
-      });
-      onSaved(updated);
-      setSaved(true);
-      void refreshMe().catch(() => undefined);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+  const onSave = async () => {
+    const updated = await api.updateSite(site.id, {
+      name: name.trim(),
+      language,
+      origins: parseOrigins(origins),
+      offline_emails: parseList(offlineEmails),
+    });
+    onSaved(updated);
+    void refreshMe().catch(() => undefined);
   };
 
-  const field = error instanceof ApiError ? error.field : undefined;
   return (
-    <form class="form panel" onSubmit={onSubmit} noValidate data-testid="site-general">
-      {site.managed_by_config ? (
-        <div class="alert alert--info" data-testid="managed-note">
-          <Badge kind="info">{t('site.managed')}</Badge> {t('site.managed_hint')}
-        </div>
-      ) : (
-        !canManage(site.role) && <div class="alert alert--info">{t('common.read_only')}</div>
-      )}
-      <ErrorBox message={error ? errorText(error, t) : null} />
-      <Notice message={saved ? t('common.saved') : null} />
+    <SiteSettingsForm site={site} testid="site-general" saveTestid="general-save" save={save} valid={name.trim() !== ''} onSave={onSave}>
       <dl class="facts">
         <div>
           <dt>{t('general.id')}</dt>
@@ -106,13 +82,6 @@ export function GeneralTab({ site, onSaved }: { site: Site; onSaved: (s: Site) =
           onInput={(e) => setOfflineEmails((e.currentTarget as HTMLTextAreaElement).value)}
         />
       </Field>
-      {!readOnly && (
-        <div class="form__actions">
-          <button type="submit" class="btn btn--primary" data-testid="general-save" disabled={busy}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-        </div>
-      )}
-    </form>
+    </SiteSettingsForm>
   );
 }
