@@ -252,6 +252,17 @@ std::int64_t AccountService::resolveUser(ports::AccountTx& tx, const std::string
   throw notFound("no such user: " + userRef);
 }
 
+std::pair<std::int64_t, OperatorEntry> AccountService::operatorForAdmin(
+    ports::AccountTx& tx, const Principal& p, const std::string& siteId,
+    const std::string& userRef) {
+  if (!tx.siteExists(siteId)) throw notFound("no such site: " + siteId);
+  p.require(siteId, Role::Admin);
+  auto userId = resolveUser(tx, userRef);
+  auto entry = tx.operatorOf(siteId, userId);
+  if (!entry) throw notFound("this user is not an operator of the site");
+  return {userId, *entry};
+}
+
 std::vector<OperatorEntry> AccountService::operators(const Principal& p,
                                                      const std::string& siteId) {
   std::vector<OperatorEntry> out;
@@ -296,13 +307,9 @@ OperatorEntry AccountService::setDisabled(const Principal& p, const std::string&
                                           const std::string& userRef, bool disabled) {
   OperatorEntry out;
   store_.write([&](ports::AccountTx& tx) {
-    if (!tx.siteExists(siteId)) throw notFound("no such site: " + siteId);
-    p.require(siteId, Role::Admin);
-    auto userId = resolveUser(tx, userRef);
-    auto entry = tx.operatorOf(siteId, userId);
-    if (!entry) throw notFound("this user is not an operator of the site");
+    auto [userId, entry] = operatorForAdmin(tx, p, siteId, userRef);
     if (p.user && p.user->id == userId) throw conflict("you cannot disable yourself");
-    if (entry->role == Role::Owner) {
+    if (entry.role == Role::Owner) {
       p.require(siteId, Role::Owner);
       if (disabled && tx.countOwners(siteId) <= 1) {
         throw conflict("the last owner of a site cannot be disabled");
@@ -325,20 +332,16 @@ OperatorEntry AccountService::setRole(const Principal& p, const std::string& sit
                                       const std::string& userRef, Role role) {
   OperatorEntry out;
   store_.write([&](ports::AccountTx& tx) {
-    if (!tx.siteExists(siteId)) throw notFound("no such site: " + siteId);
-    p.require(siteId, Role::Admin);
-    auto userId = resolveUser(tx, userRef);
-    auto entry = tx.operatorOf(siteId, userId);
-    if (!entry) throw notFound("this user is not an operator of the site");
-    if (role == Role::Owner || entry->role == Role::Owner) p.require(siteId, Role::Owner);
+    auto [userId, entry] = operatorForAdmin(tx, p, siteId, userRef);
+    if (role == Role::Owner || entry.role == Role::Owner) p.require(siteId, Role::Owner);
     // countOwners counts enabled owners only, so demoting a disabled owner never leaves the
     // site without one.
-    if (entry->role == Role::Owner && !entry->disabled && role != Role::Owner &&
+    if (entry.role == Role::Owner && !entry.disabled && role != Role::Owner &&
         tx.countOwners(siteId) <= 1) {
       throw conflict("the last owner of a site cannot be demoted");
     }
     tx.upsertMembership(userId, siteId, role, clock_());
-    tx.setMembershipDisabled(userId, siteId, entry->disabled);
+    tx.setMembershipDisabled(userId, siteId, entry.disabled);
     out = *tx.operatorOf(siteId, userId);
   });
   return out;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/accounts/login_rate_limiter.h"
@@ -91,6 +92,12 @@ class AccountService {
 
  private:
   NewSession startSession(ports::AccountTx& tx, const User& user);
+  // The user `userRef` names and their entry on `siteId`, for a change only a site admin may
+  // make (throws not_found for no such site, user or operator; forbidden for a non-admin).
+  std::pair<std::int64_t, OperatorEntry> operatorForAdmin(ports::AccountTx& tx,
+                                                          const Principal& p,
+                                                          const std::string& siteId,
+                                                          const std::string& userRef);
   static void checkPassword(const std::string& password);
 
   ports::AccountStore& store_;

@@ -269,17 +269,23 @@ std::map<std::int64_t, int> DialogService::openDialogsByAssignee(const std::stri
   return out;
 }
 
+Dialog DialogService::openDialogForMember(ports::DialogTx& tx, const Actor& a,
+                                          std::int64_t dialogId, std::int64_t userId) {
+  Dialog d = accessible(tx, a, dialogId);
+  requireOpen(d);
+  if (!tx.isEnabledMember(d.siteId, userId)) {
+    throw invalid("this user is not an operator of the site", "user");
+  }
+  return d;
+}
+
 Dialog DialogService::assign(const accounts::Principal& p, std::int64_t dialogId,
                              std::int64_t userId) {
   const Actor a(p);
   const auto now = clock_();
   Dialog out;
   store_.write([&](ports::DialogTx& tx) {
-    out = accessible(tx, a, dialogId);
-    requireOpen(out);
-    if (!tx.isEnabledMember(out.siteId, userId)) {
-      throw invalid("this user is not an operator of the site", "user");
-    }
+    out = openDialogForMember(tx, a, dialogId, userId);
     tx.setAssignee(dialogId, userId, now);
     out.assigneeId = userId;
   });
@@ -292,11 +298,7 @@ Dialog DialogService::invite(const accounts::Principal& p, std::int64_t dialogId
   const auto now = clock_();
   Dialog out;
   store_.write([&](ports::DialogTx& tx) {
-    out = accessible(tx, a, dialogId);
-    requireOpen(out);
-    if (!tx.isEnabledMember(out.siteId, userId)) {
-      throw invalid("this user is not an operator of the site", "user");
-    }
+    out = openDialogForMember(tx, a, dialogId, userId);
     tx.addInvited(dialogId, userId, now);
   });
   return out;

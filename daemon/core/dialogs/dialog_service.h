@@ -146,6 +146,9 @@ class DialogService {
                       const std::string& cid, const std::string& body, std::int64_t now,
                       const std::optional<FileRef>& file = std::nullopt);
   static Dialog accessible(ports::DialogTx& tx, const Actor& a, std::int64_t dialogId);
+  // The open dialog `a` may see, where `userId` is an enabled operator of its site (else throws).
+  static Dialog openDialogForMember(ports::DialogTx& tx, const Actor& a, std::int64_t dialogId,
+                                    std::int64_t userId);
   static Visitor visitorFor(ports::DialogTx& tx, const Actor& a, std::int64_t visitorId);
 
   ports::DialogStore& store_;
