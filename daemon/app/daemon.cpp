@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "app/app.h"
+#include "app/listen_errors.h"
 #include "app/operations_status.h"
 #include "app/systemd_notify.h"
 #include "config/loader.h"
@@ -498,8 +499,12 @@ int Daemon::run() {
     startListeners();
   } catch (const Poco::Exception& e) {
     obs::logError("startup.listen_failed", {{"error", e.displayText()}});
-    std::cerr << "callpyd: cannot listen: " << e.displayText() << "\n";
-    return kExitOsError;
+    // A port below 1024 without CAP_NET_BIND_SERVICE: name the drop-in, exit 78 (no restart loop).
+    const auto failure = describeListenFailure(
+        e.code(), e.displayText(),
+        {config_.listenHttp.port, config_.listenHttps ? config_.listenHttps->port : 0});
+    std::cerr << failure.message << "\n";
+    return failure.exitCode;
   }
   outbox_->start();
   registerGauges();

@@ -52,12 +52,19 @@ void Metrics::countHttp(int status) {
 
 void Metrics::addGauge(std::string name, std::string help, std::function<double()> read) {
   std::lock_guard lock(sampledMutex_);
-  sampled_.push_back({std::move(name), std::move(help), "gauge", std::move(read)});
+  sampled_.push_back({std::move(name), std::move(help), "gauge", std::move(read), {}, {}});
 }
 
 void Metrics::addCounter(std::string name, std::string help, std::function<double()> read) {
   std::lock_guard lock(sampledMutex_);
-  sampled_.push_back({std::move(name), std::move(help), "counter", std::move(read)});
+  sampled_.push_back({std::move(name), std::move(help), "counter", std::move(read), {}, {}});
+}
+
+void Metrics::addGaugeFamily(std::string name, std::string help, std::string label,
+                             LabelledSeries series) {
+  std::lock_guard lock(sampledMutex_);
+  sampled_.push_back({std::move(name), std::move(help), "gauge", {}, std::move(label),
+                      std::move(series)});
 }
 
 std::string Metrics::render() const {
@@ -73,8 +80,13 @@ std::string Metrics::render() const {
   out += commitLatency.render("callpy_db_commit_seconds");
   std::lock_guard lock(sampledMutex_);
   for (const auto& g : sampled_) {
-    out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " " + g.type + "\n" +
-           g.name + " " + formatDouble(g.read()) + "\n";
+    out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " " + g.type + "\n";
+    if (g.label.empty()) {
+      out += g.name + " " + formatDouble(g.read()) + "\n";
+      continue;
+    }
+    for (const auto& [value, read] : g.series)
+      out += g.name + "{" + g.label + "=\"" + value + "\"} " + formatDouble(read()) + "\n";
   }
   return out;
 }

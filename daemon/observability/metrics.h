@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace callpy::observability {
@@ -46,6 +47,9 @@ class Metrics {
   // backlog …) and counters kept elsewhere (sign-in failures, mails sent …).
   void addGauge(std::string name, std::string help, std::function<double()> read);
   void addCounter(std::string name, std::string help, std::function<double()> read);
+  // One gauge family with a label: name{label="value"} per series, in the given order.
+  using LabelledSeries = std::vector<std::pair<std::string, std::function<double()>>>;
+  void addGaugeFamily(std::string name, std::string help, std::string label, LabelledSeries series);
   std::string render() const;
 
  private:
@@ -54,6 +58,8 @@ class Metrics {
   struct Sampled {
     std::string name, help, type;
     std::function<double()> read;
+    std::string label;  // families only: the label's name, and series its values
+    LabelledSeries series;
   };
   std::vector<Sampled> sampled_;
 };

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/calls/device_links.h"
+#include "realtime/connection_kinds.h"
 #include "realtime/realtime_server.h"
 #include "realtime/worker_pool.h"
 
@@ -30,6 +31,7 @@ class DeviceSession : public ConnectionHandler {
  private:
   std::shared_ptr<State> state_;
   std::shared_ptr<Strand> strand_;
+  ConnectionKindCount kindCount_{ConnectionKind::CallDevice};  // callpy_ws_connections{kind=...}
 };
 
 }  // namespace callpy::realtime

@@ -7,6 +7,7 @@
 
 #include "core/accounts/types.h"
 #include "core/dialogs/types.h"
+#include "realtime/connection_kinds.h"
 #include "realtime/realtime_server.h"
 #include "realtime/session_support.h"
 #include "realtime/worker_pool.h"
@@ -56,6 +57,7 @@ class OperatorSession : public ConnectionHandler {
  private:
   std::shared_ptr<State> state_;
   std::shared_ptr<Strand> strand_;
+  ConnectionKindCount kindCount_{ConnectionKind::Operator};  // callpy_ws_connections{kind=...}
 };
 
 }  // namespace callpy::realtime

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "observability/metrics.h"
+#include "realtime/connection_kinds.h"
 #include "realtime/event_loop.h"
 
 namespace callpy::realtime {
@@ -121,8 +122,7 @@ void RealtimeServer::registerMetrics(observability::Metrics& metrics) {
       return static_cast<double>(total);
     };
   };
-  metrics.addGauge("callpy_ws_connections", "Open WebSocket connections.",
-                   sum(&detail::LoopCounters::open));
+  registerConnectionKindMetrics(metrics);  // callpy_ws_connections{kind="..."}
   metrics.addGauge("callpy_ws_bytes_queued", "Bytes waiting in WebSocket write queues.",
                    sum(&detail::LoopCounters::bytesQueued));
   metrics.addCounter("callpy_ws_slow_consumer_closes_total",

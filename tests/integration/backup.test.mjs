@@ -283,7 +283,8 @@ describe('operations status and metrics', () => {
       assert.match(m.body, /^callpy_messages_stored_total [1-9]\d*$/m);
       assert.match(m.body, /^callpy_dialogs_active 1$/m);
       assert.match(m.body, /^callpy_calls_active 0$/m);
-      assert.match(m.body, /^callpy_ws_connections 2$/m);
+      assert.match(m.body, /^callpy_ws_connections\{kind="visitor"\} 1$/m);
+      assert.match(m.body, /^callpy_ws_connections\{kind="operator"\} 1$/m);
       assert.match(m.body, /^callpy_log_errors_total [1-9]/m);
       assert.match(m.body, /^callpy_http_requests_total\{code="2xx"\} [1-9]/m);
       assert.match(m.body, /^callpy_db_commit_seconds_count [1-9]/m);

@@ -78,6 +78,21 @@ TEST(Metrics, GaugesAreReadAtScrapeTime) {
   EXPECT_TRUE(hasLine(m.render(), "callpy_outbox_backlog 0"));
 }
 
+TEST(Metrics, GaugeFamilyHasOneHeaderAndALineEachLabel) {
+  Metrics m;
+  double a = 2, b = 0;
+  m.addGaugeFamily("callpy_things", "Things by colour.", "colour",
+                   {{"red", [&] { return a; }}, {"blue", [&] { return b; }}});
+  auto text = m.render();
+  EXPECT_TRUE(hasLine(text, "# HELP callpy_things Things by colour.")) << text;
+  EXPECT_TRUE(hasLine(text, "# TYPE callpy_things gauge")) << text;
+  EXPECT_TRUE(hasLine(text, "callpy_things{colour=\"red\"} 2")) << text;
+  EXPECT_TRUE(hasLine(text, "callpy_things{colour=\"blue\"} 0")) << text;
+  EXPECT_EQ(text.find("# TYPE callpy_things"), text.rfind("# TYPE callpy_things"));
+  b = 5;
+  EXPECT_TRUE(hasLine(m.render(), "callpy_things{colour=\"blue\"} 5"));
+}
+
 TEST(Metrics, EveryNameHasThePrefix) {
   Metrics m;
   m.addGauge("callpy_g", "g", [] { return 1.0; });
