@@ -14,6 +14,8 @@ const widgets = {
   'widget-chat': { entry: 'src/widget/chat.tsx', file: 'chat.js', empty: false },
   // Calls: fetched by chat.js only when a call starts or rings (widget/call/host.ts).
   'widget-call': { entry: 'src/widget/call/entry.tsx', file: 'call.js', empty: false },
+  // The QR code maker: fetched by call.js only when the visitor asks for a phone link (F18).
+  'widget-qr': { entry: 'src/widget/call/qr_entry.ts', file: 'qr.js', empty: false },
 } as const;
 
 type AppName = keyof typeof apps;

@@ -1,5 +1,6 @@
-// Moving an operator's side of a call to another device and back (F18, F20, F23): one-time links
-// shown as QR codes, and the /ws/call sockets opened from them.
+// Moving a participant's side of a call to another device and back (F18, F20, F23): one-time
+// links shown as QR codes (by the panel for an operator, by the widget for the visitor), and the
+// /ws/call sockets opened from them.
 #include "core/common/error.h"
 #include "realtime/call_gateway.h"
 #include "realtime/chat_gateway.h"
@@ -13,18 +14,32 @@ namespace callpy::realtime {
 using core::calls::CallState;
 using core::calls::PartyKind;
 
+namespace {
+
+// May `me` make a link for call `c`? An operator in the call, or rung for a visitor's call; the
+// visitor whose dialog the call belongs to (its own session, same site) while its widget rings
+// or while it is in the call. Anyone else learns nothing: not_found, as for an unknown call.
+bool mayLink(const core::calls::Call& c, const CallSender& from) {
+  const auto& me = from.participant;
+  if (me.party.kind == PartyKind::Operator) {
+    const bool rung = c.state == CallState::Ringing && c.ringingOperators.count(me.party.id);
+    return c.participant(me.party) || rung;
+  }
+  if (c.visitorId != me.party.id || c.siteId != from.siteId) return false;
+  const bool ringsHere = c.state == CallState::Ringing && !c.fromVisitor();
+  return ringsHere || (c.state == CallState::Active && c.participant(me.party));
+}
+
+}  // namespace
+
 void CallGateway::deviceLink(const CallSender& from, const frames::Json& f) {
   auto callId = stringField(f, "call");
   auto c = registry_.find(callId);
   const auto& me = from.participant;
-  // A participant moves its side; a rung operator may answer a visitor's call on the phone.
-  const bool rung = c && c->state == CallState::Ringing && c->ringingOperators.count(me.party.id);
-  if (!c || (!c->participant(me.party) && !rung) || me.party.kind != PartyKind::Operator) {
-    throw core::notFound("no such call");
-  }
+  if (!c || !mayLink(*c, from)) throw core::notFound("no such call");
   auto token = security::randomHex(32);
   const auto expires = now() + core::calls::kDeviceLinkTtlMs;
-  links_.add(token, {callId, me.party.id, me.name, expires}, now());
+  links_.add(token, {callId, me.party.id, me.name, expires, me.party.kind, c->siteId}, now());
   auto out = frames::object("call_device_link");
   out->set("call", callId);
   out->set("url", chat_.panelUrl() + "/call/" + token);
@@ -60,10 +75,18 @@ void CallGateway::deviceOpened(ConnectionId tab, const core::calls::DeviceLink& 
   }
   auto welcome = frames::object("welcome");
   welcome->set("v", 1);
-  frames::Json user = new Poco::JSON::Object;
-  user->set("id", link.userId);
-  user->set("name", link.name);
-  welcome->set("user", user);
+  if (link.kind == PartyKind::Visitor) {
+    // The visitor's phone page: no sign-in, in the site's language.
+    frames::Json visitor = new Poco::JSON::Object;
+    visitor->set("id", link.userId);
+    welcome->set("visitor", visitor);
+    welcome->set("lang", chat_.siteLanguage(link.siteId));
+  } else {
+    frames::Json user = new Poco::JSON::Object;
+    user->set("id", link.userId);
+    user->set("name", link.name);
+    welcome->set("user", user);
+  }
   welcome->set("call", callFrame(*c)->getObject("call"));
   chat_.sendTo(tab, welcome);
 }
@@ -71,11 +94,18 @@ void CallGateway::deviceOpened(ConnectionId tab, const core::calls::DeviceLink& 
 void CallGateway::deviceFrame(ConnectionId tab, const core::calls::DeviceLink& link,
                               const std::string& type, const frames::Json& f) {
   static const std::set<std::string> kAllowed = {"call_accept", "call_decline", "call_offer",
-                                                 "call_ice", "call_media", "call_hangup"};
+                                                 "call_ice", "call_media", "call_hangup",
+                                                 "call_screen_decline"};
   if (!kAllowed.count(type)) throw core::invalid("unknown frame type");
   if (stringField(f, "call") != link.callId) throw core::notFound("no such call");
   CallSender from;
-  from.participant = {{PartyKind::Operator, link.userId}, link.name, tab};
+  from.participant = {link.party(), link.name, tab};
+  from.siteId = link.siteId;
+  if (link.kind == PartyKind::Visitor) {
+    // kAllowed keeps call_start and call_callback out, so no dialog is ever opened from here.
+    visitorFrame(from, type, f, []() -> std::int64_t { throw core::notFound("no such dialog"); });
+    return;
+  }
   operatorFrame(from, type, f, [](std::int64_t) -> core::dialogs::Dialog {
     throw core::notFound("no such dialog");
   });

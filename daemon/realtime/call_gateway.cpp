@@ -75,7 +75,11 @@ std::string legKey(const Party& p) {
 CallGateway::CallGateway(ChatGateway& chat, core::ports::CallStore& store,
                          rtc::call::MediaEngine& media, Clock clock)
     : chat_(chat), store_(store), media_(media), clock_(std::move(clock)),
-      registry_(randomCallId), links_(security::sha256Hex) {}
+      registry_(randomCallId), links_(security::sha256Hex) {
+  registry_.setRingable([this](const std::string& site, std::int64_t user) {
+    return stillOnline(site, user);  // F21, call_ringing.cpp
+  });
+}
 
 CallGateway::~CallGateway() { stop(); }
 
@@ -121,6 +125,7 @@ void CallGateway::runTimer() {
 void CallGateway::expireRinging() {
   for (const auto& c : registry_.expire(now())) finished(c);
   advanceRinging();  // F21: sequential ringing moves on (call_ringing.cpp)
+  expireInvites();   // F18: unanswered invitations (call_invite.cpp)
 }
 
 frames::Json CallGateway::callFrame(const Call& c) {
@@ -179,6 +184,7 @@ void CallGateway::operatorFrame(const CallSender& from, const std::string& type,
                                 const frames::Json& f,
                                 const std::function<core::dialogs::Dialog(std::int64_t)>& dialogOf) {
   const auto& me = from.participant;
+  if (inviteFrame(from, type, f)) return;  // F18 multi-party: call_invite.cpp
   if (type == "call_start") {
     auto id = intField(f, "dialog");
     if (!id) throw core::invalid("dialog is required", "dialog");
@@ -210,6 +216,8 @@ void CallGateway::visitorFrame(const CallSender& from, const std::string& type,
     startVisitorCall(from, f, dialogId);  // F21 routing: call_ringing.cpp
   } else if (type == "call_callback") {
     callbackRequest(from, f, dialogId);
+  } else if (type == "call_device_link") {
+    deviceLink(from, f);  // the visitor answers on / moves to a phone (call_devices.cpp)
   } else if (type == "call_accept") {
     changed(registry_.accept(callIdOf(f), me, now()));
   } else if (type == "call_decline") {
@@ -264,13 +272,16 @@ void CallGateway::noteInDialog(const Call& c) {
     text = (en ? (c.video ? "Video call ended, " : "Call ended, ")
                : (c.video ? "Видеозвонок завершён, " : "Звонок завершён, ")) +
            duration(c.talkMs());
-    // Who talked with the visitor: the operator in the call.
-    for (const auto& p : c.participants) {
-      if (p.party.kind == PartyKind::Operator && !p.name.empty()) {
-        text += " · " + p.name;
-        break;
+    // Who talked with the visitor: every operator in the call, also those who left it (F18).
+    std::string names;
+    std::set<std::int64_t> named;  // an operator who left and came back is named once
+    for (const auto* list : {&c.formerOperators, &c.participants}) {
+      for (const auto& p : *list) {
+        if (p.party.kind != PartyKind::Operator || p.name.empty() || !named.insert(p.party.id).second) continue;
+        names += (names.empty() ? "" : ", ") + p.name;
       }
     }
+    if (!names.empty()) text += " · " + names;
   } else if (c.reason == EndReason::Declined) {
     text = en ? "Call declined" : "Звонок отклонён";
   } else if (c.reason == EndReason::Busy) {
@@ -285,10 +296,17 @@ void CallGateway::noteInDialog(const Call& c) {
 }
 
 void CallGateway::visitorLeft(std::int64_t visitorId) {
-  for (const auto& c : registry_.visitorLeft(visitorId, now())) finished(c);
+  // A call the visitor's phone carries (F18) outlives the widget's tabs.
+  std::set<ConnectionId> onDevices;
+  {
+    std::lock_guard lock(devicesMutex_);
+    for (const auto& [call, tabs] : devices_) onDevices.insert(tabs.begin(), tabs.end());
+  }
+  for (const auto& c : registry_.visitorLeft(visitorId, now(), onDevices)) finished(c);
 }
 
 void CallGateway::tabClosed(ConnectionId tab) {
+  leaveOnTabClosed(tab);  // F18: an operator of a multi-party call leaves it (call_invite.cpp)
   for (const auto& c : registry_.tabClosed(tab, now())) finished(c);
 }
 

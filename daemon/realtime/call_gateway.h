@@ -124,8 +124,19 @@ class CallGateway {
   void callbackRequest(const CallSender& from, const frames::Json& f,
                        const std::function<std::int64_t()>& dialogId);
   void advanceRinging();
+  // Asked again before each sequential ring (the registry's Ringable): is the operator online?
+  bool stillOnline(const std::string& siteId, std::int64_t user);
   std::int64_t now() const;
   void runTimer();
+  // F18 multi-party (call_invite.cpp): call_invitable, call_invite, call_leave, and an invited
+  // operator's call_accept / call_decline (false: not an invite frame). Invites ring 45 s.
+  bool inviteFrame(const CallSender& from, const std::string& type, const frames::Json& f);
+  void expireInvites();
+  void leaveOnTabClosed(ConnectionId tab);
+  // The media room's slot list of one participant's leg → call_renegotiate to its tab.
+  void renegotiate(ConnectionId tab, const std::string& callId, const std::vector<std::string>& slots);
+  std::size_t operatorsIn(const core::calls::Call& c) const;
+  void toOperatorsInCall(const core::calls::Call& c, const frames::Json& frame);
 
   ChatGateway& chat_;
   core::ports::CallStore& store_;
@@ -145,6 +156,16 @@ class CallGateway {
   int recordingParts_ = 0;
   std::mutex devicesMutex_;
   std::map<std::string, std::set<ConnectionId>> devices_;  // call id → device sockets on it
+
+  struct Invite {
+    std::string callId;
+    std::int64_t user = 0;           // the invited operator
+    core::calls::Participant from;   // who invited
+    std::int64_t sinceMs = 0;
+  };
+  std::mutex invitesMutex_;
+  std::vector<Invite> invites_;
+  std::set<std::string> multiParty_;  // calls an invited operator joined (tab closes → leave)
 
   std::mutex timerMutex_;
   std::condition_variable timerWake_;

@@ -90,6 +90,9 @@ void CallGateway::media(const CallSender& from, const std::string& type, const f
         });
       }
     };
+    events.slots = [this, tab, callId](const std::vector<std::string>& slots) {
+      renegotiate(tab, callId, slots);  // F18 multi-party (call_invite.cpp)
+    };
     media_.offer(callId, legKey(me.party), std::move(sdp), std::move(events));
   } else if (type == "call_ice") {
     registry_.joined(callId, me.party);
@@ -105,6 +108,8 @@ void CallGateway::media(const CallSender& from, const std::string& type, const f
     out->set("who", who);
     out->set("audio", f->has("audio") && f->get("audio").isBoolean() && f->getValue<bool>("audio"));
     out->set("video", f->has("video") && f->get("video").isBoolean() && f->getValue<bool>("video"));
+    // Who shares a screen (F25): the receivers show the screen track only while this is true.
+    out->set("screen", f->has("screen") && f->get("screen").isBoolean() && f->getValue<bool>("screen"));
     for (const auto& p : c.participants) {
       if (!(p.party == me.party)) chat_.sendTo(p.tab, out);
     }
@@ -120,6 +125,15 @@ void CallGateway::media(const CallSender& from, const std::string& type, const f
     out->set("from", who);
     for (const auto& p : c.participants) {
       if (p.party.kind == PartyKind::Visitor) chat_.sendTo(p.tab, out);
+    }
+  } else if (type == "call_screen_decline") {
+    // F25: the visitor refused the operator's screen request (or cancelled the picker): the
+    // operators in the call are told instead of waiting for a screen that will not come.
+    if (me.party.kind != PartyKind::Visitor) throw core::invalid("only the visitor may decline");
+    auto c = registry_.joined(callId, me.party);
+    auto out = callEvent("call_screen_declined", callId);
+    for (const auto& p : c.participants) {
+      if (p.party.kind == PartyKind::Operator) chat_.sendTo(p.tab, out);
     }
   } else if (type == "call_hangup") {
     finished(registry_.hangup(callId, me.party, now()));

@@ -76,6 +76,14 @@ void CallGateway::advanceRinging() {
   }
 }
 
+bool CallGateway::stillOnline(const std::string& siteId, std::int64_t user) {
+  // Runs under the registry's lock: the hub has its own and never calls into calls.
+  for (const auto& [id, idleSince] : chat_.hub().onlineOperators(siteId)) {
+    if (id == user) return true;
+  }
+  return false;
+}
+
 void CallGateway::callbackRequest(const CallSender& from, const frames::Json& f,
                                   const std::function<std::int64_t()>& dialogId) {
   const auto& me = from.participant;

@@ -70,6 +70,19 @@ void CallRepository::updateCall(const Call& c) {
     auto reason = core::calls::reasonName(c.reason);
     if (reason.empty()) s.bindNull(4); else s.bind(4, std::string(reason));
     s.bind(5, c.id).run();
+    // Every operator who took part (F18): kept for History once, in the order they joined.
+    for (const auto* list : {&c.formerOperators, &c.participants}) {
+      for (const auto& p : *list) {
+        if (p.party.kind != PartyKind::Operator) continue;
+        conn.prepare(
+                "INSERT OR IGNORE INTO call_operators (call_id, user_id, name) "
+                "SELECT id, ?, ? FROM calls WHERE public_id = ?")
+            .bind(1, p.party.id)
+            .bind(2, p.name)
+            .bind(3, c.id)
+            .run();
+      }
+    }
   });
 }
 
@@ -103,6 +116,16 @@ std::vector<Call> CallRepository::callsOfDialog(std::int64_t dialogId) {
     auto& s = conn.prepare(std::string(kColumns) + "WHERE c.dialog_id = ? ORDER BY c.id");
     s.bind(1, dialogId);
     while (s.step()) out.push_back(readRow(s));
+    s.reset();
+    // The operators who took part (F18), as the call's participants for History.
+    auto& ops = conn.prepare("SELECT user_id, name FROM call_operators WHERE call_id = ? ORDER BY id");
+    for (auto& c : out) {
+      ops.bind(1, c.number);
+      while (ops.step()) {
+        c.participants.push_back({{PartyKind::Operator, ops.isNull(0) ? 0 : ops.columnInt64(0)}, ops.columnText(1), 0});
+      }
+      ops.reset();
+    }
     return out;
   });
 }

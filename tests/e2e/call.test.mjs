@@ -122,6 +122,10 @@ describe('calls in the widget and the panel', () => {
     await ask.getByRole('button', { name: 'Отказаться' }).click();
     await ask.waitFor({ state: 'detached' });
     assert.equal((await widgetStats(visitor)).sharing, false, 'a refusal shares nothing');
+    // The operator is told (call_screen_declined) instead of waiting for a screen.
+    const declined = panel.getByTestId('call-error').filter({ hasText: 'Посетитель отказался показать экран' });
+    await declined.waitFor();
+    await declined.getByRole('button', { name: 'Закрыть' }).click();
     await panel.getByRole('button', { name: 'Попросить показать экран' }).click();
     await ask.getByRole('button', { name: 'Показать' }).click();
     await rises(() => panelStats(panel), (s) => s.screen.frames, 0, 10, 'the operator to decode the visitor screen');

@@ -108,6 +108,44 @@ describe('call routing', () => {
     v.close(); o1.close(); o2.close();
   });
 
+  // F21: the queue is made when the call starts; each operator is checked again when their turn
+  // comes (and while rung), so nobody who went offline meanwhile holds the call up.
+  test('sequential: an operator who goes offline is passed over at once, not after the timeout', async () => {
+    const site = await shop('Recheck', { ring_mode: 'sequential', ring_timeout_seconds: 60 });
+    const { o: o1 } = await operatorSocket(d, owner);
+    const { o: o2 } = await operatorSocket(d, second);
+    const sockets = { [ownerId]: o1, [secondId]: o2 };
+    const { v } = await visitor(site);
+    v.send({ t: 'call_start', video: false });
+    const first = (await ringingFor(o1, (c) => c.state === 'ringing')).call;
+    const [a] = first.ringing;
+    const b = a === ownerId ? secondId : ownerId;
+    // The operator being rung goes offline: the next rings within the 1 s timer, not after 60 s.
+    const t0 = Date.now();
+    sockets[a].send({ t: 'status', state: 'offline' });
+    const moved = (await ringingFor(sockets[b], (c) => c.id === first.id && c.ringing.includes(b))).call;
+    assert.deepEqual(moved.ringing, [b]);
+    assert.ok(Date.now() - t0 < 5000, `moved on after ${Date.now() - t0} ms`);
+    sockets[b].send({ t: 'call_decline', call: first.id });
+    assert.equal((await v.type('call', (f) => f.call.state === 'ended')).call.reason, 'no_answer',
+      'one passed over, not declined: a missed call');
+
+    // The next operator in the queue went offline before their turn: skipped on the decline.
+    sockets[a].send({ t: 'status', state: 'online' });
+    await sockets[a].type('status', (f) => f.state === 'online');
+    v.send({ t: 'call_start', video: false });
+    const second_ = (await ringingFor(o1, (c) => c.state === 'ringing' && c.id !== first.id)).call;
+    const [x] = second_.ringing;
+    const y = x === ownerId ? secondId : ownerId;
+    sockets[y].send({ t: 'status', state: 'offline' });
+    await sockets[y].type('status', (f) => f.state === 'offline');
+    sockets[x].send({ t: 'call_decline', call: second_.id });
+    const ended = (await v.type('call', (f) => f.call.id === second_.id && f.call.state === 'ended')).call;
+    assert.equal(ended.reason, 'no_answer');
+    assert.deepEqual(ended.ringing, []);
+    v.close(); o1.close(); o2.close();
+  });
+
   test('the dialog\'s department rings first; with none of it online, the whole site', async () => {
     const site = await shop('Departments');
     const deps = `/api/panel/sites/${site.id}/departments`;

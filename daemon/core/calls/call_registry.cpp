@@ -98,6 +98,32 @@ Call CallRegistry::decline(const std::string& callId, const Party& who, std::int
   return finish(c, EndReason::Declined, nowMs);
 }
 
+Call CallRegistry::addOperator(const std::string& callId, const Participant& who,
+                               std::size_t maxOperators) {
+  std::lock_guard lock(mutex_);
+  auto& c = live(callId);
+  if (c.state != CallState::Active) throw conflict("the call is not in progress");
+  if (c.participant(who.party)) throw conflict("already in this call");
+  std::size_t operators = 0;
+  for (const auto& p : c.participants) operators += p.party.kind == PartyKind::Operator ? 1 : 0;
+  if (operators >= maxOperators) throw conflict("the call is full: at most " + std::to_string(maxOperators) + " operators");
+  c.participants.push_back(who);
+  return c;
+}
+
+Call CallRegistry::leave(const std::string& callId, const Party& who, std::int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  auto& c = live(callId);
+  const auto* me = c.participant(who);
+  if (!me || who.kind != PartyKind::Operator) throw notFound("no such call");
+  std::size_t operators = 0;
+  for (const auto& p : c.participants) operators += p.party.kind == PartyKind::Operator ? 1 : 0;
+  if (operators < 2 || c.state != CallState::Active) return finish(c, EndReason::Hangup, nowMs);
+  c.formerOperators.push_back(*me);
+  std::erase_if(c.participants, [&](const Participant& p) { return p.party == who; });
+  return c;
+}
+
 Call CallRegistry::hangup(const std::string& callId, const Party& who, std::int64_t nowMs) {
   std::lock_guard lock(mutex_);
   auto& c = live(callId);
@@ -129,8 +155,26 @@ std::vector<Call> CallRegistry::expire(std::int64_t nowMs) {
   return out;
 }
 
+void CallRegistry::setRingable(Ringable ringable) {
+  std::lock_guard lock(mutex_);
+  ringable_ = std::move(ringable);
+}
+
+bool CallRegistry::canRing(const Call& c, std::int64_t user) const {
+  for (const auto& [id, other] : calls_) {
+    if (id != c.id && other.participant({PartyKind::Operator, user})) return false;
+  }
+  return !ringable_ || ringable_(c.siteId, user);
+}
+
 Call CallRegistry::advance(Call& c, std::int64_t nowMs) {
   c.ringingOperators.clear();
+  // The queue was made when the call started: skip whoever went offline or into another call
+  // since (they did not decline, so an end after them is a missed call).
+  while (!c.ringQueue.empty() && !canRing(c, c.ringQueue.front())) {
+    c.ringQueue.erase(c.ringQueue.begin());
+    c.missed = true;
+  }
   if (c.ringQueue.empty()) {
     return finish(c, c.missed ? EndReason::NoAnswer : EndReason::Declined, nowMs);
   }
@@ -145,10 +189,12 @@ std::vector<Call> CallRegistry::ringNext(std::int64_t nowMs) {
   std::vector<Call> out;
   for (auto it = calls_.begin(); it != calls_.end();) {
     auto& c = (it++)->second;  // advance() may erase the current node
-    if (c.state != CallState::Ringing || c.ringTimeoutMs == 0 ||
-        nowMs - c.ringSinceMs < c.ringTimeoutMs) {
-      continue;
-    }
+    if (c.state != CallState::Ringing || c.ringTimeoutMs == 0) continue;
+    const bool timedOut = nowMs - c.ringSinceMs >= c.ringTimeoutMs;
+    // The operator being rung went offline or into another call: no point ringing on.
+    const bool gone = std::none_of(c.ringingOperators.begin(), c.ringingOperators.end(),
+                                   [&](std::int64_t user) { return canRing(c, user); });
+    if (!timedOut && !gone) continue;
     c.missed = true;
     out.push_back(advance(c, nowMs));
   }
@@ -166,12 +212,16 @@ std::set<std::int64_t> CallRegistry::operatorsInCalls() const {
   return out;
 }
 
-std::vector<Call> CallRegistry::visitorLeft(std::int64_t visitorId, std::int64_t nowMs) {
+std::vector<Call> CallRegistry::visitorLeft(std::int64_t visitorId, std::int64_t nowMs,
+                                            const std::set<std::uint64_t>& onDevices) {
   std::lock_guard lock(mutex_);
   std::vector<Call> out;
   for (auto it = calls_.begin(); it != calls_.end();) {
     auto& c = (it++)->second;
-    if (c.visitorId == visitorId) out.push_back(finish(c, EndReason::Left, nowMs));
+    if (c.visitorId != visitorId) continue;
+    const auto* side = c.participant({PartyKind::Visitor, visitorId});
+    if (side && onDevices.count(side->tab)) continue;
+    out.push_back(finish(c, EndReason::Left, nowMs));
   }
   return out;
 }

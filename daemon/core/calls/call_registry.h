@@ -57,18 +57,32 @@ class CallRegistry {
   std::optional<Call> end(const std::string& callId, EndReason reason, std::int64_t nowMs);
   // Ringing calls older than kRingTimeoutMs end `no_answer` (sequential calls: see ringNext).
   std::vector<Call> expire(std::int64_t nowMs);
-  // Sequential calls whose current operator rang ringTimeoutMs without answering: the next one
-  // in the queue rings now, or the call ends (`no_answer`; `declined` when everyone declined).
-  // Returns the calls that changed, ringing or ended.
+  // Sequential calls whose current operator rang ringTimeoutMs without answering (or can no
+  // longer be rung: offline, or in another call): the next one in the queue rings now, or the
+  // call ends (`no_answer`; `declined` when everyone declined). Returns the calls that changed,
+  // ringing or ended.
   std::vector<Call> ringNext(std::int64_t nowMs);
+  // F21: whether an operator of a site is still online, asked again before each sequential ring
+  // (the queue is made when the call starts; people go offline meanwhile). Called with this
+  // registry's lock held, so it must not call back into the registry. Unset: everyone is.
+  using Ringable = std::function<bool(const std::string& siteId, std::int64_t user)>;
+  void setRingable(Ringable ringable);
   // Operators taking part in a call that has not ended (they are not rung for another one).
   std::set<std::int64_t> operatorsInCalls() const;
-  // The visitor's last tab closed: its calls end `left`.
-  std::vector<Call> visitorLeft(std::int64_t visitorId, std::int64_t nowMs);
+  // The visitor's last tab closed: its calls end `left`, except those whose visitor side runs on
+  // one of `onDevices` (a phone that took it over by QR, F18): the phone still carries it.
+  std::vector<Call> visitorLeft(std::int64_t visitorId, std::int64_t nowMs,
+                                const std::set<std::uint64_t>& onDevices = {});
   // A tab closed: calls whose signalling ran through it end (`left` for the visitor's tab,
   // `hangup` for an operator's).
   std::vector<Call> tabClosed(std::uint64_t tab, std::int64_t nowMs);
   Call setRecording(const std::string& callId, const Party& who, bool on);
+  // Multi-party (F18, realtime/call_invite.cpp): an invited operator joins an active call
+  // (conflict when over `maxOperators` or already in it), and an operator leaves one: while
+  // another operator stays the call goes on (the leaver is kept in `formerOperators` for the
+  // record), else it ends `hangup`.
+  Call addOperator(const std::string& callId, const Participant& who, std::size_t maxOperators);
+  Call leave(const std::string& callId, const Party& who, std::int64_t nowMs);
 
   // The call when `who` takes part in it (for media frames); not_found otherwise.
   Call joined(const std::string& callId, const Party& who) const;
@@ -82,10 +96,14 @@ class CallRegistry {
  private:
   Call& live(const std::string& callId);
   Call finish(Call& c, EndReason reason, std::int64_t nowMs);
-  // Sequential: the next queued operator rings, or the call ends when the queue is empty.
+  // Sequential: the next queued operator who can still be rung rings, or the call ends when
+  // the queue is empty.
   Call advance(Call& c, std::int64_t nowMs);
+  // Online (ringable_) and not taking part in another call.
+  bool canRing(const Call& c, std::int64_t user) const;
 
   IdSource ids_;
+  Ringable ringable_;
   mutable std::mutex mutex_;
   std::map<std::string, Call> calls_;  // not ended yet
 };

@@ -4,17 +4,28 @@ namespace callpy::core::calls {
 
 void DeviceLinks::add(const std::string& token, DeviceLink link, std::int64_t nowMs) {
   std::lock_guard lock(mutex_);
+  std::size_t ofCall = 0;
+  auto oldest = byHash_.end();
   for (auto it = byHash_.begin(); it != byHash_.end();) {
-    it = it->second.expiresMs <= nowMs ? byHash_.erase(it) : std::next(it);
+    if (it->second.link.expiresMs <= nowMs) {
+      it = byHash_.erase(it);
+      continue;
+    }
+    if (it->second.link.callId == link.callId) {
+      ++ofCall;
+      if (oldest == byHash_.end() || it->second.order < oldest->second.order) oldest = it;
+    }
+    ++it;
   }
-  byHash_[hash_(token)] = std::move(link);
+  if (ofCall >= kMaxDeviceLinksPerCall) byHash_.erase(oldest);
+  byHash_[hash_(token)] = {std::move(link), ++added_};
 }
 
 std::optional<DeviceLink> DeviceLinks::take(const std::string& token, std::int64_t nowMs) {
   std::lock_guard lock(mutex_);
   auto it = byHash_.find(hash_(token));
   if (it == byHash_.end()) return std::nullopt;
-  auto link = std::move(it->second);
+  auto link = std::move(it->second.link);
   byHash_.erase(it);
   if (link.expiresMs <= nowMs) return std::nullopt;
   return link;

@@ -43,6 +43,7 @@ struct Call {
   CallState state = CallState::Ringing;
   bool recording = false;
   std::vector<Participant> participants;    // joined: the caller at once, the callee on accept
+  std::vector<Participant> formerOperators; // F18: operators who left while the call went on
   std::set<std::int64_t> ringingOperators;  // visitor calls: operators still being rung
   // Sequential ringing (F21): the operators still to ring, in order, each for ringTimeoutMs
   // (0: everyone rings at once); ringSinceMs is when the current one started ringing.

@@ -31,19 +31,26 @@ std::string randomToken() {
 
 }  // namespace
 
-std::vector<Role> sectionRoles(const sdp::Negotiation& n) {
-  std::vector<Role> roles;
-  int audio = 0, video = 0;
+std::vector<SectionSlot> sectionSlots(const sdp::Negotiation& n) {
+  std::vector<SectionSlot> out;
+  std::size_t audio = 0, video = 0;
   for (const auto& s : n.sections) {
-    Role role = Role::None;
+    SectionSlot at;
     if (s.accepted && s.accepted->kind == sdp::MediaKind::Audio) {
-      role = audio++ == 0 ? Role::Audio : Role::None;
+      if (audio < kSlots) at = {static_cast<int>(audio), Role::Audio};
+      ++audio;
     } else if (s.accepted && s.accepted->kind == sdp::MediaKind::Video) {
-      role = video == 0 ? Role::Camera : video == 1 ? Role::Screen : Role::None;
+      if (video / 2 < kSlots) at = {static_cast<int>(video / 2), video % 2 == 0 ? Role::Camera : Role::Screen};
       ++video;
     }
-    roles.push_back(role);
+    out.push_back(at);
   }
+  return out;
+}
+
+std::vector<Role> sectionRoles(const sdp::Negotiation& n) {
+  std::vector<Role> roles;
+  for (const auto& at : sectionSlots(n)) roles.push_back(at.slot == 0 ? at.role : Role::None);
   return roles;
 }
 
@@ -59,9 +66,9 @@ Leg::~Leg() {
   shared_.counters->legs.fetch_sub(1, std::memory_order_relaxed);
 }
 
-OutgoingTrack* Leg::outgoing(Role role) {
-  if (role == Role::None) return nullptr;
-  auto& t = out_[static_cast<std::size_t>(role)];
+OutgoingTrack* Leg::outgoing(int slot, Role role) {
+  if (role == Role::None || slot < 0 || static_cast<std::size_t>(slot) >= kSlots) return nullptr;
+  auto& t = out_[static_cast<std::size_t>(slot) * kRoles + static_cast<std::size_t>(role)];
   return t.stream ? &t : nullptr;
 }
 
@@ -85,18 +92,17 @@ bool Leg::open(const std::string& offerSdp) {
   negotiation_ = std::move(*result.negotiation);
   offer_ = std::move(*parsed.description);
 
-  // Roles by order of the accepted sections; what we receive and what we send per role.
-  roles_ = sectionRoles(*negotiation_);
-  for (std::size_t at = 0; at < roles_.size(); ++at) {
-    const auto role = roles_[at];
-    if (role == Role::None) continue;
+  remoteUfrag_ = negotiation_->remoteIceUfrag;
+  remoteFingerprint_ = negotiation_->remoteFingerprintSha256;
+  // What the browser sends: its slot-0 sections (microphone, camera, screen).
+  sections_ = sectionSlots(*negotiation_);
+  for (std::size_t at = 0; at < sections_.size(); ++at) {
+    const auto [slot, role] = sections_[at];
+    if (slot != 0) continue;
     const auto& m = *negotiation_->sections[at].accepted;
-    const auto i = static_cast<std::size_t>(role);
-    const bool receives = m.direction == sdp::Direction::SendRecv || m.direction == sdp::Direction::RecvOnly;
-    const bool sends = m.direction == sdp::Direction::SendRecv || m.direction == sdp::Direction::SendOnly;
-    // The offer's sendrecv/sendonly means the browser sends: our answer says recv.
-    if (receives) {  // we receive (the browser sends)
-      auto& in = in_[i];
+    // The answer's sendrecv/recvonly means the browser sends and we receive.
+    if (m.direction == sdp::Direction::SendRecv || m.direction == sdp::Direction::RecvOnly) {
+      auto& in = in_[static_cast<std::size_t>(role)];
       in.role = role;
       in.payloadType = m.codec.payloadType;
       in.codec = m.codec.name;
@@ -105,21 +111,8 @@ bool Leg::open(const std::string& offerSdp) {
         in.stats.emplace(in.ssrc, m.codec.clockRate);
       }
     }
-    if (sends) {  // we send (the browser receives)
-      auto& out = out_[i];
-      out.role = role;
-      out.codec = m.codec.name;
-      outSsrc_[i] = randomSsrc();
-      const bool vp8 = m.kind == sdp::MediaKind::Video && (m.codec.name == "VP8" || m.codec.name == "vp8");
-      out.stream.emplace(outSsrc_[i], m.codec.payloadType, m.codec.clockRate,
-                         vp8 ? rtp::PayloadFormat::Vp8 : rtp::PayloadFormat::Generic);
-      out.pli = m.feedback.pli;
-      out.fir = m.feedback.fir;
-      if (m.kind == sdp::MediaKind::Video && m.feedback.nack) {
-        out.history = std::make_unique<rtp::RetransmitBuffer>(256, 1500);
-      }
-    }
   }
+  setUpOutgoing();
 
   ice::IceCallbacks cb;
   cb.onLocalCandidate = [this](const std::string& c) { localCandidates_.push_back(c); };
@@ -172,23 +165,58 @@ bool Leg::open(const std::string& offerSdp) {
   return !failed_;
 }
 
-void Leg::sendAnswer() {
-  if (answered_ || closed_ || !negotiation_) return;
-  answered_ = true;
+void Leg::setUpOutgoing() {
+  slots_ = 1;
+  for (std::size_t at = 0; at < sections_.size(); ++at) {
+    const auto [slot, role] = sections_[at];
+    if (slot < 0) continue;
+    slots_ = std::max(slots_, slot + 1);
+    const auto& m = *negotiation_->sections[at].accepted;
+    if (m.direction != sdp::Direction::SendRecv && m.direction != sdp::Direction::SendOnly) continue;
+    const auto i = static_cast<std::size_t>(slot) * kRoles + static_cast<std::size_t>(role);
+    auto& out = out_[i];
+    if (out.stream) continue;  // from an earlier negotiation: keeps its SSRC and sequence
+    out.role = role;
+    out.codec = m.codec.name;
+    outSsrc_[i] = randomSsrc();
+    outTrackId_[i] = "track-" + randomToken();
+    auto& stream = streamId_[static_cast<std::size_t>(slot)];
+    if (stream.empty()) stream = "callpy-" + randomToken();  // one stream per remote: lip sync
+    const bool vp8 = m.kind == sdp::MediaKind::Video && (m.codec.name == "VP8" || m.codec.name == "vp8");
+    out.stream.emplace(outSsrc_[i], m.codec.payloadType, m.codec.clockRate,
+                       vp8 ? rtp::PayloadFormat::Vp8 : rtp::PayloadFormat::Generic);
+    out.pli = m.feedback.pli;
+    out.fir = m.feedback.fir;
+    if (m.kind == sdp::MediaKind::Video && m.feedback.nack) {
+      out.history = std::make_unique<rtp::RetransmitBuffer>(256, 1500);
+    }
+  }
+}
+
+std::string Leg::answerSdp() {
   sdp::LocalTransport local;
   local.iceUfrag = ice_->localUfrag();
   local.icePwd = ice_->localPwd();
   local.fingerprintSha256 = shared_.dtls->fingerprintSha256();
   local.candidates = localCandidates_;
   std::vector<std::optional<sdp::OutgoingTrack>> tracks(offer_->media.size());
-  const std::string stream = "callpy-" + randomToken();
-  for (std::size_t at = 0; at < roles_.size() && at < tracks.size(); ++at) {
-    const auto i = static_cast<std::size_t>(roles_[at]);
-    if (roles_[at] == Role::None || !out_[i].stream) continue;
-    tracks[at] = sdp::OutgoingTrack{outSsrc_[i], "callpy", stream, "track-" + randomToken()};
+  for (std::size_t at = 0; at < sections_.size() && at < tracks.size(); ++at) {
+    const auto [slot, role] = sections_[at];
+    if (slot < 0) continue;
+    const auto i = static_cast<std::size_t>(slot) * kRoles + static_cast<std::size_t>(role);
+    if (!out_[i].stream) continue;
+    tracks[at] = sdp::OutgoingTrack{outSsrc_[i], "callpy", streamId_[static_cast<std::size_t>(slot)],
+                                    outTrackId_[i]};
   }
   auto answer = sdp::writeAnswer(*offer_, *negotiation_, local, tracks);
   offer_.reset();
+  return answer;
+}
+
+void Leg::sendAnswer() {
+  if (answered_ || closed_ || !negotiation_) return;
+  answered_ = true;
+  auto answer = answerSdp();
   if (answer.empty()) {
     fail("could not write the SDP answer");
     return;
@@ -196,6 +224,40 @@ void Leg::sendAnswer() {
   events_.answer(answer);
   state(LegState::Connecting, "");
   armDtlsTimer();
+}
+
+Leg::Reoffer Leg::reoffer(const std::string& offerSdp, const LegEvents& events) {
+  auto parsed = sdp::parse(offerSdp);
+  if (!parsed.ok()) return Reoffer::NotSame;  // a new leg reports the problem
+  auto result = sdp::negotiate(*parsed.description);
+  if (!result.ok() || result.negotiation->remoteIceUfrag != remoteUfrag_) return Reoffer::NotSame;
+  auto reject = [&](const std::string& why) {
+    if (events.rejected) events.rejected(why);
+    return Reoffer::Rejected;
+  };
+  if (closed_ || failed_) return reject("the media connection is closed");
+  if (!answered_) return reject("the previous offer is still being answered");
+  // The same ICE credentials mean the same PeerConnection: it must keep its DTLS identity and the
+  // sections it had (new ones are appended), so running media is not disturbed.
+  if (result.negotiation->remoteFingerprintSha256 != remoteFingerprint_) {
+    return reject("a re-offer must keep the DTLS fingerprint (restarting ICE/DTLS is not supported)");
+  }
+  auto sections = sectionSlots(*result.negotiation);
+  if (sections.size() < sections_.size()) return reject("a re-offer must keep its earlier sections");
+  for (std::size_t at = 0; at < sections_.size(); ++at) {
+    if (sections[at].slot != sections_[at].slot || sections[at].role != sections_[at].role) {
+      return reject("a re-offer must keep its earlier sections");
+    }
+  }
+  events_ = events;
+  negotiation_ = std::move(*result.negotiation);
+  offer_ = std::move(*parsed.description);
+  sections_ = std::move(sections);
+  setUpOutgoing();
+  auto answer = answerSdp();
+  if (answer.empty()) return reject("could not write the SDP answer");
+  events_.answer(answer);
+  return Reoffer::Answered;
 }
 
 void Leg::addRemoteCandidate(const std::string& line) {
@@ -237,8 +299,10 @@ void Leg::onDtlsConnected(const srtp::SrtpKeys& keys) {
   // A new receiver needs a keyframe to start decoding video.
   const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                        std::chrono::steady_clock::now().time_since_epoch()).count();
-  for (auto role : {Role::Camera, Role::Screen}) {
-    if (auto* out = outgoing(role)) room_.keyframeWanted(*out, static_cast<std::uint64_t>(now));
+  for (int slot = 0; slot < static_cast<int>(kSlots); ++slot) {
+    for (auto role : {Role::Camera, Role::Screen}) {
+      if (auto* out = outgoing(slot, role)) room_.keyframeWanted(*out, static_cast<std::uint64_t>(now));
+    }
   }
 }
 

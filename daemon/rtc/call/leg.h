@@ -29,9 +29,23 @@ struct ThreadCounters;
 // microphone, the first video section the camera, the second video section a screen share.
 enum class Role : std::uint8_t { Audio, Camera, Screen, None };
 inline constexpr std::size_t kRoles = 3;
+// A room holds the visitor and up to 3 operators; each receiver has one slot (a set of receive
+// sections: audio, camera, screen) per other participant.
+inline constexpr std::size_t kMaxParticipants = 4;
+inline constexpr std::size_t kSlots = kMaxParticipants - 1;
 
 // The role of each offer m-line (None for rejected and surplus sections).
 std::vector<Role> sectionRoles(const sdp::Negotiation& n);
+
+// Where each accepted offer m-line belongs (multi-party, F18): the k-th audio section is slot k's
+// audio, video sections go camera, screen per slot (video j → slot j/2). Slot 0 is also what the
+// browser sends (its microphone, camera, screen); the other slots are receive-only sections the
+// browser adds when the daemon asks it to renegotiate. slot -1: rejected or beyond kSlots.
+struct SectionSlot {
+  int slot = -1;
+  Role role = Role::None;
+};
+std::vector<SectionSlot> sectionSlots(const sdp::Negotiation& n);
 
 struct IncomingTrack {
   Role role = Role::None;
@@ -75,13 +89,23 @@ class Leg {
   // Frees ports and timers; no event fires afterwards.
   void close();
 
+  // A new offer on this leg's PeerConnection (same ICE credentials and fingerprint: the browser
+  // added receive sections): answered on the running transport, no ICE or DTLS restart.
+  // NotSame: another PeerConnection (a device move; the room opens a new leg).
+  enum class Reoffer { NotSame, Answered, Rejected };
+  Reoffer reoffer(const std::string& offerSdp, const LegEvents& events);
+  // Receive slots this leg negotiated (1 + the receive-only sets the browser added).
+  int slots() const { return slots_; }
+
   int participant() const { return participant_; }
   bool connected() const { return srtp_ != nullptr; }
-  OutgoingTrack* outgoing(Role role);
+  OutgoingTrack* outgoing(Role role) { return outgoing(0, role); }
+  OutgoingTrack* outgoing(int slot, Role role);
   const IncomingTrack* incoming(Role role) const;
 
-  // Sends a (decrypted) RTP packet of `from`'s track into this leg's outgoing track for `role`.
-  void forward(Role role, const Leg& from, const std::uint8_t* pkt, std::size_t len,
+  // Sends a (decrypted) RTP packet of `from`'s track into this leg's outgoing track for `role`
+  // in receive slot `slot`.
+  void forward(int slot, Role role, const Leg& from, const std::uint8_t* pkt, std::size_t len,
                std::uint64_t nowUs);
   // Asks this leg's browser for a keyframe on its track for `role` (rate limited).
   void requestKeyframe(Role role, std::uint64_t nowUs);
@@ -93,6 +117,9 @@ class Leg {
   void onDtlsConnected(const srtp::SrtpKeys& keys);
   void fail(const std::string& reason);
   void sendAnswer();
+  std::string answerSdp();  // from offer_ (then dropped) with the running transport
+  // Outgoing tracks for the sections of a (re-)negotiation; existing ones keep their SSRCs.
+  void setUpOutgoing();
   void armDtlsTimer();
   bool rtcpTick();
   IncomingTrack* trackFor(std::uint32_t ssrc, std::uint8_t pt);
@@ -111,15 +138,22 @@ class Leg {
   // The offer and its negotiation, kept until the answer is written.
   std::optional<sdp::Negotiation> negotiation_;
   std::optional<sdp::SessionDescription> offer_;
-  std::vector<Role> roles_;  // per offer m-line
+  std::vector<SectionSlot> sections_;  // per offer m-line
+  int slots_ = 1;
   std::vector<std::string> localCandidates_;
   bool answered_ = false;
   bool closed_ = false;
   bool failed_ = false;
   std::uint32_t rtcpSsrc_ = 0;  // sender SSRC of the RTCP we originate on this leg
   std::array<IncomingTrack, kRoles> in_;
-  std::array<OutgoingTrack, kRoles> out_;
-  std::array<std::uint32_t, kRoles> outSsrc_{};
+  // Per slot and role (slot * kRoles + role); SSRC and msid fixed once made, so re-offers do not
+  // disturb what already plays.
+  static constexpr std::size_t kOut = kSlots * kRoles;
+  std::array<OutgoingTrack, kOut> out_;
+  std::array<std::uint32_t, kOut> outSsrc_{};
+  std::array<std::string, kOut> outTrackId_;
+  std::array<std::string, kSlots> streamId_;
+  std::string remoteUfrag_, remoteFingerprint_;
   ice::MediaThread::TimerId dtlsTimer_ = 0;
   ice::MediaThread::TimerId rtcpTimer_ = 0;
   // Scratch for what we send: a forwarded copy, a retransmission or our own RTCP.

@@ -92,10 +92,12 @@ void Leg::onRtp(std::uint8_t* data, std::size_t len) {
   room_.publish(*this, track->role, data, len, now);
 }
 
-void Leg::forward(Role role, const Leg& from, const std::uint8_t* pkt, std::size_t len,
+void Leg::forward(int slot, Role role, const Leg& from, const std::uint8_t* pkt, std::size_t len,
                   std::uint64_t now) {
   if (role == Role::None || closed_ || !srtp_) return;
-  auto& out = out_[static_cast<std::size_t>(role)];
+  if (slot < 0 || static_cast<std::size_t>(slot) >= kSlots) return;
+  // A slot the browser has not negotiated yet (renegotiation pending) has no stream: dropped.
+  auto& out = out_[static_cast<std::size_t>(slot) * kRoles + static_cast<std::size_t>(role)];
   if (!out.stream || len > 1500) return;
   auto& counters = *shared_.counters;
   const auto* in = from.incoming(role);
@@ -149,7 +151,7 @@ void Leg::onRtcp(std::uint8_t* data, std::size_t len) {
   }
   const auto now = nowUs();
   auto outFor = [this](std::uint32_t ssrc) -> OutgoingTrack* {
-    for (std::size_t i = 0; i < kRoles; ++i) {
+    for (std::size_t i = 0; i < kOut; ++i) {
       if (out_[i].stream && outSsrc_[i] == ssrc) return &out_[i];
     }
     return nullptr;
@@ -215,7 +217,7 @@ bool Leg::rtcpTick() {
                                              {blocks.data(), count});
   // A sender report per track we send, so the browser can map RTP time to wall clock (A/V sync).
   const auto ntp = ntpNow();
-  for (std::size_t i = 0; i < kRoles; ++i) {
+  for (std::size_t i = 0; i < kOut; ++i) {
     auto& out = out_[i];
     if (!out.stream || !out.stream->hasSent()) continue;
     auto info = ntp;

@@ -71,6 +71,14 @@ void MediaEngine::offer(const std::string& room, const std::string& participant,
   });
 }
 
+void MediaEngine::leave(const std::string& room, const std::string& participant) {
+  auto entry = find(room, false);
+  if (!entry) return;
+  entry->thread->post([entry, participant] {
+    if (entry->room) entry->room->leave(participant);
+  });
+}
+
 void MediaEngine::remoteCandidate(const std::string& room, const std::string& participant,
                                   std::string candidate) {
   auto entry = find(room, false);

@@ -31,6 +31,10 @@ struct LegEvents {
   std::function<void(const std::string& sdp)> answer;        // the daemon's SDP answer
   std::function<void(const std::string& problem)> rejected;  // the offer cannot be served
   std::function<void(LegState, const std::string& reason)> state;
+  // Multi-party (F18): who this participant's receive slots show, by participant key ("" = a
+  // free slot), whenever that changes once a room had more than two participants. The browser
+  // needs as many slots (receive sections) as the list is long: fewer → it renegotiates.
+  std::function<void(const std::vector<std::string>& slots)> slots;
 };
 
 struct EngineConfig {
@@ -60,9 +64,14 @@ class MediaEngine {
   MediaEngine& operator=(const MediaEngine&) = delete;
 
   // A participant's offer: opens its leg in the room (the room is created on first use), or
-  // replaces the participant's current leg (another device; the others keep their SSRCs).
+  // replaces the participant's current leg (another device; the others keep their SSRCs), or,
+  // from the same PeerConnection (same ICE credentials), renegotiates it on the running
+  // transport. A fifth participant is rejected (at most the visitor and 3 operators).
   void offer(const std::string& room, const std::string& participant, std::string sdp,
              LegEvents events);
+  // A participant leaves a call that goes on (F18): its legs close, the others' slots for it
+  // free up (their outgoing tracks keep their SSRCs for whoever takes the slot next).
+  void leave(const std::string& room, const std::string& participant);
   // A trickled `candidate:` line from the participant's browser ("" = end of candidates).
   void remoteCandidate(const std::string& room, const std::string& participant,
                        std::string candidate);

@@ -4,27 +4,99 @@
 
 namespace callpy::rtc::call {
 
-Room::Room(ice::MediaThread& thread, LegShared shared) : thread_(thread), shared_(std::move(shared)) {}
+Room::Room(ice::MediaThread& thread, LegShared shared) : thread_(thread), shared_(std::move(shared)) {
+  participants_.reserve(kMaxParticipants);
+}
 
 Room::~Room() { close(); }
 
-Room::Participant& Room::participant(const std::string& key) {
+Room::Participant* Room::find(const std::string& key) {
   for (auto& p : participants_) {
-    if (p.key == key) return p;
+    if (p.key == key) return &p;
   }
-  participants_.push_back({key, nullptr, nullptr});
-  return participants_.back();
+  return nullptr;
+}
+
+void Room::admit(std::size_t number) {
+  auto& me = participants_[number];
+  me.left = false;
+  me.slotOf.fill(-1);
+  auto freeSlot = [](const Participant& p) {
+    for (int slot = 0; slot < static_cast<int>(kSlots); ++slot) {
+      bool used = false;
+      for (auto s : p.slotOf) used = used || s == slot;
+      if (!used) return slot;
+    }
+    return -1;
+  };
+  std::size_t present = 1;
+  for (std::size_t i = 0; i < participants_.size(); ++i) {
+    auto& other = participants_[i];
+    if (i == number || other.left) continue;
+    ++present;
+    other.slotOf[number] = freeSlot(other);
+    me.slotOf[i] = freeSlot(me);
+  }
+  if (present > 2) multiParty_ = true;
+  for (std::size_t i = 0; i < participants_.size(); ++i) {
+    if (i != number && !participants_[i].left) notifySlots(participants_[i]);
+  }
+}
+
+std::vector<std::string> Room::slotsOf(const std::string& key) const {
+  std::vector<std::string> out;
+  for (const auto& p : participants_) {
+    if (p.key != key) continue;
+    for (std::size_t i = 0; i < participants_.size(); ++i) {
+      const auto slot = p.slotOf[i];
+      if (slot < 0) continue;
+      if (out.size() <= static_cast<std::size_t>(slot)) out.resize(static_cast<std::size_t>(slot) + 1);
+      out[static_cast<std::size_t>(slot)] = participants_[i].key;
+    }
+  }
+  return out;
+}
+
+void Room::notifySlots(Participant& p) {
+  // Told once the participant's leg is up (its first answer is applied by then); 1:1 calls never.
+  if (!multiParty_ || !p.onSlots || !p.active || !p.active->connected()) return;
+  p.onSlots(slotsOf(p.key));
 }
 
 void Room::offer(const std::string& key, const std::string& sdp, LegEvents events) {
   if (closed_) return;
-  auto& p = participant(key);
-  const int number = static_cast<int>(&p - participants_.data());
-  // A newer offer supersedes a pending one that never connected.
-  if (p.pending) {
-    forget(*p.pending);
-    retire(std::move(p.pending));
+  auto* p = find(key);
+  if (!p) {
+    if (participants_.size() >= kMaxParticipants) {
+      if (events.rejected) events.rejected("the call is full: at most the visitor and 3 operators");
+      return;
+    }
+    participants_.push_back({});
+    p = &participants_.back();
+    p->key = key;
+    admit(participants_.size() - 1);
+  } else if (p->left) {
+    admit(static_cast<std::size_t>(p - participants_.data()));
   }
+  const int number = static_cast<int>(p - participants_.data());
+  // The same PeerConnection offering again (receive sections added): renegotiated in place.
+  if (p->active && !p->pending) {
+    switch (p->active->reoffer(sdp, events)) {
+      case Leg::Reoffer::Answered:
+        p->onSlots = events.slots;
+        return;
+      case Leg::Reoffer::Rejected:
+        return;
+      case Leg::Reoffer::NotSame:
+        break;
+    }
+  }
+  // A newer offer supersedes a pending one that never connected.
+  if (p->pending) {
+    forget(*p->pending);
+    retire(std::move(p->pending));
+  }
+  p->onSlots = events.slots;
   auto rejected = events.rejected;
   auto leg = std::make_unique<Leg>(*this, number, thread_, shared_, std::move(events));
   bool opened = false;
@@ -38,21 +110,43 @@ void Room::offer(const std::string& key, const std::string& sdp, LegEvents event
     retire(std::move(leg));
     return;
   }
-  if (p.active) p.pending = std::move(leg);
-  else p.active = std::move(leg);
+  if (p->active) p->pending = std::move(leg);
+  else p->active = std::move(leg);
 }
 
 void Room::remoteCandidate(const std::string& key, const std::string& candidate) {
   for (auto& p : participants_) {
-    if (p.key != key) continue;
+    if (p.key != key || p.left) continue;
     if (p.pending) p.pending->addRemoteCandidate(candidate);
     else if (p.active) p.active->addRemoteCandidate(candidate);
   }
 }
 
+void Room::leave(const std::string& key) {
+  auto* p = find(key);
+  if (!p || p->left) return;
+  const auto number = static_cast<std::size_t>(p - participants_.data());
+  for (auto* leg : {&p->pending, &p->active}) {
+    if (!*leg) continue;
+    forget(**leg);
+    retire(std::move(*leg));
+  }
+  p->left = true;
+  p->onSlots = nullptr;
+  p->slotOf.fill(-1);
+  for (auto& other : participants_) {
+    if (other.left) continue;
+    other.slotOf[number] = -1;
+    notifySlots(other);
+  }
+}
+
 void Room::legConnected(Leg& leg) {
   auto& p = participants_.at(static_cast<std::size_t>(leg.participant()));
-  if (p.pending.get() != &leg) return;  // the first leg: already active
+  if (p.pending.get() != &leg) {  // the first leg: already active
+    notifySlots(p);
+    return;
+  }
   // Make before break: the new device takes over; the others' outgoing tracks re-base on it.
   auto old = std::move(p.active);
   p.active = std::move(p.pending);
@@ -60,15 +154,18 @@ void Room::legConnected(Leg& leg) {
     forget(*old);
     retire(std::move(old));
   }
+  notifySlots(p);  // the new device learns who its slots show (it may need more of them)
 }
 
 void Room::forget(const Leg& leg) {
   for (auto& p : participants_) {
     for (auto* l : {p.active.get(), p.pending.get()}) {
       if (!l) continue;
-      for (auto role : {Role::Audio, Role::Camera, Role::Screen}) {
-        auto* out = l->outgoing(role);
-        if (out && out->sourceLeg == &leg) out->sourceLeg = nullptr;
+      for (int slot = 0; slot < static_cast<int>(kSlots); ++slot) {
+        for (auto role : {Role::Audio, Role::Camera, Role::Screen}) {
+          auto* out = l->outgoing(slot, role);
+          if (out && out->sourceLeg == &leg) out->sourceLeg = nullptr;
+        }
       }
     }
   }
@@ -80,11 +177,21 @@ void Room::retire(std::unique_ptr<Leg> leg) {
   thread_.post([l = std::shared_ptr<Leg>(std::move(leg))] {});
 }
 
+int Room::recordedOperator() const {
+  // The recording has one operator voice: the first operator in the room who is still there.
+  for (std::size_t i = 0; i < participants_.size(); ++i) {
+    if (!participants_[i].left && participants_[i].key != "visitor") return static_cast<int>(i);
+  }
+  return -1;
+}
+
 void Room::publish(const Leg& from, Role role, const std::uint8_t* pkt, std::size_t len,
                    std::uint64_t nowUs) {
-  const auto& me = participants_[static_cast<std::size_t>(from.participant())];
+  const auto number = static_cast<std::size_t>(from.participant());
+  const auto& me = participants_[number];
   if (me.active.get() != &from) return;  // a pending leg is heard once it has taken over
-  if (recording_ && role != Role::None) {
+  if (recording_ && role != Role::None &&
+      (me.key == "visitor" || from.participant() == recordedOperator())) {
     // The visitor's side and the operator's (legs keyed "visitor" / "operator:<id>").
     const auto who = me.key == "visitor" ? record::Participant::Visitor : record::Participant::Operator;
     const auto kind = role == Role::Audio ? record::Kind::Audio
@@ -93,7 +200,7 @@ void Room::publish(const Leg& from, Role role, const std::uint8_t* pkt, std::siz
   }
   for (auto& p : participants_) {
     if (&p == &me || !p.active || !p.active->connected()) continue;
-    p.active->forward(role, from, pkt, len, nowUs);
+    p.active->forward(p.slotOf[number], role, from, pkt, len, nowUs);
   }
 }
 

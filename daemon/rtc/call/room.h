@@ -3,8 +3,12 @@
 // active leg, and while it moves to another device (a new offer), a pending leg that replaces the
 // active one once its DTLS handshake is done (make before break: the others never notice). A
 // track published on one leg is forwarded to the matching outgoing track of every other
-// participant's active leg.
+// participant's active leg. With more than two participants (F18: the visitor and up to 3
+// operators) every receiver has one slot per other participant (leg.h, sectionSlots); a slot
+// keeps its remote until that one leaves, so the receiver's SSRCs stay stable.
+#include <array>
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,6 +40,9 @@ class Room {
 
   void offer(const std::string& participant, const std::string& sdp, LegEvents events);
   void remoteCandidate(const std::string& participant, const std::string& candidate);
+  void leave(const std::string& participant);
+  // Which remote participant (key) each receive slot of `participant` shows ("" = free).
+  std::vector<std::string> slotsOf(const std::string& participant) const;
   void close();
   // Recording on (a recording to feed) or off (nullptr): every relayed packet is also copied to it.
   void setRecording(std::shared_ptr<record::Recording> recording);
@@ -52,8 +59,15 @@ class Room {
     std::string key;
     std::unique_ptr<Leg> active;
     std::unique_ptr<Leg> pending;
+    bool left = false;  // kept (its number stays) so a rejoin gets the same place
+    std::array<int, kMaxParticipants> slotOf{-1, -1, -1, -1};  // remote number → my slot
+    std::function<void(const std::vector<std::string>&)> onSlots;
   };
-  Participant& participant(const std::string& key);
+  Participant* find(const std::string& key);
+  // A participant (new, or back after leaving) takes a free slot at everyone else and vice versa.
+  void admit(std::size_t number);
+  void notifySlots(Participant& p);
+  int recordedOperator() const;
   // Drops references the other legs' outgoing tracks hold to `leg` (it is about to go).
   void forget(const Leg& leg);
   // Destroys a leg after the current callback has returned (libnice may be on the stack).
@@ -64,6 +78,7 @@ class Room {
   std::vector<Participant> participants_;
   std::shared_ptr<record::Recording> recording_;
   bool closed_ = false;
+  bool multiParty_ = false;  // ever more than two: slot changes are told to the browsers
 };
 
 }  // namespace callpy::rtc::call

@@ -100,5 +100,32 @@ TEST_F(CallRepositoryTest, ListsADialogsCallsInOrderAndDeletesUnstartedOnes) {
   EXPECT_TRUE(repo.callsOfDialog(8).empty());
 }
 
+TEST_F(CallRepositoryTest, KeepsEveryOperatorWhoTookPartOnce) {
+  db->writeSync([](Connection& c) {
+    c.exec("INSERT INTO users (id, email, name, password_hash, created_at) "
+           "VALUES (5, 'boris@example.com', 'Борис', 'x', 1);");
+  });
+  auto c = call("m1", 7, 1000);
+  c.number = repo.insertCall(c);
+  c.answeredMs = 2000;
+  c.participants = {{{PartyKind::Visitor, 42}, "", 1}, {{PartyKind::Operator, 3}, "Анна", 2}};
+  repo.updateCall(c);
+  // Анна leaves, Борис joins: both stay in the record, Анна once.
+  c.formerOperators = {c.participants[1]};
+  c.participants = {{{PartyKind::Visitor, 42}, "", 1}, {{PartyKind::Operator, 5}, "Борис", 3}};
+  c.endedMs = 9000;
+  c.reason = EndReason::Hangup;
+  repo.updateCall(c);
+  auto stored = repo.callsOfDialog(7);
+  ASSERT_EQ(stored.size(), 1u);
+  ASSERT_EQ(stored[0].participants.size(), 2u);
+  EXPECT_EQ(stored[0].participants[0].name, "Анна");
+  EXPECT_EQ(stored[0].participants[1].party.id, 5);
+  EXPECT_EQ(stored[0].participants[1].name, "Борис");
+  // A removed account keeps its name in History.
+  db->writeSync([](Connection& conn) { conn.exec("DELETE FROM users WHERE id = 5;"); });
+  EXPECT_EQ(repo.callsOfDialog(7)[0].participants[1].name, "Борис");
+}
+
 }  // namespace
 }  // namespace callpy::storage

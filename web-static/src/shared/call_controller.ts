@@ -56,6 +56,10 @@ export class CallController {
       if (this.s && f.call === this.s.callId) this.s.answer(f.sdp).catch(() => this.fail('call.err.media'));
       return;
     }
+    if (f.t === 'call_renegotiate') {
+      if (this.s && f.call === this.s.callId) this.s.renegotiate(f.slots).catch(() => this.fail('call.err.media'));
+      return;  // the session calls changed() itself
+    }
     if (f.t === 'call' && this.s && this.v.pending === 'start' && f.call.from === this.d.me().kind) this.s.bind(f.call.id);
     // Another device of ours took the call (F23): its leg replaces ours at the daemon.
     if (f.t === 'call_moved' && this.s?.callId === f.call) this.dropSession();
@@ -132,6 +136,20 @@ export class CallController {
     this.dispatch({ t: 'local_close_link' });
   }
 
+  /** F18: asks which operators can be invited (the view lists them), invites one, or leaves. */
+  invitable(): void {
+    if (this.v.call) this.d.send({ t: 'call_invitable', call: this.v.call.id });
+  }
+
+  invite(operator: number): void {
+    if (this.v.call) this.d.send({ t: 'call_invite', call: this.v.call.id, operator });
+    if (this.v.call) this.dispatch({ t: 'call_invitable', call: this.v.call.id, operators: (this.v.invitable ?? []).filter((o) => o.id !== operator) });
+  }
+
+  leave(): void {
+    if (this.v.call) this.d.send({ t: 'call_leave', call: this.v.call.id });
+  }
+
   decline(): void {
     const call = this.v.call;
     if (this.v.phase !== 'ringing-in' || !call) return;
@@ -174,9 +192,12 @@ export class CallController {
    * The visitor's answer to an operator's screen request. Sharing starts from this click, so the
    * browser's screen picker (which needs a user gesture) opens right away.
    */
-  answerScreenRequest(share: boolean): Promise<void> {
+  async answerScreenRequest(share: boolean): Promise<void> {
     this.dispatch({ t: 'local_screen_answered' });
-    return share ? this.setScreen(true) : Promise.resolve();
+    const s = this.s;
+    if (share) await this.setScreen(true);
+    // Refused, or the picker was cancelled: the operator who asked is told (call_screen_declined).
+    if (s && s.callId && !s.isClosed && !s.state.screen) this.d.send(callFrames.screenDecline(s.callId));
   }
 
   setRecording(on: boolean): void {

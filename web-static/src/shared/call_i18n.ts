@@ -11,6 +11,7 @@ export const callEn = {
   'call.incomingVideo': 'Incoming video call',
   'call.accept': 'Accept',
   'call.acceptVideo': 'Accept with video',
+  'call.invitedBy': 'Invitation to a call from',
   'call.decline': 'Decline',
   'call.calling': 'Calling…',
   'call.connecting': 'Connecting…',
@@ -71,6 +72,8 @@ export const callEn = {
   'call.qrHint': 'Scan the code with the phone camera. The link works once, for 2 minutes.',
   'call.linkGone': 'This call link has expired or was already used.',
   'call.phoneTitle': 'Call on this device',
+  'call.answerOnMyPhone': 'Answer on my phone',
+  'call.screenDeclined': 'The visitor declined to share the screen',
   'call.notifyBody': '{name} · {site}',
 };
 
@@ -84,6 +87,7 @@ export const callRu: Record<CallKey, string> = {
   'call.incomingVideo': 'Входящий видеозвонок',
   'call.accept': 'Принять',
   'call.acceptVideo': 'Принять с видео',
+  'call.invitedBy': 'Приглашение в звонок от',
   'call.decline': 'Отклонить',
   'call.calling': 'Вызов…',
   'call.connecting': 'Соединение…',
@@ -144,6 +148,8 @@ export const callRu: Record<CallKey, string> = {
   'call.qrHint': 'Отсканируйте код камерой телефона. Ссылка действует один раз, 2 минуты.',
   'call.linkGone': 'Ссылка на звонок устарела или уже использована.',
   'call.phoneTitle': 'Звонок на этом устройстве',
+  'call.answerOnMyPhone': 'Ответить на телефоне',
+  'call.screenDeclined': 'Посетитель отказался показать экран',
   'call.notifyBody': '{name} · {site}',
 };
 

@@ -45,7 +45,17 @@ export type CallFrame =
   /** A one-time link (shown as a QR code) that moves this operator's side to a phone. */
   | { t: 'call_device_link'; call: string; url: string; expires: number }
   /** An operator asks the visitor to share a screen (F25); nothing is shared without consent. */
-  | { t: 'call_screen_request'; call: string; from: string };
+  | { t: 'call_screen_request'; call: string; from: string }
+  /** The visitor refused the screen request, or cancelled the browser's picker (F25). */
+  | { t: 'call_screen_declined'; call: string }
+  /** Multi-party (F18): who each receive slot shows; fewer slots here → add them and offer again. */
+  | { t: 'call_renegotiate'; call: string; slots: (Participant | null)[] }
+  /** F18: another operator invites this one into a running call (rings like an incoming call). */
+  | { t: 'call_invite'; call: CallInfo; from: string }
+  | { t: 'call_invitable'; call: string; operators: { id: number; name: string }[] }
+  | { t: 'call_invite_state'; call: string; operator: number; state: string }
+  /** This operator left a call that goes on. */
+  | { t: 'call_left'; call: string };
 
 const kCallId = /^[0-9a-f]{32}$/;
 const kReasons: readonly EndReason[] = ['hangup', 'declined', 'no_answer', 'failed', 'left', 'busy', 'closed'];
@@ -133,6 +143,22 @@ export function parseCallFrame(data: unknown): CallFrame | null {
     case 'call_device_link':
       if (typeof f.call !== 'string' || typeof f.url !== 'string' || !/^https?:\/\//.test(f.url) || !isInt(f.expires)) return null;
       return { t: 'call_device_link', call: f.call, url: f.url, expires: f.expires };
+    case 'call_screen_declined':
+      return typeof f.call === 'string' ? { t: 'call_screen_declined', call: f.call } : null;
+    case 'call_invite': {
+      const call = parseCallInfo(f.call);
+      return call && isObj(f.from) ? { t: 'call_invite', call, from: str(f.from.name) } : null;
+    }
+    case 'call_invitable':
+      if (typeof f.call !== 'string' || !Array.isArray(f.operators)) return null;
+      return { t: 'call_invitable', call: f.call, operators: f.operators.filter((o): o is Json => isObj(o) && isInt(o.id)).map((o) => ({ id: o.id as number, name: str(o.name) })) };
+    case 'call_invite_state':
+      return typeof f.call === 'string' && isInt(f.operator) ? { t: 'call_invite_state', call: f.call, operator: f.operator, state: str(f.state) } : null;
+    case 'call_left':
+      return typeof f.call === 'string' ? { t: 'call_left', call: f.call } : null;
+    case 'call_renegotiate':
+      if (typeof f.call !== 'string' || !Array.isArray(f.slots) || f.slots.length > 3) return null;
+      return { t: 'call_renegotiate', call: f.call, slots: f.slots.map((p) => (isObj(p) && isKind(p.kind) && isInt(p.id) ? { kind: p.kind, id: p.id, name: str(p.name) } : null)) };
     case 'call_screen_request':
       if (typeof f.call !== 'string') return null;
       return { t: 'call_screen_request', call: f.call, from: isObj(f.from) ? str(f.from.name).slice(0, 200) : '' };
@@ -151,11 +177,14 @@ export const callFrames = {
   offer: (call: string, sdp: string): Json => ({ t: 'call_offer', call, sdp }),
   /** An empty candidate means the end of candidates. */
   ice: (call: string, candidate: string): Json => ({ t: 'call_ice', call, candidate }),
-  media: (call: string, audio: boolean, video: boolean): Json => ({ t: 'call_media', call, audio, video }),
+  /** `screen`: whether this side shares a screen (the others learn who shares). */
+  media: (call: string, audio: boolean, video: boolean, screen?: boolean): Json =>
+    screen === undefined ? { t: 'call_media', call, audio, video } : { t: 'call_media', call, audio, video, screen },
   hangup: (call: string): Json => ({ t: 'call_hangup', call }),
   record: (call: string, on: boolean): Json => ({ t: 'call_record', call, on }),
   deviceLink: (call: string): Json => ({ t: 'call_device_link', call }),
   screenRequest: (call: string): Json => ({ t: 'call_screen_request', call }),
+  screenDecline: (call: string): Json => ({ t: 'call_screen_decline', call }),
 };
 
 // --- what this tab shows ---------------------------------------------------------------------
@@ -187,6 +216,10 @@ export interface CallView {
   deviceLink: { url: string; expires: number } | null;
   /** An operator asked this (visitor) tab to share a screen: the name shown in the consent prompt. */
   screenAsk: { from: string } | null;
+  /** F18: this operator is invited into the call by this operator (the ring says so). */
+  invitedBy?: string | null;
+  /** F18: operators who can be invited now (after asking call_invitable). */
+  invitable?: { id: number; name: string }[] | null;
 }
 
 export const kIdleCall: CallView = { phase: 'idle', call: null, leg: false, media: null, remote: {}, error: null, pending: null, waiting: {}, elsewhere: false, deviceLink: null, screenAsk: null };
@@ -237,6 +270,8 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
         else delete waiting[call.id];
         return { ...v, waiting };
       }
+      // An invitation (F18) keeps ringing while the call it is for changes.
+      if (same && v.invitedBy && v.phase === 'ringing-in' && call.state === 'active') return { ...v, call };
       const leg = same ? v.leg || v.pending !== null : v.pending === 'start' && call.from === me.kind;
       const media = same ? v.media : null;
       const phase = phaseFor(call, me, leg, media);
@@ -245,6 +280,8 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
       // A call this tab has no part in (ended, or taken by someone else) is not shown.
       if (!same && (phase === 'ended' || phase === 'idle')) return { ...v, waiting };
       if (same && v.elsewhere && call.state === 'active') return { ...v, call, phase: 'elsewhere', waiting };
+      // Answered on the phone from this tab's QR code (F18, F20): the call goes on there.
+      if (same && v.deviceLink && v.phase === 'ringing-in' && phase === 'idle' && call.state === 'active') return { ...kIdleCall, waiting, call, phase: 'elsewhere', elsewhere: true };
       if (same && phase === 'idle') return nextWaiting({ ...kIdleCall, waiting }, me);
       // A start's own problem (the camera was refused: audio only) outlives its first frame.
       const error = same || v.pending === 'start' ? v.error : null;
@@ -259,7 +296,17 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
       if (!v.call || v.call.id !== e.call) return v;
       return { ...v, remote: { ...v.remote, [`${e.who.kind}:${e.who.id}`]: { audio: e.audio, video: e.video } } };
     case 'call_answer':
+    case 'call_renegotiate':
       return v;
+    case 'call_invite':
+      return v.phase === 'idle' || v.phase === 'ended' ? { ...kIdleCall, waiting: v.waiting, call: e.call, phase: 'ringing-in', invitedBy: e.from } : v;
+    case 'call_invitable':
+      return v.call?.id === e.call ? { ...v, invitable: e.operators } : v;
+    case 'call_invite_state':
+      // The invitation ran out: this operator's ring stops.
+      return v.invitedBy && v.phase === 'ringing-in' && v.call?.id === e.call && e.state === 'expired' ? nextWaiting({ ...kIdleCall, waiting: v.waiting }, me) : v;
+    case 'call_left':
+      return v.call?.id === e.call ? nextWaiting({ ...kIdleCall, waiting: v.waiting }, me) : v;
     case 'call_moved':
       if (!v.call || v.call.id !== e.call) return v;
       return { ...v, leg: false, media: null, elsewhere: true, deviceLink: null, screenAsk: null, phase: v.call.state === 'active' ? 'elsewhere' : v.phase };
@@ -275,6 +322,9 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
       // Only the tab carrying the visitor's side of a running call asks its visitor.
       if (!v.call || v.call.id !== e.call || !v.leg || me.kind !== 'visitor' || v.call.state !== 'active') return v;
       return { ...v, screenAsk: { from: e.from } };
+    case 'call_screen_declined':
+      // Told to the operator who asked: no screen is coming.
+      return v.call && v.call.id === e.call && v.leg ? { ...v, error: 'call.screenDeclined' } : v;
     case 'local_screen_answered':
       return v.screenAsk ? { ...v, screenAsk: null } : v;
     case 'err':

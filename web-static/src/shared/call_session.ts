@@ -3,7 +3,7 @@
 // audio, video (camera), video (screen) — all sendrecv, so turning the camera or the screen
 // share on and off, or switching devices, is a replaceTrack and never a renegotiation.
 // The browser APIs are injected (CallMediaDeps) so unit tests run it against fakes.
-import { callFrames, mediaErrorKey } from './call_model.ts';
+import { callFrames, mediaErrorKey, type Participant } from './call_model.ts';
 
 export interface CallMediaDeps {
   createPeer(config: RTCConfiguration): RTCPeerConnection;
@@ -85,6 +85,11 @@ export class CallSession {
   private closed = false;
   private devices: { audioinput?: string; videoinput?: string } = {};
   private watchers: ReturnType<typeof setInterval>[] = [];
+  /** Multi-party (F18): who each receive slot shows (slot 0: remoteAudio/Camera/Screen). */
+  slots: (Participant | null)[] = [];
+  /** Slots 1…: added recvonly transceivers' streams (audio, camera, screen). */
+  readonly extra: { audio: MediaStream; camera: MediaStream; screen: MediaStream }[] = [];
+  private again = false;
   /** Whether the remote camera / screen tracks are receiving (RTP flowing). */
   remoteLive = { camera: false, screen: false };
   state: LocalMediaState = { audio: false, video: false, screen: false, cameraError: null };
@@ -173,6 +178,24 @@ export class CallSession {
   async answer(sdp: string): Promise<void> {
     if (this.closed || this.pc.signalingState !== 'have-local-offer') return;
     await this.pc.setRemoteDescription({ type: 'answer', sdp });
+    if (this.again) await this.renegotiate(this.slots);
+  }
+
+  /**
+   * call_renegotiate (F18): one receive slot per other participant. Missing slots are added as
+   * recvonly audio, camera and screen transceivers (the k-th audio and (2k)-th video are slot
+   * k's) and offered again on this PeerConnection: the daemon answers on the same ICE/DTLS.
+   */
+  async renegotiate(slots: (Participant | null)[]): Promise<void> {
+    this.slots = slots;
+    this.again = false;
+    if (this.extra.length >= slots.length - 1 || this.closed) return this.o.changed();
+    // An offer of ours is still out: once its answer is in, this runs again.
+    if (this.pc.signalingState !== 'stable') return void (this.again = true);
+    const s = (k: string) => this.o.deps.createStream([this.pc.addTransceiver(k, { direction: 'recvonly' }).receiver.track]);
+    while (this.extra.length < slots.length - 1) this.extra.push({ audio: s('audio'), camera: s('video'), screen: s('video') });
+    this.o.changed();
+    await this.offer();
   }
 
   setMuted(muted: boolean): void {
@@ -269,6 +292,7 @@ export class CallSession {
       await this.screenT.sender.replaceTrack(track);
     }
     this.state = { ...this.state, screen: !!this.screen };
+    this.sendMediaState();  // the others learn who shares a screen
     this.o.changed();
   }
 
@@ -297,7 +321,7 @@ export class CallSession {
   }
 
   private sendMediaState(): void {
-    if (!this.closed) this.o.send(callFrames.media(this.o.call, this.state.audio, this.state.video));
+    if (!this.closed) this.o.send(callFrames.media(this.o.call, this.state.audio, this.state.video, this.state.screen));
   }
 
   private async videoTrack(deviceId: string | undefined): Promise<MediaStreamTrack> {

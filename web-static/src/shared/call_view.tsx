@@ -7,7 +7,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CallController } from './call_controller.ts';
 import { endReasonKey, formatDuration, peerName, remoteCameraOff, remoteMuted, type Me } from './call_model.ts';
 import type { CallT } from './call_i18n.ts';
-import type { CallSession } from './call_session.ts';
 
 export interface CallViewProps {
   c: CallController;
@@ -82,11 +81,11 @@ function Media({ stream, track, muted, label, cls }: { stream?: MediaStream | nu
 }
 
 /** The remote audio: an <audio> element (volume, output device) outside the layout. */
-function RemoteAudio({ s, volume, sink }: { s: CallSession; volume: number; sink: string }) {
+function RemoteAudio({ stream, volume, sink, n = 0 }: { stream: MediaStream; volume: number; sink: string; n?: number }) {
   const ref = useRef<HTMLAudioElement>(null);
   useEffect(() => {
-    if (ref.current && ref.current.srcObject !== s.remoteAudio) ref.current.srcObject = s.remoteAudio;
-  }, [s]);
+    if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream;
+  }, [stream]);
   useEffect(() => {
     if (ref.current) ref.current.volume = volume;
   }, [volume]);
@@ -94,7 +93,7 @@ function RemoteAudio({ s, volume, sink }: { s: CallSession; volume: number; sink
     const el = ref.current as (HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> }) | null;
     if (el?.setSinkId && sink) el.setSinkId(sink).catch(() => {});
   }, [sink]);
-  return <audio ref={ref} autoplay data-testid="call-remote-audio" />;
+  return <audio ref={ref} autoplay data-testid={n ? `call-remote-audio-${n}` : 'call-remote-audio'} />;
 }
 
 function Timer({ since }: { since: number | null }) {
@@ -191,7 +190,7 @@ export function CallView({ c, t, me, fallbackName, canRecord, subtitle }: CallVi
           <CallIcon d={call.video ? 'cam' : 'phone'} />
           <div>
             <div class="cv-nm">{name}</div>
-            <div class="cv-sub">{subtitle ? `${t(call.video ? 'call.incomingVideo' : 'call.incoming')} · ${subtitle}` : t(call.video ? 'call.incomingVideo' : 'call.incoming')}</div>
+            <div class="cv-sub">{v.invitedBy ? `${t('call.invitedBy')} ${v.invitedBy}` : subtitle ? `${t(call.video ? 'call.incomingVideo' : 'call.incoming')} · ${subtitle}` : t(call.video ? 'call.incomingVideo' : 'call.incoming')}</div>
           </div>
         </div>
         {error}
@@ -229,7 +228,8 @@ export function CallView({ c, t, me, fallbackName, canRecord, subtitle }: CallVi
 
   // ringing-out, connecting, active: the call itself.
   const st = s?.state;
-  const remoteVideo = !!s?.remoteLive.camera && !remoteCameraOff(v);
+  const multi = !!s && s.extra.length > 0;  // F18 (once more than two): a named tile per other participant
+  const remoteVideo = !multi && !!s?.remoteLive.camera && !remoteCameraOff(v);
   const remoteScreen = !!s?.remoteLive.screen;
   const canShare = typeof navigator !== 'undefined' && !!navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices;
   const status = v.phase === 'ringing-out' ? t('call.calling') : v.phase === 'connecting' ? t('call.connecting') : null;
@@ -261,7 +261,18 @@ export function CallView({ c, t, me, fallbackName, canRecord, subtitle }: CallVi
           {st?.video && <Media track={s.localVideo} label={t('call.self')} cls="cv-v cv-self" muted />}
         </div>
       )}
-      {s && <RemoteAudio s={s} volume={volume} sink={sink} />}
+      {multi && (
+        <div class="cv-tiles" data-testid="call-tiles">
+          {s.slots.map((p, i) => p && (
+            <figure key={`${p.kind}:${p.id}`} class="cv-tile" data-testid="call-tile">
+              <Media stream={i ? s.extra[i - 1]?.camera : s.remoteCamera} label={p.name || name} cls="cv-v" muted />
+              <figcaption>{p.name || name}</figcaption>
+            </figure>
+          ))}
+        </div>
+      )}
+      {s && <RemoteAudio stream={s.remoteAudio} volume={volume} sink={sink} />}
+      {s?.extra.map((x, i) => <RemoteAudio key={i} n={i + 1} stream={x.audio} volume={volume} sink={sink} />)}
       {s && v.screenAsk && <ScreenAsk c={c} t={t} from={v.screenAsk.from} />}
       {error}
       <div class="cv-row">

@@ -288,3 +288,32 @@ test('remoteCameraOff: the other side said its camera is off', () => {
   v = run(anna, [ev({ t: 'call_media', call: kId, who: { kind: 'visitor', id: 42 }, audio: true, video: true })], v);
   assert.equal(remoteCameraOff(v), false);
 });
+
+test('F18: a ringing call answered on the phone from this tab’s QR code shows as going on elsewhere', () => {
+  const link = { t: 'call_device_link', call: kId, url: 'https://chat.example/app/call/' + 'c'.repeat(64), expires: 5000 };
+  const active = callFrame({ state: 'active', answered: 2000 });
+  // The widget asked for a link while ringing; the phone accepted: «Вернуть звонок сюда» is offered.
+  const withLink = run(visitor, [ev(callFrame()), ev(link)]);
+  assert.equal(withLink.phase, 'ringing-in');
+  assert.equal(withLink.deviceLink?.url, link.url);
+  const v = run(visitor, [ev(active)], withLink);
+  assert.equal(v.phase, 'elsewhere');
+  assert.equal(v.elsewhere, true);
+  assert.equal(v.leg, false);
+  // Later frames of the call keep it there; its end ends it.
+  assert.equal(run(visitor, [ev(active)], v).phase, 'elsewhere');
+  assert.equal(run(visitor, [ev(callFrame({ state: 'ended', reason: 'hangup' }))], v).phase, 'ended');
+  // Another tab of the visitor (no link asked) just stops ringing.
+  assert.equal(run(visitor, [ev(callFrame()), ev(active)]).phase, 'idle');
+});
+
+test('F25: the refusal of a screen request reaches the operator’s call; call_media carries who shares', () => {
+  assert.deepEqual(parseCallFrame({ t: 'call_screen_declined', call: kId }), { t: 'call_screen_declined', call: kId });
+  assert.equal(parseCallFrame({ t: 'call_screen_declined' }), null);
+  assert.deepEqual(callFrames.screenDecline(kId), { t: 'call_screen_decline', call: kId });
+  assert.deepEqual(callFrames.media(kId, true, false, true), { t: 'call_media', call: kId, audio: true, video: false, screen: true });
+  const inCall: CallView = { ...kIdleCall, call: (ev(callFrame({ state: 'active' })) as { call: CallView['call'] }).call, phase: 'active', leg: true, media: 'connected' };
+  assert.equal(reduceCall(inCall, ev({ t: 'call_screen_declined', call: kId }), anna).error, 'call.screenDeclined');
+  assert.equal(reduceCall(inCall, ev({ t: 'call_screen_declined', call: kOther }), anna).error, null, 'another call’s');
+  assert.ok(callEn['call.screenDeclined'] && callRu['call.screenDeclined'] && callEn['call.answerOnMyPhone'] && callRu['call.answerOnMyPhone']);
+});

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { CallMediaError, CallSession, type CallMediaDeps } from '../../src/shared/call_session.ts';
 import { CallController } from '../../src/shared/call_controller.ts';
 import type { Me } from '../../src/shared/call_model.ts';
+import { callTranslator as callTranslatorFor } from '../../src/shared/call_i18n.ts';
 
 const kId = 'c'.repeat(32);
 
@@ -199,12 +200,12 @@ test('session: mute, camera off/on, device switch and screen share without reneg
   const mic = senderTrack(p, 0)!;
   s.setMuted(true);
   assert.equal(mic.enabled, false);
-  assert.deepEqual(sent.pop(), { t: 'call_media', call: kId, audio: false, video: true });
+  assert.deepEqual(sent.pop(), { t: 'call_media', call: kId, audio: false, video: true, screen: false });
   const cam = senderTrack(p, 1)!;
   await s.setCamera(false);
   assert.equal(senderTrack(p, 1), null);
   assert.ok(cam.stopped);
-  assert.deepEqual(sent.pop(), { t: 'call_media', call: kId, audio: false, video: false });
+  assert.deepEqual(sent.pop(), { t: 'call_media', call: kId, audio: false, video: false, screen: false });
   await s.useDevice('audioinput', 'm2');
   assert.equal(senderTrack(p, 0)?.label, 'mic-m2');
   assert.equal(senderTrack(p, 0)?.enabled, false, 'the new microphone stays muted');
@@ -413,4 +414,39 @@ test('session: a remote video whose frames stop (no RTP, the track never mutes) 
   frames += 1;
   await until(() => s.remoteLive.screen, 2000, 'shown again on a new frame');
   s.close();
+});
+
+test('controller: a refused or cancelled screen request tells the operator; a share says who shares', async () => {
+  const e = env();
+  const parts = [{ kind: 'visitor', id: 42 }, { kind: 'operator', id: 3, name: 'Анна' }];
+  const ask = { t: 'call_screen_request', call: kId, from: { kind: 'operator', id: 3, name: 'Анна' } };
+  const vis = controller(e, { kind: 'visitor' });
+  vis.c.handleFrame(frame('ringing', 'operator', parts));
+  await vis.c.accept(false);
+  vis.c.handleFrame(frame('active', 'operator', parts));
+  vis.c.handleFrame(ask);
+  await vis.c.answerScreenRequest(false);
+  assert.deepEqual(vis.sent.at(-1), { t: 'call_screen_decline', call: kId }, '«Отказаться»');
+  // The browser's picker cancelled: the same answer, not silence.
+  const picker = e.deps.getDisplayMedia;
+  e.deps.getDisplayMedia = async () => {
+    throw Object.assign(new Error('cancelled'), { name: 'NotAllowedError' });
+  };
+  vis.c.handleFrame(ask);
+  await vis.c.answerScreenRequest(true);
+  assert.deepEqual(vis.sent.at(-1), { t: 'call_screen_decline', call: kId }, 'picker cancelled');
+  e.deps.getDisplayMedia = picker;
+  vis.c.handleFrame(ask);
+  await vis.c.answerScreenRequest(true);
+  assert.deepEqual(vis.sent.at(-1), { t: 'call_media', call: kId, audio: true, video: false, screen: true }, 'shared: the others learn who shares');
+  assert.ok(!vis.sent.slice(-1).some((f) => f.t === 'call_screen_decline'));
+
+  const op = controller(e, { kind: 'operator', id: 3 });
+  await op.c.start(false, 7);
+  op.c.handleFrame(frame('ringing', 'operator', parts));
+  op.c.handleFrame(frame('active', 'operator', parts));
+  op.c.handleFrame({ t: 'call_screen_declined', call: kId });
+  assert.equal(op.c.view.error, 'call.screenDeclined');
+  assert.equal(callTranslatorFor('ru')('call.screenDeclined'), 'Посетитель отказался показать экран');
+  assert.equal(callTranslatorFor('en')('call.screenDeclined'), 'The visitor declined to share the screen');
 });

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "core/common/error.h"
 
 namespace callpy::core::calls {
@@ -117,6 +121,25 @@ TEST_F(CallRegistryTest, UnansweredCallsExpire) {
   EXPECT_TRUE(registry.find(answered.id));
 }
 
+// F18: the visitor answered on the phone (device socket 77): closing the widget's last tab does
+// not end that call; a call still ringing, or carried by the widget, ends `left`.
+TEST_F(CallRegistryTest, ACallOnTheVisitorsPhoneOutlivesTheWidgetTabs) {
+  auto onPhone = operatorCall(7);
+  registry.accept(onPhone.id, {kVisitor, "", 77}, 2000);
+  auto inWidget = operatorCall(8);
+  registry.accept(inWidget.id, {kVisitor, "", 21}, 2000);
+  auto ringing = operatorCall(9);
+  auto left = registry.visitorLeft(42, 3000, {77});
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_TRUE(registry.find(onPhone.id));
+  EXPECT_FALSE(registry.find(inWidget.id));
+  EXPECT_FALSE(registry.find(ringing.id));
+  // The phone's socket closing ends it like a tab would.
+  auto closed = registry.tabClosed(77, 4000);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].reason, EndReason::Left);
+}
+
 TEST_F(CallRegistryTest, TheVisitorLeavingOrTheOperatorTabClosingEndsCalls) {
   auto a = operatorCall(7);
   auto b = operatorCall(8);
@@ -226,6 +249,47 @@ TEST_F(SequentialCallTest, TheOverallRingTimeoutIsForRingingEveryoneAtOnce) {
   registry.ringNext(41000);
   EXPECT_EQ(registry.find(c.id)->ringingOperators, (std::set<std::int64_t>{7}));
   EXPECT_EQ(registry.ringNext(61000)[0].reason, EndReason::NoAnswer);
+}
+
+// F21: the queue is made when the call starts; who is rung next is checked again at that moment.
+TEST_F(SequentialCallTest, AnOperatorWhoWentOfflineIsSkipped) {
+  std::set<std::int64_t> online = {3, 5, 7};
+  std::vector<std::pair<std::string, std::int64_t>> asked;
+  registry.setRingable([&](const std::string& site, std::int64_t user) {
+    asked.emplace_back(site, user);
+    return online.count(user) > 0;
+  });
+  auto c = sequentialCall();
+  online.erase(5);  // Boris went offline while Anna was rung
+  auto next = registry.ringNext(21000);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].ringingOperators, (std::set<std::int64_t>{7})) << "Boris is skipped";
+  EXPECT_TRUE(next[0].ringQueue.empty());
+  EXPECT_NE(std::find(asked.begin(), asked.end(), std::pair<std::string, std::int64_t>{"shop", 5}),
+            asked.end());
+  // Skipped, not declined: when nobody is left the call was missed.
+  online.erase(7);
+  auto last = registry.ringNext(22000);
+  ASSERT_EQ(last.size(), 1u) << "Vera went offline while rung: the call does not wait for her";
+  EXPECT_EQ(last[0].state, CallState::Ended);
+  EXPECT_EQ(last[0].reason, EndReason::NoAnswer);
+}
+
+TEST_F(SequentialCallTest, AnOperatorWhoTookAnotherCallIsSkipped) {
+  auto c = sequentialCall();
+  // Boris answers another visitor's call (rung for it at once) while Anna is rung for this one.
+  auto other = registry.start({8, "shop", 43, {{PartyKind::Visitor, 43}, "", 22}, false, {5}}, 2000);
+  registry.accept(other.id, {kBoris, "Борис", 12}, 3000);
+  auto d = registry.decline(c.id, kAnna, 4000);
+  EXPECT_EQ(d.state, CallState::Ringing);
+  EXPECT_EQ(d.ringingOperators, (std::set<std::int64_t>{7})) << "Boris is busy: Vera is next";
+}
+
+TEST_F(SequentialCallTest, WithoutAChangeTheCurrentOperatorKeepsTheFullRingTime) {
+  registry.setRingable([](const std::string&, std::int64_t) { return true; });
+  sequentialCall();
+  EXPECT_TRUE(registry.ringNext(20999).empty());
+  EXPECT_EQ(registry.ringNext(21000).size(), 1u);
 }
 
 TEST_F(CallRegistryTest, ARefusedCallIsMadeEnded) {

@@ -12,6 +12,7 @@ import { CallIcon, CallView, useCall } from '../../shared/call_view.tsx';
 import type { CallController } from '../../shared/call_controller.ts';
 import { callControllerFor } from './call_store.ts';
 import { DeviceLink } from './device_link.tsx';
+import { CallInvite } from './call_invite.tsx';
 import '../../shared/call_view.css';
 import './call_dock.css';
 
@@ -81,6 +82,7 @@ function Dock() {
         canRecord
       />
       <DeviceLink c={c} t={t} />
+      <CallInvite c={c} t={(k) => pt(k as Parameters<typeof pt>[0])} />
       {call && v.phase !== 'ended' && (
         <button type="button" class="calldock__open btn btn--link" data-testid="call-open-dialog" onClick={() => navigate(`/dialogs/${call.dialog}`)}>
           {pt('call.open_dialog')}

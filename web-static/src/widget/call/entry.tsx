@@ -11,17 +11,23 @@ import type { Me } from '../../shared/call_model.ts';
 import { adoptStyle } from '../style.ts';
 import type { CallMount, CallMountContext } from './host.ts';
 import css from '../../shared/call_view.css?inline';
+import { PhoneLink, phoneLinkCss, type QrSvg } from './phone_link.tsx';
 
 const kMe: Me = { kind: 'visitor' };
 
-function WidgetCall({ c, ctx }: { c: CallController; ctx: CallMountContext }) {
+function WidgetCall({ c, ctx, qr }: { c: CallController; ctx: CallMountContext; qr: () => Promise<QrSvg> }) {
   useCall(c);
   const t = callTranslator(ctx.lang());
-  return <CallView c={c} t={t} me={kMe} fallbackName={t('call.operator')} />;
+  return (
+    <>
+      <CallView c={c} t={t} me={kMe} fallbackName={t('call.operator')} />
+      <PhoneLink c={c} t={t} qr={qr} />
+    </>
+  );
 }
 
 const mount: CallMount = (el, ctx) => {
-  adoptStyle(ctx.root, css);
+  adoptStyle(ctx.root, css + phoneLinkCss);
   const host = ctx.root.host as Element & { __callpyCall?: CallSession | null };
   const c = new CallController({
     me: () => kMe,
@@ -36,7 +42,13 @@ const mount: CallMount = (el, ctx) => {
   });
   ctx.attach((f) => c.handleFrame(f));
   addEventListener('pagehide', () => c.dispose());
-  render(<WidgetCall c={c} ctx={ctx} />, el);
+  let qrJs: Promise<QrSvg> | null = null;
+  const qr = () =>
+    (qrJs ??= ctx.script<QrSvg>('qr.js').catch((e) => {
+      qrJs = null;
+      throw e;
+    }));
+  render(<WidgetCall c={c} ctx={ctx} qr={qr} />, el);
   return { start: (video) => void c.start(video) };
 };
 

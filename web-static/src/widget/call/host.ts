@@ -11,6 +11,8 @@ export interface CallMountContext {
   send(frame: Record<string, unknown>): boolean;
   attach(sink: (f: Json) => void): void;
   lang(): string;
+  /** Fetches another widget script lazily (qr.js, F18); its value comes back through `_cb`. */
+  script<T>(file: string): Promise<T>;
 }
 
 export interface CallHandle {
@@ -38,26 +40,32 @@ export class CallHost {
     root.appendChild(this.parking);
   }
 
+  /** A widget script that hands its value back through its own script element: no global. */
+  private script<T>(file: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const s = document.createElement('script') as HTMLScriptElement & { _cb?: (v: T) => void };
+      s.src = this.publicUrl + '/widget/' + file;
+      s.async = true;
+      s._cb = resolve;
+      s.onerror = () => reject(new Error(file + ' failed to load'));
+      (document.head || document.body).appendChild(s);
+    });
+  }
+
   /** Loads call.js if needed (a call rings, or the visitor pressed a call button). */
   load(): Promise<CallHandle> {
-    this.handle ??= new Promise<CallMount>((resolve, reject) => {
-      const s = document.createElement('script') as HTMLScriptElement & { _cb?: (m: CallMount) => void };
-      s.src = this.publicUrl + '/widget/call.js';
-      s.async = true;
-      // call.js hands its mount function back through its own script element: no global.
-      s._cb = resolve;
-      s.onerror = () => {
-        this.handle = null;
-        reject(new Error('call.js failed to load'));
-      };
-      (document.head || document.body).appendChild(s);
-    }).then((mount) =>
+    this.handle ??= this.script<CallMount>('call.js').then((mount) =>
       mount(this.el, {
         root: this.root,
         send: (f) => this.client.sendCall(f),
         attach: (sink) => this.client.calls.attach(sink),
         lang: this.lang,
+        script: (file) => this.script(file),
       }),
+      (e) => {
+        this.handle = null;
+        throw e;
+      },
     );
     return this.handle;
   }

@@ -1,0 +1,124 @@
+// Multi-party calls (F18) in the shared call code: call_renegotiate adds one recvonly slot
+// (audio, camera, screen) per extra participant and offers again on the same PeerConnection
+// (waiting for an offer still out), and the reducer's invitation ring, invitable list and leave.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CallSession, type CallMediaDeps } from '../../src/shared/call_session.ts';
+import { kIdleCall, parseCallFrame, reduceCall, type CallInfo, type Me } from '../../src/shared/call_model.ts';
+
+const kId = 'd'.repeat(32);
+
+class Track extends EventTarget {
+  muted = false;
+  constructor(readonly kind: string) {
+    super();
+  }
+  stop() {}
+}
+class Peer {
+  transceivers: { kind: string; direction: string; receiver: { track: Track }; sender: { replaceTrack: () => Promise<void> } }[] = [];
+  signalingState = 'stable';
+  offers = 0;
+  onicecandidate = null;
+  onconnectionstatechange = null;
+  addTransceiver(kind: string, init: { direction: string }) {
+    const t = { kind, direction: init.direction, receiver: { track: new Track(kind) }, sender: { replaceTrack: async () => {} } };
+    this.transceivers.push(t);
+    return t;
+  }
+  async createOffer() {
+    return { type: 'offer', sdp: `offer ${++this.offers}` };
+  }
+  async setLocalDescription() {
+    this.signalingState = 'have-local-offer';
+  }
+  get localDescription() {
+    return { sdp: `offer ${this.offers}` };
+  }
+  async setRemoteDescription() {
+    this.signalingState = 'stable';
+  }
+  close() {}
+}
+
+function make() {
+  const peers: Peer[] = [];
+  const sent: Record<string, unknown>[] = [];
+  const deps = {
+    createPeer: () => {
+      const p = new Peer();
+      peers.push(p);
+      return p as unknown as RTCPeerConnection;
+    },
+    createStream: (tracks: MediaStreamTrack[]) => ({ tracks }) as unknown as MediaStream,
+  } as unknown as CallMediaDeps;
+  const s = new CallSession({ call: kId, video: true, deps, send: (f) => sent.push(f), changed: () => {} });
+  return { s, peer: peers[0]!, sent };
+}
+
+const anna = { kind: 'operator' as const, id: 3, name: 'Анна' };
+const boris = { kind: 'operator' as const, id: 5, name: 'Борис' };
+const visitor = { kind: 'visitor' as const, id: 42, name: '' };
+
+test('renegotiate: one recvonly audio+camera+screen set per extra slot, then a new offer', async () => {
+  const { s, peer, sent } = make();
+  assert.equal(peer.transceivers.length, 3);
+  await s.renegotiate([visitor]);  // 1:1: nothing to add, no offer
+  assert.equal(peer.transceivers.length, 3);
+  assert.equal(sent.filter((f) => f.t === 'call_offer').length, 0);
+  await s.renegotiate([visitor, boris]);
+  assert.deepEqual(peer.transceivers.slice(3).map((t) => `${t.kind}/${t.direction}`), ['audio/recvonly', 'video/recvonly', 'video/recvonly']);
+  assert.equal(s.extra.length, 1);
+  assert.deepEqual(sent.at(-1), { t: 'call_offer', call: kId, sdp: 'offer 1' });
+  assert.deepEqual(s.slots, [visitor, boris]);
+});
+
+test('renegotiate waits for an offer still out, then offers once its answer is in', async () => {
+  const { s, peer, sent } = make();
+  await s.offer();
+  await s.renegotiate([visitor, boris, anna]);
+  assert.equal(peer.transceivers.length, 3, 'nothing added while an offer is out');
+  await s.answer('answer');
+  assert.equal(peer.transceivers.length, 9);
+  assert.equal(sent.filter((f) => f.t === 'call_offer').length, 2);
+  // A slot freed (null) keeps its transceivers: nothing to renegotiate.
+  await s.renegotiate([visitor, null, anna]);
+  assert.equal(peer.transceivers.length, 9);
+  assert.equal(sent.filter((f) => f.t === 'call_offer').length, 2);
+});
+
+const me: Me = { kind: 'operator', id: 5 } as Me;
+function call(participants: unknown[]): CallInfo {
+  const f = parseCallFrame({ t: 'call', call: { id: kId, dialog: 7, site: 'shop', visitor: 42, from: 'operator', video: true, state: 'active', recording: false, participants, ringing: [], started: 1, answered: 2, ended: null, reason: null } });
+  assert.ok(f && f.t === 'call');
+  return f.call;
+}
+
+test('an invitation rings, survives call updates, and joining makes the leg', () => {
+  const info = call([{ kind: 'visitor', id: 42 }, { kind: 'operator', id: 3, name: 'Анна' }]);
+  const f = parseCallFrame({ t: 'call_invite', call: { ...info, participants: info.participants }, from: { id: 3, name: 'Анна' } });
+  assert.ok(f && f.t === 'call_invite');
+  let v = reduceCall(kIdleCall, f, me);
+  assert.equal(v.phase, 'ringing-in');
+  assert.equal(v.invitedBy, 'Анна');
+  v = reduceCall(v, { t: 'call', call: { ...info, recording: true } }, me);
+  assert.equal(v.phase, 'ringing-in', 'still ringing');
+  v = reduceCall(v, { t: 'local_accept' }, me);
+  v = reduceCall(v, { t: 'call', call: { ...info, participants: [...info.participants, { kind: 'operator', id: 5, name: 'Борис' }] } }, me);
+  assert.equal(v.phase, 'connecting');
+  assert.ok(v.leg);
+  v = reduceCall(v, parseCallFrame({ t: 'call_left', call: kId })!, me);
+  assert.equal(v.phase, 'idle');
+});
+
+test('frames: invitable list, renegotiate slots (bounded), expired invitation', () => {
+  const list = parseCallFrame({ t: 'call_invitable', call: kId, operators: [{ id: 5, name: 'Борис' }, { id: 'x' }] });
+  assert.deepEqual(list, { t: 'call_invitable', call: kId, operators: [{ id: 5, name: 'Борис' }] });
+  const r = parseCallFrame({ t: 'call_renegotiate', call: kId, slots: [{ kind: 'visitor', id: 42 }, null, { kind: 'operator', id: 3, name: 'Анна' }] });
+  assert.ok(r && r.t === 'call_renegotiate' && r.slots[1] === null && r.slots[2]?.name === 'Анна');
+  assert.equal(parseCallFrame({ t: 'call_renegotiate', call: kId, slots: [null, null, null, null] }), null);
+  const info = call([{ kind: 'visitor', id: 42 }]);
+  let v = reduceCall(kIdleCall, { t: 'call_invite', call: info, from: 'Анна' }, me);
+  v = reduceCall(v, parseCallFrame({ t: 'call_invite_state', call: kId, operator: 5, state: 'expired' })!, me);
+  assert.equal(v.phase, 'idle');
+});
