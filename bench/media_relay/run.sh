@@ -6,7 +6,9 @@
 #   bench/media_relay/run.sh                     # K = 20 50 100 150 A+V, then 200 and 800 audio-only
 #   CALLS="20 50" AUDIO_CALLS="400" SECONDS_PER_RUN=10 bench/media_relay/run.sh
 #   NO_BUILD=1 RELAYS=callpyd bench/media_relay/run.sh
+#   PIN=1 bench/media_relay/run.sh               # relay on CPU 1, load client on CPU 0 (taskset)
 # Everything runs on this machine; the load generator's own CPU is printed next to the relay's.
+# How to read the table: bench/media_relay/README.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,6 +20,18 @@ RELAYS="${RELAYS:-callpyd janus}"
 CLIENT_THREADS="${CLIENT_THREADS:-2}"
 MEDIA_THREADS="${MEDIA_THREADS:-2}"        # callpyd rtc.media_threads and Janus event_loops
 JANUS_BIN="${JANUS_BIN:-/usr/bin/janus}"
+# PIN=1: the relay may use only CPU $RELAY_CPU and the load client only CPU $CLIENT_CPU, so the
+# client's own work does not sit in the relay's run queue (fairer added latency; the relay then
+# has one core at most, whatever MEDIA_THREADS says).
+PIN="${PIN:-}"
+RELAY_CPU="${RELAY_CPU:-1}"
+CLIENT_CPU="${CLIENT_CPU:-0}"
+RELAY_PREFIX=()
+CLIENT_PREFIX=()
+if [[ -n "$PIN" ]]; then
+  RELAY_PREFIX=(taskset -c "$RELAY_CPU")
+  CLIENT_PREFIX=(taskset -c "$CLIENT_CPU")
+fi
 JANUS_LIB=/usr/lib/x86_64-linux-gnu/janus
 # Janus never gathers on loopback, so its run uses the host's first non-loopback IPv4 address
 # (traffic to a local address still goes through the kernel's loopback path, as callpyd's does).
@@ -70,7 +84,7 @@ rtc:
   port_range: 40000-43999
   media_threads: $MEDIA_THREADS
 YAML
-  "$CALLPYD" --config "$DIR/callpyd.yaml" 2>"$DIR/callpyd.log" &
+  "${RELAY_PREFIX[@]}" "$CALLPYD" --config "$DIR/callpyd.yaml" 2>"$DIR/callpyd.log" &
   DAEMON_PID=$!
   for _ in $(seq 1 300); do
     if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && [[ -S "$SOCK" ]]; then break; fi
@@ -149,7 +163,7 @@ JCFG
 general: {
 }
 JCFG
-  "$JANUS_BIN" --config "$cfg/janus.jcfg" --configs-folder "$cfg" --disable-colors >"$DIR/janus.log" 2>&1 &
+  "${RELAY_PREFIX[@]}" "$JANUS_BIN" --config "$cfg/janus.jcfg" --configs-folder "$cfg" --disable-colors >"$DIR/janus.log" 2>&1 &
   JANUS_PID=$!
   for _ in $(seq 1 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$JPORT") 2>/dev/null; then break; fi
@@ -170,7 +184,7 @@ run_one() {  # relay calls extra-args...
   else
     args+=(--relay janus --pid "$JANUS_PID" --janus-port "$JPORT" --client-ip "$JANUS_IP")
   fi
-  "$LOADER" "${args[@]}" >"$DIR/one.out" 2>&1 || true
+  "${CLIENT_PREFIX[@]}" "$LOADER" "${args[@]}" >"$DIR/one.out" 2>&1 || true
   cat "$DIR/one.out"
   cat "$DIR/one.out" >>"$DIR/loader.out"
   grep '^RESULT' "$DIR/one.out" >>"$RESULTS" || true
@@ -178,6 +192,12 @@ run_one() {  # relay calls extra-args...
 }
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ -n "$PIN" ]]; then
+  echo "pinned: relay on CPU $RELAY_CPU only, load client on CPU $CLIENT_CPU only (taskset)"
+else
+  echo "not pinned: relay and load client share all $(nproc) cores (PIN=1 separates them)"
+fi
+echo "SRTP: callpyd uses its own AES-GCM (OpenSSL) for GCM profiles; Janus uses Debian's libsrtp2 (NSS)"
 for relay in $RELAYS; do
   case "$relay" in
     callpyd) start_callpyd ;;

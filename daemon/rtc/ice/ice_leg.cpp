@@ -1,6 +1,7 @@
 #include "rtc/ice/ice_leg.h"
 
 #include <arpa/inet.h>
+#include <gio/gio.h>
 #include <nice/agent.h>
 #include <nice/interfaces.h>
 
@@ -144,6 +145,7 @@ IceLeg::IceLeg(MediaThread& thread, const IceConfig& config, IceCallbacks callba
                    G_CALLBACK(&IceLeg::onGatheringDoneSignal), this);
   g_signal_connect(agent_, "component-state-changed", G_CALLBACK(&IceLeg::onComponentState),
                    this);
+  g_signal_connect(agent_, "new-selected-pair-full", G_CALLBACK(&IceLeg::onSelectedPair), this);
   nice_agent_attach_recv(agent_, streamId_, kComponent, thread_.context(),
                          reinterpret_cast<NiceAgentRecvFunc>(&IceLeg::onRecv), this);
 }
@@ -214,6 +216,12 @@ bool IceLeg::send(const std::uint8_t* data, std::size_t len) {
   // Allowed before Connected too: the browser's DTLS ClientHello can arrive on a pair that
   // already works before libnice reports CONNECTED here, and the reply must not wait for it.
   if (agent_ == nullptr || state_ == IceState::Failed || len > G_MAXUINT16) return false;
+  if (directFd_ >= 0) {
+    // Non-blocking like libnice's own send: a full socket buffer drops the packet.
+    return ::sendto(directFd_, data, len, MSG_DONTWAIT,
+                    reinterpret_cast<const sockaddr*>(&directPeer_),
+                    directPeerLength_) == static_cast<ssize_t>(len);
+  }
   return nice_agent_send(agent_, streamId_, kComponent, static_cast<guint>(len),
                          reinterpret_cast<const gchar*>(data)) == static_cast<gint>(len);
 }
@@ -223,6 +231,7 @@ void IceLeg::close() {
   if (agent_ == nullptr) return;
   thread_.cancel(timeout_);
   timeout_ = 0;
+  dropDirectPath();
   g_signal_handlers_disconnect_by_data(agent_, this);
   nice_agent_attach_recv(agent_, streamId_, kComponent, thread_.context(), nullptr, nullptr);
   auto* deferred = new DeferredClose{agent_, streamId_};
@@ -290,6 +299,7 @@ void IceLeg::onComponentState(NiceAgent*, unsigned, unsigned componentId, unsign
       if (leg->state_ == IceState::New || leg->state_ == IceState::Checking) {
         leg->thread_.cancel(leg->timeout_);
         leg->timeout_ = 0;
+        leg->refreshDirectPath();
         leg->report(IceState::Connected, leg->selectedPair());
       }
       break;
@@ -312,6 +322,40 @@ void IceLeg::onRecv(NiceAgent*, unsigned, unsigned, unsigned len, char* buf, voi
     return;
   CallbackScope scope;
   leg->callbacks_.onPacket(reinterpret_cast<std::uint8_t*>(buf), len);
+}
+
+void IceLeg::onSelectedPair(NiceAgent*, unsigned, unsigned componentId, void*, void*, void* self) {
+  auto* leg = static_cast<IceLeg*>(self);
+  if (leg->agent_ == nullptr || componentId != kComponent) return;
+  leg->refreshDirectPath();
+}
+
+void IceLeg::refreshDirectPath() {
+  dropDirectPath();
+  NiceCandidate* local = nullptr;
+  NiceCandidate* remote = nullptr;
+  if (!nice_agent_get_selected_pair(agent_, streamId_, kComponent, &local, &remote)) return;
+  // Relayed (TURN) pairs need libnice's framing; it returns no socket for them anyway.
+  if (local->type == NICE_CANDIDATE_TYPE_RELAYED || local->transport != NICE_CANDIDATE_TRANSPORT_UDP)
+    return;
+  GSocket* socket = nice_agent_get_selected_socket(agent_, streamId_, kComponent);
+  if (socket == nullptr) return;
+  if (g_socket_get_socket_type(socket) != G_SOCKET_TYPE_DATAGRAM) {
+    g_object_unref(socket);
+    return;
+  }
+  directPeer_ = {};
+  nice_address_copy_to_sockaddr(&remote->addr, reinterpret_cast<sockaddr*>(&directPeer_));
+  directPeerLength_ = directPeer_.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  directSocket_ = socket;
+  directFd_ = g_socket_get_fd(socket);
+}
+
+void IceLeg::dropDirectPath() {
+  directFd_ = -1;
+  directPeerLength_ = 0;
+  if (directSocket_ != nullptr) g_object_unref(directSocket_);
+  directSocket_ = nullptr;
 }
 
 void IceLeg::report(IceState state, const std::string& detail) {

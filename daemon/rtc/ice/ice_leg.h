@@ -9,10 +9,13 @@
 #include <string>
 #include <string_view>
 
+#include <sys/socket.h>
+
 #include "rtc/ice/ice_config.h"
 #include "rtc/ice/media_thread.h"
 
 typedef struct _NiceAgent NiceAgent;
+typedef struct _GSocket GSocket;
 
 namespace callpy::rtc::ice {
 
@@ -69,6 +72,9 @@ class IceLeg {
   void remoteGatheringDone();
 
   // Sends one datagram on the selected pair. False when not connected or the socket refused.
+  // Once a host (non-relayed) pair is selected it is a plain sendto() on that pair's UDP socket:
+  // libnice's send path takes the agent lock and walks its socket layers per packet, which was
+  // a fifth of the relay's CPU. Before that, and for relayed pairs, it goes through libnice.
   bool send(const std::uint8_t* data, std::size_t len);
 
   // Removes the stream, detaches every source and frees the agent: its UDP ports are closed when
@@ -79,6 +85,8 @@ class IceLeg {
   void close();
 
   IceState state() const { return state_; }
+  // True while send() bypasses libnice (a host pair is selected); for tests and stats.
+  bool sendsDirectly() const { return directFd_ >= 0; }
   MediaThread& thread() const { return thread_; }
 
  private:
@@ -88,6 +96,10 @@ class IceLeg {
                                unsigned state, void* self);
   static void onRecv(NiceAgent*, unsigned streamId, unsigned componentId, unsigned len,
                      char* buf, void* self);
+  static void onSelectedPair(NiceAgent*, unsigned streamId, unsigned componentId, void* local,
+                             void* remote, void* self);
+  void refreshDirectPath();
+  void dropDirectPath();
   void report(IceState state, const std::string& detail);
   void fail(const std::string& reason);
   std::string selectedPair() const;
@@ -102,6 +114,11 @@ class IceLeg {
   IceState state_ = IceState::New;
   bool gathering_ = false;
   MediaThread::TimerId timeout_ = 0;
+  // The selected pair's socket (a reference keeps the fd open) and peer, for send().
+  GSocket* directSocket_ = nullptr;
+  int directFd_ = -1;
+  sockaddr_storage directPeer_{};
+  socklen_t directPeerLength_ = 0;
 };
 
 }  // namespace callpy::rtc::ice

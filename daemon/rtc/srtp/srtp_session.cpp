@@ -2,6 +2,8 @@
 
 #include <srtp2/srtp.h>
 
+#include "rtc/srtp/aead_gcm_srtp.h"
+
 #include <algorithm>
 #include <climits>
 #include <mutex>
@@ -86,11 +88,20 @@ void ensureSrtpInitialised() {
 }
 
 SrtpSession::SrtpSession(const SrtpKeys& keys, bool isDtlsServer) : profile_(keys.profile) {
-  ensureSrtpInitialised();
   const auto& sendKey = isDtlsServer ? keys.serverKey : keys.clientKey;
   const auto& sendSalt = isDtlsServer ? keys.serverSalt : keys.clientSalt;
   const auto& receiveKey = isDtlsServer ? keys.clientKey : keys.serverKey;
   const auto& receiveSalt = isDtlsServer ? keys.clientSalt : keys.serverSalt;
+  if (profile_ != SrtpProfile::Aes128CmHmacSha1_80) {
+    GcmSessionKeys send = deriveGcmSessionKeys(profile_, sendKey.data(), sendSalt.data());
+    GcmSessionKeys receive = deriveGcmSessionKeys(profile_, receiveKey.data(), receiveSalt.data());
+    gcmOut_ = std::make_unique<GcmSrtpSender>(send);
+    gcmIn_ = std::make_unique<GcmSrtpReceiver>(receive);
+    wipe(reinterpret_cast<std::uint8_t*>(&send), sizeof send);
+    wipe(reinterpret_cast<std::uint8_t*>(&receive), sizeof receive);
+    return;
+  }
+  ensureSrtpInitialised();
   outbound_ = createSession(profile_, ssrc_any_outbound, sendKey.data(), sendSalt.data());
   try {
     inbound_ = createSession(profile_, ssrc_any_inbound, receiveKey.data(), receiveSalt.data());
@@ -105,7 +116,30 @@ SrtpSession::~SrtpSession() {
   if (outbound_ != nullptr) srtp_dealloc(outbound_);
 }
 
+SrtpStatus SrtpSession::countProtect(SrtpStatus status) {
+  if (status != SrtpStatus::Ok) ++counters_.protectFailures;
+  return status;
+}
+
+SrtpStatus SrtpSession::countUnprotectStatus(SrtpStatus status) {
+  switch (status) {
+    case SrtpStatus::Ok:
+      break;
+    case SrtpStatus::Replay:
+      ++counters_.replayDrops;
+      break;
+    case SrtpStatus::AuthFailure:
+      ++counters_.authFailures;
+      break;
+    case SrtpStatus::Other:
+      ++counters_.otherFailures;
+      break;
+  }
+  return status;
+}
+
 SrtpStatus SrtpSession::protectRtp(std::uint8_t* buf, std::size_t& len, std::size_t capacity) {
+  if (gcmOut_) return countProtect(gcmOut_->protectRtp(buf, len, capacity));
   if (capacity > INT_MAX || len > capacity || capacity - len < tagLength(profile_)) {
     ++counters_.protectFailures;
     return SrtpStatus::Other;
@@ -123,6 +157,7 @@ SrtpStatus SrtpSession::protectRtp(std::uint8_t* buf, std::size_t& len, std::siz
 }
 
 SrtpStatus SrtpSession::protectRtcp(std::uint8_t* buf, std::size_t& len, std::size_t capacity) {
+  if (gcmOut_) return countProtect(gcmOut_->protectRtcp(buf, len, capacity));
   if (capacity > INT_MAX || len > capacity ||
       capacity - len < tagLength(profile_) + kSrtcpIndexLength) {
     ++counters_.protectFailures;
@@ -139,6 +174,7 @@ SrtpStatus SrtpSession::protectRtcp(std::uint8_t* buf, std::size_t& len, std::si
 }
 
 SrtpStatus SrtpSession::unprotectRtp(std::uint8_t* buf, std::size_t& len) {
+  if (gcmIn_) return countUnprotectStatus(gcmIn_->unprotectRtp(buf, len));
   if (len > INT_MAX) return countUnprotect(srtp_err_status_bad_param);
   int length = static_cast<int>(len);
   const srtp_err_status_t status = srtp_unprotect(inbound_, buf, &length);
@@ -147,6 +183,7 @@ SrtpStatus SrtpSession::unprotectRtp(std::uint8_t* buf, std::size_t& len) {
 }
 
 SrtpStatus SrtpSession::unprotectRtcp(std::uint8_t* buf, std::size_t& len) {
+  if (gcmIn_) return countUnprotectStatus(gcmIn_->unprotectRtcp(buf, len));
   if (len > INT_MAX) return countUnprotect(srtp_err_status_bad_param);
   int length = static_cast<int>(len);
   const srtp_err_status_t status = srtp_unprotect_rtcp(inbound_, buf, &length);
