@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <sstream>
 
 #include "../chat_load/proc_stats.h"
 #include "driver.h"
@@ -38,6 +39,57 @@ std::map<int, long long> runqueueWaitNs(int pid) {
     if (in >> run >> wait) out[std::atoi(it->path().filename().c_str())] = wait;
   }
   return out;
+}
+
+// Kernel counters that explain loss or delay the relay cannot see: UDP receive/send buffer
+// overflows, the per-CPU network backlog (loopback delivery: dropped, and squeezed = softirq ran
+// out of budget and left packets to ksoftirqd), and time the hypervisor ran someone else (steal).
+struct KernelCounters {
+  long long udpRcvbufErrors = 0, udpSndbufErrors = 0, softnetDropped = 0, softnetSqueezed = 0;
+  long long stealTicks = 0, totalTicks = 0, busyTicks = 0;  // all CPUs, USER_HZ ticks
+};
+
+KernelCounters kernelCounters() {
+  KernelCounters k;
+  {
+    std::ifstream in("/proc/net/snmp");
+    std::string header, values;
+    while (std::getline(in, header)) {
+      if (header.rfind("Udp:", 0) != 0 || !std::getline(in, values)) continue;
+      std::istringstream h(header), v(values);
+      std::string name, value;
+      while (h >> name && v >> value) {
+        if (name == "RcvbufErrors") k.udpRcvbufErrors = std::atoll(value.c_str());
+        if (name == "SndbufErrors") k.udpSndbufErrors = std::atoll(value.c_str());
+      }
+      break;
+    }
+  }
+  {
+    std::ifstream in("/proc/net/softnet_stat");
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream l(line);
+      std::string processed, dropped, squeezed;
+      if (l >> processed >> dropped >> squeezed) {
+        k.softnetDropped += std::stoll(dropped, nullptr, 16);
+        k.softnetSqueezed += std::stoll(squeezed, nullptr, 16);
+      }
+    }
+  }
+  {
+    std::ifstream in("/proc/stat");
+    std::string cpu;
+    in >> cpu;
+    for (int i = 0; i < 8; ++i) {
+      long long v = 0;
+      in >> v;
+      k.totalTicks += v;
+      if (i == 7) k.stealTicks = v;
+      if (i != 3 && i != 4 && i != 7) k.busyTicks += v;  // not idle, iowait, steal
+    }
+  }
+  return k;
 }
 
 }  // namespace
@@ -127,7 +179,9 @@ int main(int argc, char** argv) {
   const auto selfWait0 = runqueueWaitNs(::getpid());
   const auto relay0 = callpy::bench::cpuTicks(pid);
   const auto self0 = callpy::bench::cpuTicks(0);
+  const auto kernel0 = kernelCounters();
   driver->idle(seconds);
+  const auto kernel1 = kernelCounters();
   const auto relay1 = callpy::bench::cpuTicks(pid);
   const auto self1 = callpy::bench::cpuTicks(0);
   const auto relayThreads1 = callpy::bench::threadTicks(pid);
@@ -147,6 +201,10 @@ int main(int argc, char** argv) {
   const double relayed = static_cast<double>(t.received) / seconds;
   const double loss = t.sent ? 100.0 * (1.0 - static_cast<double>(t.received) / static_cast<double>(t.sent)) : 100.0;
   const double perCore = relayCpu > 0 ? relayed / relayCpu : 0;
+  // CPU that neither the relay nor this client used over the window (someone's build or
+  // browser test): a burst of it, not the 1-minute load average, is what delays packets.
+  const double otherCpu = std::max(0.0, callpy::bench::ticksToSeconds(
+      (kernel1.busyTicks - kernel0.busyTicks) - (relay1 - relay0) - (self1 - self0)) / wall);
   std::printf("   sent %llu packets in the %.1f s window (%.0f expected, %llu refused by the socket)\n",
               static_cast<unsigned long long>(t.sent), seconds, expected,
               static_cast<unsigned long long>(t.sendFailed));
@@ -161,8 +219,8 @@ int main(int argc, char** argv) {
               latency.quantileUs(0.5), latency.quantileUs(0.99), latency.quantileUs(0.999), latency.quantileUs(1.0));
   std::printf("   relay CPU %.1f%% (%.2f cores) -> %.0f relayed packets/s per core, %.2f%% CPU per call\n",
               relayCpu * 100, relayCpu, perCore, relayCpu * 100 / setup.callsUp);
-  std::printf("   client CPU %.1f%% (%.2f cores) on the same machine; load average %s\n", selfCpu * 100, selfCpu,
-              load.c_str());
+  std::printf("   client CPU %.1f%% (%.2f cores) on the same machine; other processes %.1f%%; load average %s\n",
+              selfCpu * 100, selfCpu, otherCpu * 100, load.c_str());
   // Where the CPU went, per thread (busiest first): a saturated thread shows as ~100%.
   auto threadLine = [&](const char* who, int p, const std::map<int, long long>& a, const std::map<int, long long>& b,
                         const std::map<int, long long>& wa, const std::map<int, long long>& wb) {
@@ -187,13 +245,56 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < busy.size() && i < 8; ++i) std::printf(" %s %.0f%%", busy[i].second.c_str(), busy[i].first);
     std::printf("\n");
   };
+  std::printf("   kernel over the window: UDP rcvbuf errors %lld, sndbuf errors %lld; softnet dropped %lld, "
+              "squeezed %lld; steal %.1f%%\n",
+              kernel1.udpRcvbufErrors - kernel0.udpRcvbufErrors, kernel1.udpSndbufErrors - kernel0.udpSndbufErrors,
+              kernel1.softnetDropped - kernel0.softnetDropped, kernel1.softnetSqueezed - kernel0.softnetSqueezed,
+              100.0 * static_cast<double>(kernel1.stealTicks - kernel0.stealTicks) /
+                  static_cast<double>(std::max(1LL, kernel1.totalTicks - kernel0.totalTicks)));
+  const auto late = pool.late();
+  {
+    // Late packets (>= 50 ms): in which 100 ms slots of the window, and at which peers.
+    std::uint64_t total = 0;
+    std::string slots;
+    for (std::size_t i = 0; i < late.lateBySlot.size(); ++i) {
+      total += late.lateBySlot[i];
+      if (late.lateBySlot[i] > 0 && slots.size() < 400)
+        slots += " " + std::to_string(i) + ":" + std::to_string(late.lateBySlot[i]) + "/" +
+                 std::to_string(late.allBySlot[i]);
+    }
+    std::uint64_t peersAudio = 0, peersVideo = 0;
+    for (const auto& p : late.peers) {
+      peersAudio += p.audio;
+      peersVideo += p.video;
+    }
+    std::printf("   late >= 50 ms: %llu packets (audio %llu, video %llu) at %zu peers; max %.1f ms sent at +%.2f s"
+                " (window start: CLOCK_MONOTONIC %.3f s)\n",
+                static_cast<unsigned long long>(total), static_cast<unsigned long long>(peersAudio),
+                static_cast<unsigned long long>(peersVideo), late.peers.size(), late.maxNs / 1e6,
+                (late.maxSentNs - t0) / 1e9, t0 / 1e9);
+    if (total > 0) std::printf("   late by 100 ms slot (slot:late/all):%s\n", slots.c_str());
+    std::string peers;
+    for (std::size_t i = 0; i < late.peers.size() && i < 24; ++i)
+      peers += " " + std::to_string(late.peers[i].index) + ":" + std::to_string(late.peers[i].audio) + "a/" +
+               std::to_string(late.peers[i].video) + "v";
+    if (!late.peers.empty()) std::printf("   late by peer (index:audio/video):%s\n", peers.c_str());
+    if (!late.samples.empty()) {
+      std::printf("   late samples (peer kind sent+ms recv+ms):");
+      for (std::size_t i = 0; i < late.samples.size() && i < 40; ++i) {
+        const auto& x = late.samples[i];
+        std::printf(" %d%s %.1f/%.1f", x.peer, x.kind == 1 ? "a" : (x.flags & 1) ? "K" : "v",
+                    (x.sentNs - t0) / 1e6, (x.receivedNs - t0) / 1e6);
+      }
+      std::printf("\n");
+    }
+  }
   threadLine("relay", pid, relayThreads0, relayThreads1, relayWait0, relayWait1);
   threadLine("client", ::getpid(), selfThreads0, selfThreads1, selfWait0, selfWait1);
   std::printf("RESULT relay=%s mode=%s calls=%d up=%d relayed_pps=%.0f loss_pct=%.3f p50_us=%.0f p99_us=%.0f "
-              "relay_cpu_pct=%.1f pps_per_core=%.0f cpu_per_call_pct=%.3f client_cpu_pct=%.1f load=%s srtp=%s label=%s\n",
+              "relay_cpu_pct=%.1f pps_per_core=%.0f cpu_per_call_pct=%.3f client_cpu_pct=%.1f load=%s srtp=%s other_cpu_pct=%.1f max_ms=%.1f label=%s\n",
               relay.c_str(), mode, calls, setup.callsUp, relayed, loss, latency.quantileUs(0.5),
               latency.quantileUs(0.99), relayCpu * 100, perCore, relayCpu * 100 / setup.callsUp, selfCpu * 100,
-              load.c_str(), profile.c_str(), label.c_str());
+              load.c_str(), profile.c_str(), otherCpu * 100, late.maxNs / 1e6, label.c_str());
   std::fflush(stdout);
   driver->teardown();
   pool.closeAll();

@@ -184,7 +184,24 @@ void Peer::onPacket(std::uint8_t* data, std::size_t len) {
       stats_.receivedAll.fetch_add(1, std::memory_order_relaxed);
       if (shared_.window->contains(sent)) {
         stats_.received.fetch_add(1, std::memory_order_relaxed);
-        stats_.latency.add(nowNs() - sent);
+        const auto delay = nowNs() - sent;
+        stats_.latency.add(delay);
+        const auto slot = static_cast<std::size_t>((sent - shared_.window->start.load(std::memory_order_relaxed)) /
+                                                   100'000'000);
+        if (slot < ThreadStats::kSlots) {
+          ++stats_.allBySlot[slot];
+          if (delay >= ThreadStats::kLateNs) ++stats_.lateBySlot[slot];
+        }
+        if (delay >= ThreadStats::kLateNs) {
+          ++(kind == Kind::Audio ? lateAudio : lateVideo);
+          if (stats_.lateSamples.size() < 64)
+            stats_.lateSamples.push_back({sent, sent + delay, index_, static_cast<std::uint8_t>(kind),
+                                          payload.data()[payload.size() - kTrailer + 9]});
+        }
+        if (delay > stats_.maxLatencyNs) {
+          stats_.maxLatencyNs = delay;
+          stats_.maxLatencySentNs = sent;
+        }
       }
       return;
     }
@@ -236,6 +253,7 @@ void Peer::sendVideo(std::int64_t now, int packet) {
   p[4] = tl0_;
   if (first) {
     const bool key = now >= nextKeyframe_;
+    keyframe_ = key;
     if (key) nextKeyframe_ = now + static_cast<std::int64_t>(shared_.keyframeEverySeconds) * 1'000'000'000;
     std::uint8_t* h = p + 5;
     h[0] = key ? 0x10 : 0x11;  // show_frame, P bit
@@ -249,7 +267,7 @@ void Peer::sendVideo(std::int64_t now, int packet) {
   }
   n += payload;
   const auto sent = nowNs();
-  writeTrailer(buf_.data() + n, sent, Kind::Video);
+  writeTrailer(buf_.data() + n, sent, Kind::Video, keyframe_ ? 1 : 0);
   protectAndSend(n, sent);
 }
 
@@ -372,8 +390,36 @@ void PeerPool::resetStats() {
       st.srtpErrors = 0;
       st.rtcpIn = 0;
       st.latency.clear();
+      st.lateBySlot.fill(0);
+      st.allBySlot.fill(0);
+      st.maxLatencyNs = 0;
+      st.maxLatencySentNs = 0;
+      st.lateSamples.clear();
+      for (auto& p : slot->peers) p->lateAudio = p->lateVideo = 0;
     });
   }
+}
+
+PeerPool::LateReport PeerPool::late() {
+  LateReport r;
+  for (auto& s : slots_) {
+    auto* slot = s.get();
+    slot->thread->runSync([&] {
+      for (std::size_t i = 0; i < ThreadStats::kSlots; ++i) {
+        r.lateBySlot[i] += slot->stats.lateBySlot[i];
+        r.allBySlot[i] += slot->stats.allBySlot[i];
+      }
+      if (slot->stats.maxLatencyNs > r.maxNs) {
+        r.maxNs = slot->stats.maxLatencyNs;
+        r.maxSentNs = slot->stats.maxLatencySentNs;
+      }
+      for (const auto& x : slot->stats.lateSamples) r.samples.push_back(x);
+      for (auto& p : slot->peers) {
+        if (p->lateAudio + p->lateVideo > 0) r.peers.push_back({p->index(), p->lateAudio, p->lateVideo});
+      }
+    });
+  }
+  return r;
 }
 
 std::vector<int> PeerPool::threadIds() const {

@@ -58,6 +58,8 @@ class Peer {
   std::atomic<bool> failed{false};  // reason_ is set before
   std::string failure() const { return reason_; }
   int index() const { return index_; }
+  // Packets of the window this peer received >= ThreadStats::kLateNs after they were sent.
+  std::uint64_t lateAudio = 0, lateVideo = 0;
 
  private:
   LocalMedia local() const;
@@ -86,6 +88,7 @@ class Peer {
   std::uint32_t audioTs_ = 0, videoTs_ = 0;
   std::uint16_t pictureId_ = 0;
   std::uint8_t tl0_ = 0;
+  bool keyframe_ = false;  // the frame being sent is a keyframe
   std::int64_t nextAudio_ = 0, nextFrame_ = 0, nextKeyframe_ = 0;
   std::int64_t dtlsCheck_ = 0;
   std::array<std::uint8_t, 1500 + rtc::srtp::kMaxTrailerLength> buf_{};
@@ -117,6 +120,18 @@ class PeerPool {
   Totals totals(Histogram* latency);
   void resetStats();
   std::vector<int> threadIds() const;
+  // The late packets of the window: by 100 ms slot of send time, and by receiving peer.
+  struct LatePeer {
+    int index;
+    std::uint64_t audio, video;
+  };
+  struct LateReport {
+    std::array<std::uint64_t, ThreadStats::kSlots> lateBySlot{}, allBySlot{};
+    std::int64_t maxNs = 0, maxSentNs = 0;
+    std::vector<LatePeer> peers;
+    std::vector<ThreadStats::LateSample> samples;
+  };
+  LateReport late();
 
  private:
   struct Slot {

@@ -197,6 +197,7 @@ if [[ -n "$PIN" ]]; then
 else
   echo "not pinned: relay and load client share all $(nproc) cores (PIN=1 separates them)"
 fi
+
 echo "SRTP: callpyd uses its own AES-GCM (OpenSSL) for GCM profiles; Janus uses Debian's libsrtp2 (NSS)"
 for relay in $RELAYS; do
   case "$relay" in
@@ -217,7 +218,7 @@ rows = []
 for line in open(sys.argv[1]):
     kv = dict(p.split('=', 1) for p in line.split()[1:] if '=' in p)
     rows.append(kv)
-hdr = f"{'relay':8} {'mode':5} {'calls':>5} {'up':>4} {'relayed/s':>9} {'loss%':>7} {'p50us':>6} {'p99us':>7} {'relayCPU%':>9} {'pps/core':>8} {'CPU%/call':>9} {'clientCPU%':>10} {'load':>5}"
+hdr = f"{'relay':8} {'mode':5} {'calls':>5} {'up':>4} {'relayed/s':>9} {'loss%':>7} {'p50us':>6} {'p99us':>7} {'relayCPU%':>9} {'pps/core':>8} {'CPU%/call':>9} {'clientCPU%':>10} {'other%':>6} {'maxms':>6} {'load':>5}"
 print(hdr)
 for r in rows:
     if r.get('up', '0') == '0':
@@ -225,7 +226,8 @@ for r in rows:
         continue
     print(f"{r['relay']:8} {r['mode']:5} {r['calls']:>5} {r['up']:>4} {float(r['relayed_pps']):9.0f} {float(r['loss_pct']):7.3f} "
           f"{float(r['p50_us']):6.0f} {float(r['p99_us']):7.0f} {float(r['relay_cpu_pct']):9.1f} {float(r['pps_per_core']):8.0f} "
-          f"{float(r['cpu_per_call_pct']):9.3f} {float(r['client_cpu_pct']):10.1f} {r.get('load','?'):>5}")
+          f"{float(r['cpu_per_call_pct']):9.3f} {float(r['client_cpu_pct']):10.1f} {float(r.get('other_cpu_pct','0')):6.1f} "
+          f"{float(r.get('max_ms','0')):6.0f} {r.get('load','?'):>5}")
 by = {}
 for r in rows:
     if r.get('up', '0') != '0':

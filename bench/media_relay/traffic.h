@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <ctime>
+#include <vector>
 
 namespace callpy::bench::media {
 
@@ -21,11 +22,13 @@ inline constexpr std::uint32_t kMagic = 0x43505942;  // "CPYB"
 inline constexpr std::size_t kTrailer = 16;
 enum class Kind : std::uint8_t { Audio = 1, Video = 2 };
 
-inline void writeTrailer(std::uint8_t* end, std::int64_t sentNs, Kind kind) {
+// flags: 1 = a packet of a video keyframe.
+inline void writeTrailer(std::uint8_t* end, std::int64_t sentNs, Kind kind, std::uint8_t flags = 0) {
   std::uint8_t* t = end - kTrailer;
   std::memcpy(t, &sentNs, 8);
   t[8] = static_cast<std::uint8_t>(kind);
-  t[9] = t[10] = t[11] = 0;
+  t[9] = flags;
+  t[10] = t[11] = 0;
   std::memcpy(t + 12, &kMagic, 4);
 }
 
@@ -93,6 +96,21 @@ struct ThreadStats {
   std::atomic<std::uint64_t> rtcpIn{0};
   std::atomic<int> srtpProfile{-1};  // rtc::srtp::SrtpProfile of the last peer that connected
   Histogram latency;  // of the packets counted in `received`
+  // Where the late packets (>= kLateNs) of the window were, to tell a stall of a whole process
+  // (late packets of every stream in a few time slots) from one stream's queue (one stream, all
+  // the time). Indexed by send time: 100 ms slots from the window's start.
+  static constexpr std::int64_t kLateNs = 50'000'000;
+  static constexpr std::size_t kSlots = 600;
+  std::array<std::uint32_t, kSlots> lateBySlot{};
+  std::array<std::uint32_t, kSlots> allBySlot{};
+  std::int64_t maxLatencyNs = 0;
+  std::int64_t maxLatencySentNs = 0;  // send time of that packet
+  struct LateSample {
+    std::int64_t sentNs, receivedNs;
+    int peer;
+    std::uint8_t kind, flags;
+  };
+  std::vector<LateSample> lateSamples;  // the first few late packets
 };
 
 // The measurement window [start, end) in CLOCK_MONOTONIC ns; 0/0 until it is set.
