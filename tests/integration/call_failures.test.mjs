@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 
 import { AiortcPeer } from '../support/aiortc_peer.mjs';
-import { SITE_ORIGIN, addSite, operatorSocket, startWithOwner, visitorSocket } from '../support/chat.mjs';
+import { SITE_ORIGIN, addSite, answeredCall, operatorSocket, startWithOwner, visitorSocket } from '../support/chat.mjs';
 import { repoRoot, waitFor } from '../support/daemon.mjs';
 import { sanitizerReports, threadNames, udpPorts } from '../support/proc_resources.mjs';
 import { audioOffer, mungeFingerprint } from '../support/sdp_offers.mjs';
@@ -44,16 +44,9 @@ afterEach((t) => {
 
 // An operator's call the visitor accepted: both sockets, past the accept.
 async function activeCall(video = false) {
-  const { o } = await operatorSocket(d, owner);
-  const { v, welcome } = await visitorSocket(d, site, { page: { url: `${SITE_ORIGIN}/`, title: 'Home' } });
-  cleanup.push(async () => { o.close(); v.close(); });
-  v.send({ t: 'msg', cid: 'c1', text: 'Алло' });
-  const { dialog } = await v.type('ack');
-  o.send({ t: 'call_start', dialog, video });
-  const call = (await v.type('call')).call;
-  v.send({ t: 'call_accept', call: call.id });
-  await o.type('call', (f) => f.call.id === call.id && f.call.state === 'active');
-  return { o, v, id: call.id, visitorId: welcome.visitor.id };
+  const call = await answeredCall(d, owner, site, { video });
+  cleanup.push(async () => { call.o.close(); call.v.close(); });
+  return call;
 }
 
 const mediaState = (id, state) => (f) => f.t === 'call_media_state' && f.call === id && f.state === state;

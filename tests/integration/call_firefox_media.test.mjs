@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 
-import { SITE_ORIGIN, addSite, operatorSocket, startWithOwner, visitorSocket } from '../support/chat.mjs';
+import { SITE_ORIGIN, addSite, answeredCall, startWithOwner } from '../support/chat.mjs';
 import { repoRoot, waitFor } from '../support/daemon.mjs';
 import { FirefoxBrowser } from '../support/firefox_bidi.mjs';
 import { BrowserPeer, launchCallBrowser } from '../support/webrtc_peer.mjs';
@@ -38,17 +38,7 @@ describe('calls with a Firefox peer', () => {
     console.error(`daemon log: ${file}`);
   });
 
-  async function activeCall(video) {
-    const { o } = await operatorSocket(d, owner);
-    const { v } = await visitorSocket(d, site, { page: { url: `${SITE_ORIGIN}/`, title: 'Home' } });
-    v.send({ t: 'msg', cid: 'c1', text: 'Позвоните мне' });
-    const { dialog } = await v.type('ack');
-    o.send({ t: 'call_start', dialog, video });
-    const call = (await v.type('call')).call;
-    v.send({ t: 'call_accept', call: call.id });
-    await o.type('call', (f) => f.call.state === 'active');
-    return { o, v, id: call.id };
-  }
+  const activeCall = (video) => answeredCall(d, owner, site, { video });
 
   const connected = (id) => (f) => f.t === 'call_media_state' && f.call === id && f.state === 'connected';
 

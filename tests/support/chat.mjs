@@ -72,3 +72,17 @@ export async function operatorSocket(d, client) {
   o.send({ t: 'hello', v: 1 });
   return { o, welcome: await o.type('welcome') };
 }
+
+// An operator's call to a new visitor of `site`, answered: both sockets are past the accept.
+// Returns the sockets, the call id and the visitor's id.
+export async function answeredCall(d, owner, site, { video = false } = {}) {
+  const { o } = await operatorSocket(d, owner);
+  const { v, welcome } = await visitorSocket(d, site, { page: { url: `${SITE_ORIGIN}/`, title: 'Home' } });
+  v.send({ t: 'msg', cid: 'c1', text: 'Позвоните мне' });
+  const { dialog } = await v.type('ack');
+  o.send({ t: 'call_start', dialog, video });
+  const call = (await v.type('call')).call;
+  v.send({ t: 'call_accept', call: call.id });
+  await o.type('call', (f) => f.call.id === call.id && f.call.state === 'active');
+  return { o, v, id: call.id, visitorId: welcome.visitor.id };
+}
