@@ -308,6 +308,7 @@ void CallGateway::visitorLeft(std::int64_t visitorId) {
 void CallGateway::tabClosed(ConnectionId tab) {
   leaveOnTabClosed(tab);  // F18: an operator of a multi-party call leaves it (call_invite.cpp)
   for (const auto& c : registry_.tabClosed(tab, now())) finished(c);
+  dropOfflineInvites();  // F18: an invitee whose last tab closed is told to the inviters now
 }
 
 void CallGateway::sendRinging(ConnectionId tab, const std::vector<std::string>& sites) {

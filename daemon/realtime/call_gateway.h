@@ -78,6 +78,9 @@ class CallGateway {
   void sendTo(ConnectionId tab, const frames::Json& frame);
   // A visitor or operator tab closed: the calls it carried end.
   void tabClosed(ConnectionId tab);
+  // An operator went offline (tab closed, away/offline): its pending invitations end now
+  // (call_invite_state "offline" to the inviting operators; call_invite.cpp).
+  void dropOfflineInvites();
   // The calls still ringing on these sites, to an operator tab that just connected.
   void sendRinging(ConnectionId tab, const std::vector<std::string>& sites);
   // Ends ringing calls past the ring timeout (the timer thread calls it every second).
@@ -132,6 +135,8 @@ class CallGateway {
   // operator's call_accept / call_decline (false: not an invite frame). Invites ring 45 s.
   bool inviteFrame(const CallSender& from, const std::string& type, const frames::Json& f);
   void expireInvites();
+  struct Invite;
+  void endInvites(const std::vector<std::pair<Invite, const char*>>& ended);  // tells both sides
   void leaveOnTabClosed(ConnectionId tab);
   // The media room's slot list of one participant's leg → call_renegotiate to its tab.
   void renegotiate(ConnectionId tab, const std::string& callId, const std::vector<std::string>& slots);

@@ -184,23 +184,55 @@ void CallGateway::leaveOnTabClosed(ConnectionId tab) {
 }
 
 void CallGateway::expireInvites() {
-  std::vector<Invite> expired;
+  // Unanswered for 45 s, or the call is gone; an invitee who went offline is dropped at once.
+  std::vector<std::pair<Invite, const char*>> over;
   {
     std::lock_guard lock(invitesMutex_);
     const auto t = now();
     for (auto it = invites_.begin(); it != invites_.end();) {
-      const bool over = t - it->sinceMs >= kInviteTimeoutMs || !registry_.find(it->callId);
-      if (over) {
-        expired.push_back(*it);
+      if (t - it->sinceMs >= kInviteTimeoutMs || !registry_.find(it->callId)) {
+        over.emplace_back(*it, "expired");
         it = invites_.erase(it);
       } else {
         ++it;
       }
     }
   }
-  for (const auto& i : expired) {
+  endInvites(over);
+  dropOfflineInvites();
+}
+
+void CallGateway::dropOfflineInvites() {
+  // An invitee whose last tab closed or who set away/offline cannot answer: the inviters learn it
+  // now instead of after the 45 s ring. Online is asked per site of the invite's call.
+  std::vector<Invite> pending;
+  {
+    std::lock_guard lock(invitesMutex_);
+    pending = invites_;
+  }
+  std::vector<std::pair<Invite, const char*>> offline;
+  for (const auto& i : pending) {
     auto c = registry_.find(i.callId);
-    auto frame = inviteState(i.callId, i.user, "expired");
+    if (!c) continue;  // expireInvites() ends it
+    bool online = false;
+    for (const auto& [id, idleSince] : chat_.hub().onlineOperators(c->siteId)) online = online || id == i.user;
+    if (online) continue;
+    std::lock_guard lock(invitesMutex_);
+    auto it = std::find_if(invites_.begin(), invites_.end(), [&](const Invite& x) {
+      return x.callId == i.callId && x.user == i.user;
+    });
+    if (it == invites_.end()) continue;  // answered or expired meanwhile
+    invites_.erase(it);
+    offline.emplace_back(i, "offline");
+  }
+  endInvites(offline);
+}
+
+void CallGateway::endInvites(const std::vector<std::pair<Invite, const char*>>& ended) {
+  for (const auto& [i, state] : ended) {
+    obs::logInfo("call.invite_ended", {{"call", i.callId}, {"operator", std::to_string(i.user)}, {"state", state}});
+    auto c = registry_.find(i.callId);
+    auto frame = inviteState(i.callId, i.user, state);
     chat_.sendTo(chat_.hub().operatorTabsOfUser(i.user), frame);  // the invitee's popup closes
     if (c) toOperatorsInCall(*c, frame);
   }

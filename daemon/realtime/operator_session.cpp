@@ -218,6 +218,7 @@ void OperatorSession::State::status(const frames::Json& f) {
   }
   state = wanted;
   auto changed = gateway.hub().operatorStatus(connection, state == "online");
+  if (auto* calls = gateway.calls(); calls && state != "online") calls->dropOfflineInvites();
   gateway.announceStatus(changed);
   gateway.announceTeam(changed);
   auto out = frames::object("status");

@@ -111,8 +111,8 @@ describe('calls in the widget and the panel', () => {
     await visitor.getByRole('region', { name: 'Звонок' }).locator('video[aria-label="Экран собеседника"]').waitFor();
     await shot(visitor, 'call-05-widget-operator-screen.png');
     await panel.getByRole('button', { name: 'Остановить демонстрацию экрана' }).click();
-    // No frames any more: the widget stops showing the (frozen) screen within a few seconds.
-    await visitor.locator('video[aria-label="Экран собеседника"]').waitFor({ state: 'detached' });
+    // The operator's call_media (screen:false) hides it at once, before the 3 s no-frames timeout.
+    await visitor.locator('video[aria-label="Экран собеседника"]').waitFor({ state: 'detached', timeout: 2000 });
 
     // The operator asks for the visitor's screen: nothing is shared until the visitor agrees.
     const ask = visitor.getByTestId('call-screen-ask');

@@ -2,7 +2,8 @@
 // («Пригласить оператора»), whose panel rings «Приглашение в звонок от …»; on «Принять с видео»
 // the widget and both panels show one named tile per other participant, and every browser's
 // getStats() shows audio energy and rising decoded frames from both others (the daemon asked
-// each browser to renegotiate on the same PeerConnection). The colleague then leaves («Выйти из
+// each browser to renegotiate on the same PeerConnection). The colleague's screen share shows
+// as a tile of its own (slot 1's screen) and goes as soon as he stops. The colleague then leaves («Выйти из
 // звонка») and the visitor and the first operator keep their media.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -31,6 +32,19 @@ async function slotSummary(session) {
   return out;
 }
 const panelSlots = (page) => page.evaluate(`(${slotSummary})(window.__callpyCall)`);
+// Decoded frames of each slot's screen receiver (the (2k+1)-th video transceiver).
+async function screenFrames(session) {
+  const video = session.pc.getTransceivers().filter((t) => t.receiver.track.kind === 'video');
+  const out = [];
+  for (let k = 1; k < video.length; k += 2) {
+    let frames = 0;
+    (await video[k].receiver.getStats()).forEach((s) => { if (s.type === 'inbound-rtp') frames = s.framesDecoded ?? 0; });
+    out.push(frames);
+  }
+  return out;
+}
+const panelScreens = (page) => page.evaluate(`(${screenFrames})(window.__callpyCall)`);
+const widgetScreens = (page) => page.evaluate(`(${screenFrames})(document.querySelector('callpy-widget').__callpyCall)`);
 const widgetSlots = (page) => page.evaluate(`(${slotSummary})(document.querySelector('callpy-widget').__callpyCall)`);
 
 async function flowingIn(stats, slots, who) {
@@ -91,6 +105,25 @@ describe('a call with two operators in the widget and the panel', () => {
     await flowingIn(() => panelSlots(boris), [0, 1], 'Борис');
     await shot(visitor, 'call-multi-02-widget-three.png');
     await shot(panel, 'call-multi-03-panel-three.png');
+
+    // Борис shares his screen: the visitor (Борис in its second slot) and the owner each show
+    // a screen tile named for him and decode it on that slot's screen receiver.
+    await boris.getByRole('button', { name: 'Демонстрация экрана' }).click();
+    for (const [who, page, stats] of [['visitor', visitor, widgetScreens], ['owner', panel, panelScreens]]) {
+      const tile = page.locator('[data-testid="call-screen-tile"]').filter({ hasText: 'Борис' });
+      await tile.waitFor({ timeout: 15000 });
+      assert.equal(await page.getByTestId('call-screen-tile').count(), 1, `${who}: only Борис shares`);
+      assert.equal(await tile.locator('video').getAttribute('aria-label'), 'Экран собеседника: Борис');
+      await waitFor(async () => (await stats(page)).some((n) => n > 10) || null,
+        { timeoutMs: 20000, what: `${who} to decode Борис's screen` });
+    }
+    await shot(visitor, 'call-multi-04-widget-screen.png');
+    await shot(panel, 'call-multi-05-panel-screen.png');
+    // He stops: his call_media (screen:false) hides the tiles at once, well before the 3 s
+    // no-frames timeout would.
+    await boris.getByRole('button', { name: 'Остановить демонстрацию экрана' }).click();
+    await visitor.getByTestId('call-screen-tile').waitFor({ state: 'detached', timeout: 2000 });
+    await panel.getByTestId('call-screen-tile').waitFor({ state: 'detached', timeout: 2000 });
 
     await boris.getByTestId('call-leave').click();
     await waitFor(async () => (await boris.getByTestId('call-view').count()) === 0, { what: 'Борис out of the call' });

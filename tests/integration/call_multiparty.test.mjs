@@ -2,7 +2,8 @@
 // Chromium peers signal over the real chat sockets; the daemon asks each browser to renegotiate
 // (call_renegotiate) for one receive slot per other participant, on the same ICE/DTLS transport.
 // getStats on every side must show audio energy and rising decoded frames from both others;
-// then one operator leaves and the other two keep their media.
+// a recording of the three-way stretch has every voice on its own channel; then one operator
+// leaves and the other two keep their media.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,8 @@ import { BrowserPeer, launchCallBrowser } from '../support/webrtc_peer.mjs';
 
 const kRtcYaml = 'rtc:\n  interfaces: [127.0.0.1]\n  port_range: 43000-43999\n';
 const iceUfrag = (sdp) => /a=ice-ufrag:(\S+)/.exec(sdp)[1];
+// A frame of type `t` passing `pred` within 5 s: far sooner than any 45 s ring timeout.
+const soon = (sock, t, pred) => sock.next((f) => f.t === t && pred(f), { timeoutMs: 5000, what: t });
 const fingerprint = (sdp) => /a=fingerprint:sha-256 (\S+)/.exec(sdp)[1];
 
 // Every slot in `slots` decodes audio (energy rising) and video (frames rising) on `peer`.
@@ -115,6 +118,26 @@ describe('a call with two operators', () => {
     assert.equal(after3.camera[0].ssrc, before1to1.camera[0].ssrc);
     assert.equal(after3.pair, before1to1.pair, 'the visitor kept its ICE pair');
 
+    // A records the three-way stretch: the file holds every voice on its own channel (the
+    // visitor, then A and B in the order they joined; a quad layout, its 4th channel silent).
+    a.send({ t: 'call_record', call: callId, on: true });
+    await v.type('call', (f) => f.call.recording === true);
+    await new Promise((r) => setTimeout(r, 3000));  // three seconds of three-way media to record
+    a.send({ t: 'call_record', call: callId, on: false });
+    const rec = await v.next((f) => f.t === 'msg' && f.kind === 'file', { timeoutMs: 30000, what: 'the recording in the dialog' });
+    const file = await fetch(`${d.base}/api/panel/files/${rec.file.id}`, { headers: { Cookie: started.owner.cookie } });
+    assert.equal(file.status, 200);
+    const peaks = await pv.page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+      const audio = await new OfflineAudioContext(2, 48000, 48000).decodeAudioData(bytes.buffer);
+      const out = [];
+      for (let c = 0; c < audio.numberOfChannels; c++) out.push(audio.getChannelData(c).reduce((m, x) => Math.max(m, Math.abs(x)), 0));
+      return out;
+    }, Buffer.from(await file.arrayBuffer()).toString('base64'));
+    assert.equal(peaks.length, 4, `channels ${peaks}`);
+    for (const [k, who] of [[0, 'visitor'], [1, 'A'], [2, 'B']]) assert.ok(peaks[k] > 0.05, `${who}'s channel is heard: ${peaks}`);
+    assert.ok(peaks[3] < 0.001, `the spare channel is silent: ${peaks}`);
+
     // B leaves: the call goes on for A and the visitor, whose media keeps flowing.
     b.send({ t: 'call_leave', call: callId });
     await b.type('call_left');
@@ -205,5 +228,62 @@ describe('a call with two operators', () => {
     socks[0].send({ t: 'call_leave', call: callId });
     const ended = await v.type('call', (f) => f.call.state === 'ended');
     assert.equal(ended.call.reason, 'hangup');
+  });
+  test('an invitee going offline ends the invitation at once; a closed operator tab leaves the call', async () => {
+    const started = await startWithOwner({ extraYaml: kRtcYaml });
+    await d?.stop();
+    d = started.d;
+    const site = await addSite(started.owner, 'Shop', SITE_ORIGIN);
+    const ops = [];
+    for (const name of ['Борис', 'Вера', 'Глеб']) ops.push(await addOperator(d, site.id, `op${ops.length}@example.com`, { name }));
+    const { o: a } = await operatorSocket(d, started.owner);
+    const socks = [];
+    for (const op of ops) socks.push((await operatorSocket(d, op.client)).o);
+    const { v } = await visitorSocket(d, site, { page: { url: `${SITE_ORIGIN}/`, title: 'Home' } });
+    v.send({ t: 'msg', cid: 'c1', text: 'Алло' });
+    const { dialog } = await v.type('ack');
+    a.send({ t: 'call_start', dialog, video: false });
+    const callId = (await v.type('call')).call.id;
+    v.send({ t: 'call_accept', call: callId });
+    await a.type('call', (f) => f.call.state === 'active');
+
+    // The invitee's only tab closes while it rings: the inviter hears "offline" well before the
+    // 45 s ring would have run out, and the place is free for another invitation.
+    a.send({ t: 'call_invite', call: callId, operator: ops[1].id });
+    await socks[1].type('call_invite');
+    await a.type('call_invite_state', (f) => f.state === 'ringing' && f.operator === ops[1].id);
+    const closedAt = Date.now();
+    socks[1].close();
+    const gone = await soon(a, 'call_invite_state', (f) => f.operator === ops[1].id && f.state !== 'ringing');
+    assert.equal(gone.state, 'offline');
+    assert.ok(Date.now() - closedAt < 5000);
+    // An invitee switching to "away" is offline for calls too; their own popup closes.
+    a.send({ t: 'call_invite', call: callId, operator: ops[2].id });
+    await socks[2].type('call_invite');
+    socks[2].send({ t: 'status', state: 'away' });
+    assert.equal((await soon(a, 'call_invite_state', (f) => f.operator === ops[2].id && f.state !== 'ringing')).state, 'offline');
+    assert.equal((await soon(socks[2], 'call_invite_state', (f) => f.state !== 'ringing')).state, 'offline');
+    // Its call_accept no longer joins.
+    socks[2].send({ t: 'call_accept', call: callId });
+    assert.ok(['conflict', 'not_found'].includes((await socks[2].type('err')).code));
+
+    // Борис joins; then his tab closes: he has left, the call goes on for A and the visitor.
+    a.send({ t: 'call_invite', call: callId, operator: ops[0].id });
+    await socks[0].type('call_invite');
+    socks[0].send({ t: 'call_accept', call: callId });
+    await v.type('call', (f) => f.call.participants.length === 3);
+    socks[0].close();
+    const on = await soon(v, 'call', (f) => f.call.participants.length === 2);
+    assert.equal(on.call.state, 'active');
+    assert.ok(on.call.participants.every((p) => p.kind === 'visitor' || p.id !== ops[0].id));
+    const onA = await a.type('call', (f) => f.call.participants.length === 2);
+    assert.equal(onA.call.state, 'active');
+    // The call still ends normally; History keeps the operator who left by closing his tab.
+    a.send({ t: 'call_hangup', call: callId });
+    const ended = await v.type('call', (f) => f.call.state === 'ended');
+    assert.equal(ended.call.reason, 'hangup');
+    const history = await started.owner.request('GET', `/api/panel/dialogs/${dialog}/calls`);
+    const names = history.body.calls.at(-1).participants.filter((p) => p.kind === 'operator').map((p) => p.name);
+    assert.ok(names.includes('Борис'), `history names ${names}`);
   });
 });

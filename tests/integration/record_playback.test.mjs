@@ -1,8 +1,10 @@
 // Call recordings play in a real browser (issue 5, daemon/rtc/record). The recording writer is fed
 // real Opus/VP8 RTP (tests/fixtures/rtc_recording.bin: the visitor's 440 Hz tone and camera, the
-// operator's 660 Hz tone joining 0.5 s later) by rtc_record_fixture_tool; Chromium then decodes
-// the Ogg Opus and the WebM it made: both voices on their own channel (visitor left, operator
-// right), the right quiet before the operator joined, and the video playing to its end.
+// operator's 660 Hz tone joining 0.5 s later, a second operator's 880 Hz tone from 1.0 to 2.2 s)
+// by rtc_record_fixture_tool; Chromium then decodes the Ogg Opus and the WebM it made: every voice
+// on its own channel of a quad multistream (visitor FL, operator FR, second operator RL, RR
+// silent), each quiet before it joined and after it left, all three audible after Web Audio's
+// stereo downmix, and the video playing to its end.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,12 +21,20 @@ const { chromium } = createRequire(path.join(repoRoot, 'web-static/package.json'
 const tool = process.env.RECORD_TOOL_BIN ??
   path.join(path.dirname(path.dirname(callpyd)), 'tests/unit/rtc/record/rtc_record_fixture_tool');
 
-// In the page: decodes a file with Web Audio and measures each channel.
+// In the page: decodes a file with Web Audio and measures each channel, and its stereo downmix.
 async function analyse(url) {
   const buf = await (await fetch(url)).arrayBuffer();
   const ctx = new OfflineAudioContext(2, 48000, 48000);
   const audio = await ctx.decodeAudioData(buf);
   const rate = audio.sampleRate;
+  // Power of one frequency over [from, to) seconds (Goertzel), normalised per sample.
+  const goertzel = (x, hz, from, to) => {
+    const k = 2 * Math.cos(2 * Math.PI * hz / rate);
+    let s1 = 0; let s2 = 0; const a = Math.floor(from * rate); const b = Math.floor(to * rate);
+    for (let i = a; i < b; i++) { const s0 = x[i] + k * s1 - s2; s2 = s1; s1 = s0; }
+    return (s1 * s1 + s2 * s2 - k * s1 * s2) / ((b - a) * (b - a));
+  };
+  const tones = (x, from, to) => Object.fromEntries([440, 660, 880].map((hz) => [hz, goertzel(x, hz, from, to)]));
   const channels = [];
   for (let c = 0; c < audio.numberOfChannels; c++) {
     const x = audio.getChannelData(c);
@@ -33,13 +43,22 @@ async function analyse(url) {
       for (let i = Math.floor(from * rate); i < Math.floor(to * rate); i++) s += x[i] * x[i];
       return Math.sqrt(s / ((to - from) * rate));
     };
-    // Tone frequency from zero crossings over 1.00-1.45 s (the operator lost packets at 0.98 and
-    // 1.48 s, which decode as silence).
+    // Tone frequency from zero crossings over 1.05-1.45 s (the operator lost packets at 0.98 and
+    // 1.48 s, which decode as silence; the second operator joined at 1.0 s).
     let crossings = 0;
-    for (let i = rate + 1; i < 1.45 * rate; i++) if ((x[i - 1] < 0) !== (x[i] < 0)) crossings++;
-    channels.push({ early: rms(0.05, 0.4), middle: rms(1, 1.45), hz: crossings / 2 / 0.45 });
+    for (let i = Math.floor(1.05 * rate) + 1; i < 1.45 * rate; i++) if ((x[i - 1] < 0) !== (x[i] < 0)) crossings++;
+    channels.push({ early: rms(0.05, 0.4), middle: rms(1.05, 1.45), late: rms(2.4, 2.9),
+      hz: crossings / 2 / 0.4, tones: tones(x, 1.05, 1.45) });
   }
-  return { duration: audio.duration, channels };
+  // What stereo speakers get: Web Audio's standard downmix of the file's channels.
+  const mixer = new OfflineAudioContext(2, Math.ceil(audio.duration * rate), rate);
+  const source = mixer.createBufferSource();
+  source.buffer = audio;
+  source.connect(mixer.destination);
+  source.start();
+  const mixed = await mixer.startRendering();
+  const mono = mixed.getChannelData(0).map((v, i) => v + mixed.getChannelData(1)[i]);
+  return { duration: audio.duration, channels, downmix: tones(mono, 1.05, 1.45) };
 }
 
 // In the page: plays a media element to its end.
@@ -106,20 +125,35 @@ describe('call recordings play in Chromium', () => {
     assert.equal(results['fixture-video'].mediaType, 'video/webm');
     assert.equal(results['fixture-video'].dropped, 0);
     assert.equal(results['fixture-video'].videoFrames, 45);
+    for (const r of Object.values(results)) {
+      assert.equal(r.channels, 4, `${r.callId}: the visitor, both operators and a silent 4th`);
+      assert.deepEqual(r.silence, [0, 30, 90, 150], `${r.callId}: slots of silence per voice`);
+    }
     // Raw track files are gone once the playable file exists.
     assert.deepEqual(fs.readdirSync(dir).sort(), ['fixture-audio.ogg', 'fixture-video.webm']);
   });
 
   for (const [name, kind] of [['fixture-audio.ogg', 'audio'], ['fixture-video.webm', 'video']]) {
-    test(`${name}: visitor on the left, operator on the right`, async () => {
+    test(`${name}: one channel per voice, visitor first, each heard only while in the call`, async () => {
       const a = await page.evaluate(analyse, `${base}/${name}`);
       assert.ok(a.duration > 2.9 && a.duration < 3.1, `duration ${a.duration}`);
-      assert.equal(a.channels.length, 2);
-      const [left, right] = a.channels;
-      assert.ok(Math.abs(left.hz - 440) < 15, `left ${left.hz} Hz`);
-      assert.ok(Math.abs(right.hz - 660) < 15, `right ${right.hz} Hz`);
-      assert.ok(left.early > 0.05 && left.middle > 0.05, JSON.stringify(left));
-      assert.ok(right.early < 0.01 && right.middle > 0.05, JSON.stringify(right));  // joined at 0.5 s
+      assert.equal(a.channels.length, 4);
+      const [visitor, first, second, spare] = a.channels;
+      assert.ok(spare.middle < 0.001 && spare.late < 0.001, JSON.stringify(spare));
+      for (const [ch, hz, who] of [[visitor, 440, 'visitor'], [first, 660, 'operator'], [second, 880, 'second operator']]) {
+        assert.ok(Math.abs(ch.hz - hz) < 15, `${who}: ${ch.hz} Hz; ${JSON.stringify(a.channels)}`);
+        // Its own tone dominates its channel: the others' voices do not leak into it.
+        for (const other of [440, 660, 880].filter((f) => f !== hz)) {
+          assert.ok(ch.tones[hz] > 100 * ch.tones[other], `${who}: ${JSON.stringify(ch.tones)}`);
+        }
+        assert.ok(ch.middle > 0.05, `${who}: ${JSON.stringify(ch)}`);
+      }
+      assert.ok(visitor.early > 0.05 && visitor.late > 0.05, JSON.stringify(visitor));
+      assert.ok(first.early < 0.01 && first.late > 0.05, JSON.stringify(first));   // joined at 0.5 s
+      assert.ok(second.early < 0.01 && second.late < 0.01, JSON.stringify(second));  // 1.0-2.2 s
+      // Played on stereo speakers, all three voices are there.
+      const loudest = Math.max(...Object.values(a.downmix));
+      for (const hz of [440, 660, 880]) assert.ok(a.downmix[hz] > loudest / 20, `downmix ${JSON.stringify(a.downmix)}`);
     });
 
     test(`${name} plays to its end in an <${kind}> element`, async () => {

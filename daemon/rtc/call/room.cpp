@@ -177,12 +177,13 @@ void Room::retire(std::unique_ptr<Leg> leg) {
   thread_.post([l = std::shared_ptr<Leg>(std::move(leg))] {});
 }
 
-int Room::recordedOperator() const {
-  // The recording has one operator voice: the first operator in the room who is still there.
-  for (std::size_t i = 0; i < participants_.size(); ++i) {
-    if (!participants_[i].left && participants_[i].key != "visitor") return static_cast<int>(i);
-  }
-  return -1;
+record::Participant Room::recordedVoice(std::size_t number) const {
+  // The visitor is voice 0; operators are voices 1..3 in the order they entered the room (a
+  // number stays with its participant, also after leaving, so a voice never changes hands).
+  if (participants_[number].key == "visitor") return record::Participant::Visitor;
+  std::size_t before = 0;
+  for (std::size_t i = 0; i < number; ++i) before += participants_[i].key != "visitor" ? 1 : 0;
+  return record::operatorVoice(before);
 }
 
 void Room::publish(const Leg& from, Role role, const std::uint8_t* pkt, std::size_t len,
@@ -190,10 +191,9 @@ void Room::publish(const Leg& from, Role role, const std::uint8_t* pkt, std::siz
   const auto number = static_cast<std::size_t>(from.participant());
   const auto& me = participants_[number];
   if (me.active.get() != &from) return;  // a pending leg is heard once it has taken over
-  if (recording_ && role != Role::None &&
-      (me.key == "visitor" || from.participant() == recordedOperator())) {
-    // The visitor's side and the operator's (legs keyed "visitor" / "operator:<id>").
-    const auto who = me.key == "visitor" ? record::Participant::Visitor : record::Participant::Operator;
+  if (recording_ && role != Role::None) {
+    // Every participant's tracks: the visitor's, and each operator's as its own voice.
+    const auto who = recordedVoice(number);
     const auto kind = role == Role::Audio ? record::Kind::Audio
                       : role == Role::Camera ? record::Kind::Camera : record::Kind::Screen;
     recording_->packet({who, kind}, pkt, len, nowUs);

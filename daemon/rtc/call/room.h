@@ -47,6 +47,10 @@ class Room {
   // Recording on (a recording to feed) or off (nullptr): every relayed packet is also copied to it.
   void setRecording(std::shared_ptr<record::Recording> recording);
 
+  // Whose voice participant `number` (order of first offer) is in a recording: the visitor, or
+  // the k-th operator to enter the room.
+  record::Participant recordedVoice(std::size_t number) const;
+
   // From the legs.
   void legConnected(Leg& leg);
   void publish(const Leg& from, Role role, const std::uint8_t* pkt, std::size_t len,
@@ -67,7 +71,6 @@ class Room {
   // A participant (new, or back after leaving) takes a free slot at everyone else and vice versa.
   void admit(std::size_t number);
   void notifySlots(Participant& p);
-  int recordedOperator() const;
   // Drops references the other legs' outgoing tracks hold to `leg` (it is about to go).
   void forget(const Leg& leg);
   // Destroys a leg after the current callback has returned (libnice may be on the stack).

@@ -142,7 +142,8 @@ void writeWebm(const StereoAudio& audio, VideoSelector& video, const TimedFrame&
                std::ostream& out, ConvertResult& r) {
   WebmWriter webm(out);
   WebmAudioTrack a;
-  a.codecPrivate = opusHeadStereoMultistream();
+  a.codecPrivate = opusHeadMultistream(audio.channels);
+  a.channels = audio.channels;
   a.codecDelayNs = std::uint64_t{kOpusPreSkip} * 1'000'000'000 / 48000;
   webm.begin(WebmVideoTrack{first.frame.width, first.frame.height},
              audio.empty() ? std::nullopt : std::optional<WebmAudioTrack>(a));
@@ -180,11 +181,23 @@ ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputB
   }
   StereoAudio audio;
   {
-    const auto visitor = readRawTrack(raw[trackIndex({Participant::Visitor, Kind::Audio})]);
-    const auto op = readRawTrack(raw[trackIndex({Participant::Operator, Kind::Audio})]);
-    audio = mixStereoOpus(visitor, op, *epoch);
+    // One channel per voice: the visitor first, then each operator who sent audio while this
+    // recording ran (in joining order); at least two, so a 1:1 call stays visitor-left,
+    // operator-right. Three voices get a fourth, silent channel: 3.0 (L,C,R) is no speaker
+    // layout of Web Audio, which then mixes "discrete" and drops the centre on stereo output,
+    // while quad (FL,FR,RL,RR) downmixes with every voice in it everywhere.
+    std::vector<std::vector<RawPacket>> voices;
+    voices.push_back(readRawTrack(raw[trackIndex({Participant::Visitor, Kind::Audio})]));
+    for (std::size_t k = 0; k + 1 < kVoices; ++k) {
+      const auto& path = raw[trackIndex({operatorVoice(k), Kind::Audio})];
+      if (!path.empty()) voices.push_back(readRawTrack(path));
+    }
+    if (voices.size() < 2 || voices.size() == 3) voices.emplace_back();
+    std::vector<std::span<const RawPacket>> spans(voices.begin(), voices.end());
+    audio = mixOpusVoices(spans, *epoch);
   }
   r.audio = audio.stats;
+  r.audioChannels = audio.empty() ? 0 : audio.channels;
 
   VideoSelector video(raw, *epoch);
   std::optional<TimedFrame> first = video.next();

@@ -1,6 +1,6 @@
 #pragma once
-// Turns a finished recording's raw track files into one playable file: WebM (VP8 + the stereo
-// Opus multistream) when the visitor sent decodable VP8 video, else Ogg Opus. The video track is
+// Turns a finished recording's raw track files into one playable file: WebM (VP8 + the Opus
+// multistream of every voice) when the visitor sent decodable VP8 video, else Ogg Opus. The video track is
 // the visitor's camera, or their screen while they share it (switching at keyframes).
 #include <cstdint>
 #include <string>
@@ -18,6 +18,7 @@ struct ConvertResult {
   std::string error;
   double durationMs = 0;
   StereoAudioStats audio;
+  int audioChannels = 0;  // voices in the file: the visitor, then each operator who spoke
   Vp8Stats camera, screen;
   std::uint64_t videoFrames = 0;  // frames written to the file
   int width = 0, height = 0;      // of the first keyframe

@@ -18,8 +18,10 @@ namespace callpy::rtc::record {
 
 std::string_view trackName(Track t) {
   static constexpr std::string_view kNames[kTracks] = {
-      "visitor-audio",  "visitor-camera",  "visitor-screen",
-      "operator-audio", "operator-camera", "operator-screen"};
+      "visitor-audio",   "visitor-camera",   "visitor-screen",
+      "operator-audio",  "operator-camera",  "operator-screen",
+      "operator2-audio", "operator2-camera", "operator2-screen",
+      "operator3-audio", "operator3-camera", "operator3-screen"};
   return kNames[trackIndex(t)];
 }
 
@@ -189,7 +191,7 @@ Recording::~Recording() {
 
 void Recording::packet(Track track, const std::uint8_t* rtp, std::size_t len,
                        std::uint64_t arrivalUs) noexcept {
-  if (finishing_.load(std::memory_order_relaxed) ||
+  if (finishing_.load(std::memory_order_relaxed) || trackIndex(track) >= kTracks ||
       !ring_.push(static_cast<std::uint8_t>(trackIndex(track)), rtp, len, arrivalUs)) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
     return;

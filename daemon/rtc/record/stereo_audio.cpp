@@ -70,24 +70,28 @@ Slotted slotSide(std::span<const RawPacket> side, std::uint64_t epochUs, StereoA
 
 }  // namespace
 
-StereoAudio mixStereoOpus(std::span<const RawPacket> visitor,
-                          std::span<const RawPacket> operatorSide, std::uint64_t epochUs) {
+StereoAudio mixOpusVoices(std::span<const std::span<const RawPacket>> voices, std::uint64_t epochUs) {
   StereoAudio audio;
-  Slotted sides[2] = {slotSide(visitor, epochUs, audio.stats),
-                      slotSide(operatorSide, epochUs, audio.stats)};
-  if (sides[0].empty() && sides[1].empty()) return audio;
+  const std::size_t n = std::min<std::size_t>(voices.size(), kMaxOpusVoices);
+  audio.channels = static_cast<int>(n);
+  std::vector<Slotted> sides;
+  sides.reserve(n);
+  // Each voice has its own time mapper: one who joins late is anchored at its first packet's
+  // arrival, so the slots before it (and after it left) are silence on its channel only.
+  for (std::size_t v = 0; v < n; ++v) sides.push_back(slotSide(voices[v], epochUs, audio.stats));
   std::int64_t first = INT64_MAX, last = INT64_MIN;
   for (const auto& s : sides) {
     if (s.empty()) continue;
     first = std::min(first, s.front().first);
     last = std::max(last, s.back().first);
   }
+  if (first == INT64_MAX) return audio;
   audio.firstSlot = first;
   audio.packets.reserve(static_cast<std::size_t>(last - first + 1));
-  std::size_t next[2] = {0, 0};
+  std::vector<std::size_t> next(n, 0);
   for (std::int64_t slot = first; slot <= last; ++slot) {
     std::vector<std::uint8_t> packet;
-    for (int side = 0; side < 2; ++side) {
+    for (std::size_t side = 0; side < n; ++side) {
       std::span<const std::uint8_t> opus{kOpusSilence20ms};
       if (next[side] < sides[side].size() && sides[side][next[side]].first == slot) {
         opus = sides[side][next[side]++].second;
@@ -95,8 +99,8 @@ StereoAudio mixStereoOpus(std::span<const RawPacket> visitor,
       } else {
         ++audio.stats.silence[side];
       }
-      if (side == 0) {
-        appendSelfDelimited(opus, *parseOpusPacket(opus), packet);
+      if (side + 1 < n) {
+        appendSelfDelimited(opus, *parseOpusPacket(opus), packet);  // RFC 7845 §5.1.1
       } else {
         packet.insert(packet.end(), opus.begin(), opus.end());
       }
@@ -106,19 +110,29 @@ StereoAudio mixStereoOpus(std::span<const RawPacket> visitor,
   return audio;
 }
 
-std::vector<std::uint8_t> opusHeadStereoMultistream() {
+StereoAudio mixStereoOpus(std::span<const RawPacket> visitor,
+                          std::span<const RawPacket> operatorSide, std::uint64_t epochUs) {
+  const std::span<const RawPacket> voices[2] = {visitor, operatorSide};
+  return mixOpusVoices(voices, epochUs);
+}
+
+std::vector<std::uint8_t> opusHeadMultistream(int channels) {
+  // Family 1 allows 1..8 channels; one uncoupled stream per channel, channel i = stream i.
+  channels = std::clamp(channels, 1, 8);
   std::vector<std::uint8_t> h = {'O', 'p', 'u', 's', 'H', 'e', 'a', 'd',
                                  1,                                        // version
-                                 2,                                        // channels
+                                 static_cast<std::uint8_t>(channels),      // channels
                                  kOpusPreSkip & 0xFF, kOpusPreSkip >> 8,   // pre-skip
                                  0x80, 0xBB, 0x00, 0x00,                   // 48000 Hz input
                                  0, 0,                                     // output gain
                                  1,                                        // mapping family
-                                 2,                                        // streams
-                                 0,                                        // coupled streams
-                                 0, 1};                                    // L = 0, R = 1
+                                 static_cast<std::uint8_t>(channels),      // streams
+                                 0};                                       // coupled streams
+  for (int c = 0; c < channels; ++c) h.push_back(static_cast<std::uint8_t>(c));
   return h;
 }
+
+std::vector<std::uint8_t> opusHeadStereoMultistream() { return opusHeadMultistream(2); }
 
 std::vector<std::uint8_t> opusTags() {
   static constexpr char kVendor[] = "callpy";
@@ -132,7 +146,7 @@ std::vector<std::uint8_t> opusTags() {
 
 void writeOggOpus(const StereoAudio& audio, std::ostream& out, std::uint32_t serial) {
   OggWriter ogg(out, serial);
-  ogg.addPacket(opusHeadStereoMultistream(), 0);
+  ogg.addPacket(opusHeadMultistream(audio.channels), 0);
   ogg.flush();  // RFC 7845 §3: the ID header alone on the first page
   ogg.addPacket(opusTags(), 0);
   ogg.flush();  // and the comment header finishes its page

@@ -1,6 +1,7 @@
 #pragma once
-// What a recorded packet belongs to: whose media (the visitor or the operator) and which of
-// their tracks. Six tracks at most per call, each stored in its own raw file while the call runs.
+// What a recorded packet belongs to: whose media (the visitor, or the k-th operator of the call:
+// voices 1..3, F18 multi-party) and which of their tracks. Twelve tracks at most per call, each
+// stored in its own raw file while the call runs.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -8,8 +9,12 @@
 
 namespace callpy::rtc::record {
 
-enum class Participant : std::uint8_t { Visitor, Operator };
+// Voice 0 is the visitor, 1 the first operator; operatorVoice(k) names the k-th (0-based).
+enum class Participant : std::uint8_t { Visitor = 0, Operator = 1 };
 enum class Kind : std::uint8_t { Audio, Camera, Screen };
+
+inline constexpr std::size_t kVoices = 4;  // the visitor and up to 3 operators
+constexpr Participant operatorVoice(std::size_t k) { return static_cast<Participant>(1 + k); }
 
 struct Track {
   Participant participant = Participant::Visitor;
@@ -17,16 +22,16 @@ struct Track {
   friend bool operator==(const Track&, const Track&) = default;
 };
 
-inline constexpr std::size_t kTracks = 6;
+inline constexpr std::size_t kTracks = kVoices * 3;
 
-// 0..5: visitor audio, camera, screen, then the operator's.
+// 0..11: visitor audio, camera, screen, then each operator's in turn.
 constexpr std::size_t trackIndex(Track t) {
   return static_cast<std::size_t>(t.participant) * 3 + static_cast<std::size_t>(t.kind);
 }
 constexpr Track trackAt(std::size_t i) {
   return Track{static_cast<Participant>(i / 3), static_cast<Kind>(i % 3)};
 }
-// File name part of a track: "visitor-audio", "operator-screen", ...
+// File name part of a track: "visitor-audio", "operator-screen", "operator2-audio", ...
 std::string_view trackName(Track t);
 
 // Raw files of one recording, indexed by trackIndex(); an empty path = nothing recorded.

@@ -286,7 +286,7 @@ export class CallController {
       s.offer(v.call.iceServers)
         .then(() => {
           // Tell the other side what we actually send (e.g. the camera was refused).
-          if (this.s === s) this.d.send(callFrames.media(v.call!.id, s.state.audio, s.state.video));
+          if (this.s === s) this.d.send(callFrames.media(v.call!.id, s.state.audio, s.state.video, s.state.screen));
         })
         .catch(() => this.fail('call.err.media'));
     }

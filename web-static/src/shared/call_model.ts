@@ -38,7 +38,8 @@ export type CallFrame =
   | { t: 'call'; call: CallInfo }
   | { t: 'call_answer'; call: string; sdp: string }
   | { t: 'call_media_state'; call: string; state: MediaLegState; reason: string }
-  | { t: 'call_media'; call: string; who: { kind: PartyKind; id: number }; audio: boolean; video: boolean }
+  /** `screen`: whether `who` shares a screen (absent from older servers: the picture decides). */
+  | { t: 'call_media'; call: string; who: { kind: PartyKind; id: number }; audio: boolean; video: boolean; screen?: boolean }
   | { t: 'err'; code: string; message: string; field: string | null }
   /** This participant's call went on on another of its devices (F23): this tab stops its leg. */
   | { t: 'call_moved'; call: string }
@@ -134,7 +135,8 @@ export function parseCallFrame(data: unknown): CallFrame | null {
     case 'call_media': {
       const who = f.who;
       if (typeof f.call !== 'string' || !isObj(who) || !isKind(who.kind) || !isInt(who.id)) return null;
-      return { t: 'call_media', call: f.call, who: { kind: who.kind, id: who.id }, audio: f.audio !== false, video: f.video === true };
+      const m = { t: 'call_media' as const, call: f.call, who: { kind: who.kind, id: who.id }, audio: f.audio !== false, video: f.video === true };
+      return typeof f.screen === 'boolean' ? { ...m, screen: f.screen } : m;
     }
     case 'err':
       return { t: 'err', code: str(f.code, 'error'), message: str(f.message), field: typeof f.field === 'string' ? f.field : null };
@@ -202,8 +204,8 @@ export interface CallView {
   leg: boolean;
   /** The media leg's state as the daemon sees it. */
   media: MediaLegState | null;
-  /** The other participants' microphone/camera, by "kind:id". */
-  remote: Record<string, { audio: boolean; video: boolean }>;
+  /** The other participants' microphone/camera (and screen share, once said), by "kind:id". */
+  remote: Record<string, { audio: boolean; video: boolean; screen?: boolean }>;
   /** An i18n key (call.err.*) for the last problem, shown until the next action. */
   error: string | null;
   /** A start or accept was sent and no `call` frame has confirmed it yet. */
@@ -294,7 +296,7 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
     }
     case 'call_media':
       if (!v.call || v.call.id !== e.call) return v;
-      return { ...v, remote: { ...v.remote, [`${e.who.kind}:${e.who.id}`]: { audio: e.audio, video: e.video } } };
+      return { ...v, remote: { ...v.remote, [`${e.who.kind}:${e.who.id}`]: e.screen === undefined ? { audio: e.audio, video: e.video } : { audio: e.audio, video: e.video, screen: e.screen } } };
     case 'call_answer':
     case 'call_renegotiate':
       return v;
@@ -303,8 +305,8 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
     case 'call_invitable':
       return v.call?.id === e.call ? { ...v, invitable: e.operators } : v;
     case 'call_invite_state':
-      // The invitation ran out: this operator's ring stops.
-      return v.invitedBy && v.phase === 'ringing-in' && v.call?.id === e.call && e.state === 'expired' ? nextWaiting({ ...kIdleCall, waiting: v.waiting }, me) : v;
+      // The invitation ran out, or this operator went away/offline meanwhile: the ring stops.
+      return v.invitedBy && v.phase === 'ringing-in' && v.call?.id === e.call && (e.state === 'expired' || e.state === 'offline') ? nextWaiting({ ...kIdleCall, waiting: v.waiting }, me) : v;
     case 'call_left':
       return v.call?.id === e.call ? nextWaiting({ ...kIdleCall, waiting: v.waiting }, me) : v;
     case 'call_moved':
@@ -405,6 +407,20 @@ export function remoteMuted(v: CallView): boolean {
 export function remoteCameraOff(v: CallView): boolean {
   const states = Object.values(v.remote);
   return states.length > 0 && states.every((r) => !r.video);
+}
+
+/**
+ * Whether `who` shares a screen as its last call_media said: that shows and hides its screen
+ * tile at once. null until it said (it shared before this tab joined): the picture decides.
+ */
+export function sharesScreen(v: CallView, who: { kind: PartyKind; id: number } | null | undefined): boolean | null {
+  const r = who && v.remote[`${who.kind}:${who.id}`];
+  return typeof r?.screen === 'boolean' ? r.screen : null;
+}
+
+/** The other participant of a two-party call (whose screen slot 0 shows). */
+export function peerOf(call: CallInfo, me: Me): Participant | undefined {
+  return call.participants.find((p) => !isMe(me, p, call.visitor));
 }
 
 /** The other side's display name for the call screens. */

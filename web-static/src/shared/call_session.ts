@@ -90,8 +90,11 @@ export class CallSession {
   /** Slots 1…: added recvonly transceivers' streams (audio, camera, screen). */
   readonly extra: { audio: MediaStream; camera: MediaStream; screen: MediaStream }[] = [];
   private again = false;
-  /** Whether the remote camera / screen tracks are receiving (RTP flowing). */
-  remoteLive = { camera: false, screen: false };
+  /**
+   * Whether the remote camera / screen tracks are receiving (RTP flowing); `screen1`, `screen2`:
+   * the screens of slots 1 and 2. Used until a participant's call_media says whether it shares.
+   */
+  remoteLive: { camera: boolean; screen: boolean; [slotScreen: string]: boolean } = { camera: false, screen: false };
   state: LocalMediaState = { audio: false, video: false, screen: false, cameraError: null };
 
   private readonly o: CallSessionOptions;
@@ -187,13 +190,20 @@ export class CallSession {
    * k's) and offered again on this PeerConnection: the daemon answers on the same ICE/DTLS.
    */
   async renegotiate(slots: (Participant | null)[]): Promise<void> {
+    // Someone new learns at once what this side sends (a screen shared before they joined).
+    if (!this.again) this.sendMediaState();
     this.slots = slots;
     this.again = false;
     if (this.extra.length >= slots.length - 1 || this.closed) return this.o.changed();
     // An offer of ours is still out: once its answer is in, this runs again.
     if (this.pc.signalingState !== 'stable') return void (this.again = true);
-    const s = (k: string) => this.o.deps.createStream([this.pc.addTransceiver(k, { direction: 'recvonly' }).receiver.track]);
-    while (this.extra.length < slots.length - 1) this.extra.push({ audio: s('audio'), camera: s('video'), screen: s('video') });
+    const add = (k: string) => this.pc.addTransceiver(k, { direction: 'recvonly' }).receiver;
+    const s = (r: RTCRtpReceiver) => this.o.deps.createStream([r.track]);
+    while (this.extra.length < slots.length - 1) {
+      const [audio, camera, screen] = [add('audio'), add('video'), add('video')];
+      this.extra.push({ audio: s(audio), camera: s(camera), screen: s(screen) });
+      this.watchRemote(screen, `screen${this.extra.length}`);
+    }
     this.o.changed();
     await this.offer();
   }
@@ -338,7 +348,7 @@ export class CallSession {
     }
   }
 
-  private watchRemote(receiver: RTCRtpReceiver, which: 'camera' | 'screen'): void {
+  private watchRemote(receiver: RTCRtpReceiver, which: string): void {
     // Shown once frames decode beyond those counted when it last went quiet (Chromium unmutes a
     // track on a lone probe packet of an idle sender: not a picture yet); hidden when the track
     // mutes or no new frame came for kStillMs.

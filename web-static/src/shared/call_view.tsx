@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import type { CallController } from './call_controller.ts';
-import { endReasonKey, formatDuration, peerName, remoteCameraOff, remoteMuted, type Me } from './call_model.ts';
+import { endReasonKey, formatDuration, peerName, peerOf, remoteCameraOff, remoteMuted, sharesScreen, type Me, type Participant } from './call_model.ts';
 import type { CallT } from './call_i18n.ts';
 
 export interface CallViewProps {
@@ -230,7 +230,11 @@ export function CallView({ c, t, me, fallbackName, canRecord, subtitle }: CallVi
   const st = s?.state;
   const multi = !!s && s.extra.length > 0;  // F18 (once more than two): a named tile per other participant
   const remoteVideo = !multi && !!s?.remoteLive.camera && !remoteCameraOff(v);
-  const remoteScreen = !!s?.remoteLive.screen;
+  // A screen shows while its sharer's call_media says so (else while its frames decode); with
+  // more than two, every participant's screen gets a tile of its own next to their camera.
+  const screenOf = (p: Participant | null | undefined, slot: number) => !!s && (sharesScreen(v, p) ?? !!s.remoteLive[slot ? `screen${slot}` : 'screen']);
+  const remoteScreen = !multi && !!call && screenOf(peerOf(call, me), 0);
+  const visitorShares = !!call && screenOf(call.participants.find((p) => p.kind === 'visitor'), multi ? s!.slots.findIndex((p) => p?.kind === 'visitor') : 0);
   const canShare = typeof navigator !== 'undefined' && !!navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices;
   const status = v.phase === 'ringing-out' ? t('call.calling') : v.phase === 'connecting' ? t('call.connecting') : null;
   return (
@@ -263,12 +267,20 @@ export function CallView({ c, t, me, fallbackName, canRecord, subtitle }: CallVi
       )}
       {multi && (
         <div class="cv-tiles" data-testid="call-tiles">
-          {s.slots.map((p, i) => p && (
+          {s.slots.map((p, i) => p && [
             <figure key={`${p.kind}:${p.id}`} class="cv-tile" data-testid="call-tile">
               <Media stream={i ? s.extra[i - 1]?.camera : s.remoteCamera} label={p.name || name} cls="cv-v" muted />
               <figcaption>{p.name || name}</figcaption>
-            </figure>
-          ))}
+            </figure>,
+            screenOf(p, i) && (
+              <figure key={`s${p.kind}:${p.id}`} class="cv-tile cv-st" data-testid="call-screen-tile" data-who={`${p.kind}:${p.id}`}>
+                <Media stream={i ? s.extra[i - 1]?.screen : s.remoteScreen} label={`${t('call.remoteScreen')}: ${p.name || name}`} cls="cv-v" muted />
+                <figcaption>
+                  <CallIcon d="screen" /> {p.name || name}
+                </figcaption>
+              </figure>
+            ),
+          ])}
         </div>
       )}
       {s && <RemoteAudio stream={s.remoteAudio} volume={volume} sink={sink} />}
@@ -281,7 +293,7 @@ export function CallView({ c, t, me, fallbackName, canRecord, subtitle }: CallVi
             <Btn label={t(s.isMuted ? 'call.micUnmute' : 'call.micMute')} testid="call-mute" icon="mic" off={s.isMuted} pressed={s.isMuted} onClick={() => c.setMuted(!s.isMuted)} />
             <Btn label={t(st?.video ? 'call.camOff' : 'call.camOn')} testid="call-camera" icon="cam" off={!st?.video} pressed={!!st?.video} onClick={() => void c.setCamera(!st?.video)} />
             {canShare && <Btn label={t(st?.screen ? 'call.screenOff' : 'call.screenOn')} testid="call-screen" icon="screen" pressed={!!st?.screen} kind={st?.screen ? 'on' : undefined} onClick={() => void c.setScreen(!st?.screen)} />}
-            {canRecord && canShare && v.leg && call?.state === 'active' && !remoteScreen && (
+            {canRecord && canShare && v.leg && call?.state === 'active' && !visitorShares && (
               <Btn label={t('call.screenRequest')} testid="call-screen-request" icon="ask" onClick={() => c.requestScreen()} />
             )}
             {canRecord && v.leg && call?.state === 'active' && (

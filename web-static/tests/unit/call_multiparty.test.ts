@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CallSession, type CallMediaDeps } from '../../src/shared/call_session.ts';
-import { kIdleCall, parseCallFrame, reduceCall, type CallInfo, type Me } from '../../src/shared/call_model.ts';
+import { kIdleCall, parseCallFrame, peerOf, reduceCall, sharesScreen, type CallInfo, type CallView, type Me } from '../../src/shared/call_model.ts';
 
 const kId = 'd'.repeat(32);
 
@@ -71,6 +71,10 @@ test('renegotiate: one recvonly audio+camera+screen set per extra slot, then a n
   assert.equal(s.extra.length, 1);
   assert.deepEqual(sent.at(-1), { t: 'call_offer', call: kId, sdp: 'offer 1' });
   assert.deepEqual(s.slots, [visitor, boris]);
+  // Each call_renegotiate also re-tells this side's media state, so a newcomer knows at once who
+  // shares a screen.
+  assert.deepEqual(sent.filter((f) => f.t === 'call_media').at(-1), { t: 'call_media', call: kId, audio: false, video: false, screen: false });
+  assert.equal(sent.filter((f) => f.t === 'call_media').length, 2);
 });
 
 test('renegotiate waits for an offer still out, then offers once its answer is in', async () => {
@@ -122,3 +126,53 @@ test('frames: invitable list, renegotiate slots (bounded), expired invitation', 
   v = reduceCall(v, parseCallFrame({ t: 'call_invite_state', call: kId, operator: 5, state: 'expired' })!, me);
   assert.equal(v.phase, 'idle');
 });
+
+test('an invitee who went away or offline stops ringing (call_invite_state offline)', () => {
+  const info = call([{ kind: 'visitor', id: 42 }]);
+  let v = reduceCall(kIdleCall, { t: 'call_invite', call: info, from: 'Анна' }, me);
+  v = reduceCall(v, parseCallFrame({ t: 'call_invite_state', call: kId, operator: 5, state: 'ringing' })!, me);
+  assert.equal(v.phase, 'ringing-in', 'ringing is no reason to stop');
+  v = reduceCall(v, parseCallFrame({ t: 'call_invite_state', call: kId, operator: 5, state: 'offline' })!, me);
+  assert.equal(v.phase, 'idle');
+});
+
+test('call_media screen: who shares is known at once, and unknown until said', () => {
+  const f = parseCallFrame({ t: 'call_media', call: kId, who: { kind: 'operator', id: 3 }, audio: true, video: true, screen: true });
+  assert.deepEqual(f, { t: 'call_media', call: kId, who: { kind: 'operator', id: 3 }, audio: true, video: true, screen: true });
+  assert.equal((parseCallFrame({ t: 'call_media', call: kId, who: { kind: 'operator', id: 3 }, screen: 'yes' }) as { screen?: boolean }).screen, undefined);
+  const info = call([{ kind: 'visitor', id: 42 }, { kind: 'operator', id: 3, name: 'Анна' }, { kind: 'operator', id: 5, name: 'Борис' }]);
+  let v: CallView = { ...kIdleCall, call: info, phase: 'active', leg: true };
+  const anna = { kind: 'operator' as const, id: 3 };
+  const visitor = { kind: 'visitor' as const, id: 42 };
+  assert.equal(sharesScreen(v, anna), null, 'not said yet: the picture decides');
+  v = reduceCall(v, f!, me);
+  assert.equal(sharesScreen(v, anna), true);
+  assert.equal(sharesScreen(v, visitor), null);
+  v = reduceCall(v, parseCallFrame({ t: 'call_media', call: kId, who: anna, audio: true, video: true, screen: false })!, me);
+  assert.equal(sharesScreen(v, anna), false, 'stopped: hidden at once, no waiting for frames to stop');
+  assert.equal(sharesScreen(v, null), null);
+  // Another call's frame changes nothing.
+  v = reduceCall(v, parseCallFrame({ t: 'call_media', call: 'e'.repeat(32), who: visitor, audio: true, video: true, screen: true })!, me);
+  assert.equal(sharesScreen(v, visitor), null);
+  // The other side of a two-party call.
+  assert.deepEqual(peerOf(call([{ kind: 'visitor', id: 42 }, { kind: 'operator', id: 5 }]), me), { kind: 'visitor', id: 42 });
+});
+
+test('the screens of extra slots are watched too: remoteLive.screen1 once frames come', async () => {
+  const { s, peer } = make();
+  await s.renegotiate([visitor, boris, anna]);
+  assert.equal(s.extra.length, 2);
+  assert.equal(s.remoteLive.screen1 ?? false, false);
+  // Slot 1's screen is the 2nd video transceiver of its set (audio, camera, screen).
+  const screen1 = peer.transceivers[5]!;
+  assert.equal(screen1.kind, 'video');
+  assert.equal((s.extra[0]!.screen as unknown as { tracks: Track[] }).tracks[0], screen1.receiver.track);
+  screen1.receiver.track.dispatchEvent(new Event('unmute'));
+  for (let i = 0; i < 20 && !s.remoteLive.screen1; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(s.remoteLive.screen1, true);
+  assert.equal(s.remoteLive.screen2 ?? false, false, 'slot 2 sent nothing');
+  screen1.receiver.track.dispatchEvent(new Event('mute'));
+  assert.equal(s.remoteLive.screen1, false);
+  s.close();
+});
+

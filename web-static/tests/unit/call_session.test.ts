@@ -290,7 +290,7 @@ test('controller: the visitor calls; the offer goes once the call is active; the
   assert.equal(c.view.phase, 'connecting');
   await tick();
   assert.deepEqual(sent[1], { t: 'call_offer', call: kId, sdp: 'v=0 offer' });
-  assert.deepEqual(sent[2], { t: 'call_media', call: kId, audio: true, video: false });
+  assert.deepEqual(sent[2], { t: 'call_media', call: kId, audio: true, video: false, screen: false });
   c.handleFrame({ t: 'call_answer', call: kId, sdp: 'v=0 answer' });
   await tick();
   assert.deepEqual(e.peers[0]!.remote, { type: 'answer', sdp: 'v=0 answer' });
@@ -351,7 +351,7 @@ test('controller: a camera refused when accepting with video is explained; the c
   c.handleFrame(frame('active', 'operator', parts, { video: true }));
   await tick();
   assert.equal(c.view.error, 'call.err.cameraDenied', 'the explanation stays while the call starts');
-  assert.deepEqual(sent.at(-1), { t: 'call_media', call: kId, audio: true, video: false });
+  assert.deepEqual(sent.at(-1), { t: 'call_media', call: kId, audio: true, video: false, screen: false });
 
   // The visitor's own video call: the reason outlives the first `call` frame too.
   const e2 = env();

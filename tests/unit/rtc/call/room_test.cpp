@@ -131,6 +131,23 @@ TEST_F(RoomTest, RejoinGetsSlotsAgain) {
   EXPECT_EQ(slots("operator:2"), (std::vector<std::string>{"visitor", "operator:1"}));
 }
 
+TEST_F(RoomTest, EveryOperatorIsItsOwnVoiceInARecording) {
+  // Numbers follow the first offers: an operator first, then the visitor, then two more.
+  join("operator:1");
+  join("visitor");
+  join("operator:2");
+  leave("operator:2");  // a voice stays with its operator, also after leaving
+  join("operator:3");
+  record::Participant voices[4];
+  thread_.runSync([&] {
+    for (std::size_t i = 0; i < 4; ++i) voices[i] = room_->recordedVoice(i);
+  });
+  EXPECT_EQ(voices[0], record::Participant::Operator);
+  EXPECT_EQ(voices[1], record::Participant::Visitor);
+  EXPECT_EQ(voices[2], record::operatorVoice(1));
+  EXPECT_EQ(voices[3], record::operatorVoice(2));
+}
+
 TEST_F(RoomTest, AFifthParticipantIsRefused) {
   for (auto key : {"visitor", "operator:1", "operator:2", "operator:3"}) {
     EXPECT_EQ(join(key).find("full"), std::string::npos) << key;

@@ -51,13 +51,16 @@ int main(int argc, char** argv) {
     std::printf(
         "{\"callId\":\"%s\",\"ok\":%s,\"path\":\"%s\",\"mediaType\":\"%s\",\"error\":\"%s\","
         "\"durationMs\":%.1f,\"packets\":%llu,\"dropped\":%llu,\"videoFrames\":%llu,"
-        "\"width\":%d,\"height\":%d,\"silence\":[%llu,%llu]}\n",
+        "\"width\":%d,\"height\":%d,\"channels\":%d,\"silence\":[%llu,%llu,%llu,%llu]}\n",
         r.callId.c_str(), r.ok ? "true" : "false", r.path.c_str(), r.mediaType.c_str(),
         r.error.c_str(), r.durationMs, static_cast<unsigned long long>(r.packets),
         static_cast<unsigned long long>(r.dropped),
         static_cast<unsigned long long>(r.conversion.videoFrames), r.conversion.width,
-        r.conversion.height, static_cast<unsigned long long>(r.conversion.audio.silence[0]),
-        static_cast<unsigned long long>(r.conversion.audio.silence[1]));
+        r.conversion.height, r.conversion.audioChannels,
+        static_cast<unsigned long long>(r.conversion.audio.silence[0]),
+        static_cast<unsigned long long>(r.conversion.audio.silence[1]),
+        static_cast<unsigned long long>(r.conversion.audio.silence[2]),
+        static_cast<unsigned long long>(r.conversion.audio.silence[3]));
   }
   return ok ? 0 : 1;
 }

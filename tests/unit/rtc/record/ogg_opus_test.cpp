@@ -249,5 +249,90 @@ TEST(OggOpus, HeadersGranulesAndEndOfStream) {
   }
 }
 
+TEST(MultiVoiceAudio, EveryVoiceHasItsStreamAndLateOrEarlyLeaversGetSilence) {
+  const std::uint64_t epoch = 2'000'000;
+  std::vector<RawPacket> visitor, first, second;
+  for (int i = 0; i < 10; ++i) {
+    visitor.push_back(opusRtp(10 + i, 100 + i * 960, 1, {0x78, static_cast<std::uint8_t>(i)},
+                              epoch + i * 20'000 + 2000));
+  }
+  // The first operator talks throughout; the second joins at slot 3 and leaves after slot 6,
+  // each with its own random timestamp base.
+  for (int i = 0; i < 10; ++i) {
+    first.push_back(opusRtp(50 + i, 777'000 + i * 960, 2, {0x78, static_cast<std::uint8_t>(0x40 + i)},
+                            epoch + i * 20'000 + 4000));
+  }
+  for (int i = 3; i <= 6; ++i) {
+    second.push_back(opusRtp(90 + i, 4'000'000'000u + i * 960, 3,
+                             {0x78, static_cast<std::uint8_t>(0x80 + i)}, epoch + i * 20'000 + 1000));
+  }
+  const std::span<const RawPacket> voices[3] = {visitor, first, second};
+  const StereoAudio a = mixOpusVoices(voices, epoch);
+  EXPECT_EQ(a.channels, 3);
+  EXPECT_EQ(a.firstSlot, 0);
+  ASSERT_EQ(a.packets.size(), 10u);
+  EXPECT_EQ(a.stats.packets[0], 10u);
+  EXPECT_EQ(a.stats.packets[1], 10u);
+  EXPECT_EQ(a.stats.packets[2], 4u);
+  EXPECT_EQ(a.stats.silence[2], 6u);
+  // Slot 4: the first two self-delimited (length byte after the TOC), the last as is.
+  EXPECT_EQ(a.packets[4], (Bytes{0x78, 1, 0x04, 0x78, 1, 0x44, 0x78, 0x84}));
+  // Before the second operator joined and after they left: their stream is silence.
+  EXPECT_EQ(a.packets[2], (Bytes{0x78, 1, 0x02, 0x78, 1, 0x42, 0xF8, 0xFF, 0xFE}));
+  EXPECT_EQ(a.packets[7], (Bytes{0x78, 1, 0x07, 0x78, 1, 0x47, 0xF8, 0xFF, 0xFE}));
+  // Each packet parses as 3 streams: two self-delimited packets, then one in normal framing.
+  for (const auto& p : a.packets) {
+    std::span<const std::uint8_t> rest = p;
+    for (int stream = 0; stream < 2; ++stream) {
+      ASSERT_GE(rest.size(), 2u);
+      const std::size_t len = rest[1];
+      ASSERT_GE(rest.size(), 2 + len);
+      rest = rest.subspan(2 + len);
+    }
+    EXPECT_TRUE(parseOpusPacket(rest).has_value());
+  }
+}
+
+TEST(MultiVoiceAudio, FourVoicesAndTheStereoWrapperAgree) {
+  std::vector<RawPacket> v[4];
+  for (int k = 0; k < 4; ++k) v[k].push_back(opusRtp(1, 0, 10 + k, {0x78, static_cast<std::uint8_t>(k)}, 0));
+  const std::span<const RawPacket> four[4] = {v[0], v[1], v[2], v[3]};
+  const StereoAudio a = mixOpusVoices(four, 0);
+  EXPECT_EQ(a.channels, 4);
+  ASSERT_EQ(a.packets.size(), 1u);
+  EXPECT_EQ(a.packets[0], (Bytes{0x78, 1, 0, 0x78, 1, 1, 0x78, 1, 2, 0x78, 3}));
+  const StereoAudio two = mixStereoOpus(v[0], v[1], 0);
+  const std::span<const RawPacket> pair[2] = {v[0], v[1]};
+  EXPECT_EQ(two.channels, 2);
+  EXPECT_EQ(two.packets, mixOpusVoices(pair, 0).packets);
+}
+
+TEST(OpusHead, MultistreamFamilyOneWithOneMonoStreamPerVoice) {
+  // RFC 7845 §5.1: version 1, channels, pre-skip LE, 48000 LE, gain 0, family 1, then the
+  // channel mapping table: N streams, 0 coupled, channel i from stream i.
+  const Bytes common = {'O', 'p', 'u', 's', 'H', 'e', 'a', 'd', 1};
+  auto expect = [&](int n) {
+    Bytes h = common;
+    h.push_back(static_cast<std::uint8_t>(n));
+    for (std::uint8_t b : {0x38, 0x01, 0x80, 0xBB, 0, 0, 0, 0, 1}) h.push_back(b);
+    h.push_back(static_cast<std::uint8_t>(n));
+    h.push_back(0);
+    for (int c = 0; c < n; ++c) h.push_back(static_cast<std::uint8_t>(c));
+    return h;
+  };
+  for (int n : {2, 3, 4}) {
+    EXPECT_EQ(opusHeadMultistream(n), expect(n)) << n;
+    EXPECT_EQ(opusHeadMultistream(n).size(), 21u + static_cast<std::size_t>(n));
+  }
+  EXPECT_EQ(opusHeadStereoMultistream(), expect(2));
+  // The Ogg file announces as many channels as the audio has.
+  StereoAudio a;
+  a.channels = 3;
+  a.packets = {Bytes{1}};
+  std::ostringstream out;
+  writeOggOpus(a, out, 7);
+  EXPECT_EQ(pages(out.str())[0].body, expect(3));
+}
+
 }  // namespace
 }  // namespace callpy::rtc::record

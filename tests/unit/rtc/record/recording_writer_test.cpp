@@ -160,7 +160,7 @@ TEST(RecordingWriter, DestructionFinishesRunningRecordings) {
 }
 
 // Real Opus and VP8 RTP (tests/fixtures/make_rtc_recording.py): the visitor's camera and voice,
-// the operator's voice from 0.5 s on with every 25th packet lost.
+// the operator's voice from 0.5 s on with every 25th packet lost, a second operator's 1.0-2.2 s.
 TEST(RecordingWriter, RealCallBecomesAWebm) {
   const auto packets = testing::readFixture(std::string(CALLPY_SOURCE_DIR) +
                                             "/tests/fixtures/rtc_recording.bin");
@@ -182,6 +182,11 @@ TEST(RecordingWriter, RealCallBecomesAWebm) {
   EXPECT_EQ(r->conversion.audio.packets[0], 150u);
   EXPECT_EQ(r->conversion.audio.packets[1], 120u);
   EXPECT_EQ(r->conversion.audio.silence[1], 30u);  // 25 slots before joining + 5 lost
+  // The second operator (1.0-2.2 s) has a channel of their own, silent outside that stretch.
+  EXPECT_EQ(r->conversion.audioChannels, 4);  // quad: the 4th channel stays silent
+  EXPECT_EQ(r->conversion.audio.silence[3], 150u);
+  EXPECT_EQ(r->conversion.audio.packets[2], 60u);
+  EXPECT_EQ(r->conversion.audio.silence[2], 90u);  // 50 slots before joining + 40 after leaving
   EXPECT_NEAR(r->durationMs, 3000, 40);
   EXPECT_EQ(dir.files(), std::vector<std::string>{"real.webm"});
 }
