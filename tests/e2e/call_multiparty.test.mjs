@@ -4,7 +4,9 @@
 // getStats() shows audio energy and rising decoded frames from both others (the daemon asked
 // each browser to renegotiate on the same PeerConnection). The colleague's screen share shows
 // as a tile of its own (slot 1's screen) and goes as soon as he stops. The colleague then leaves («Выйти из
-// звонка») and the visitor and the first operator keep their media.
+// звонка») and the visitor and the first operator keep their media. The inviting operator's dock
+// shows each invitation's state («Приглашение отправлено: Борис — звонит…», «… принял», and on a
+// second invitation «… отклонил»); the invite list closes on the pick.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -89,11 +91,19 @@ describe('a call with two operators in the widget and the panel', () => {
 
     await panel.getByTestId('call-invite').click();
     await panel.getByTestId('call-invite-operator').filter({ hasText: 'Борис' }).click();
+    // The list closes on the pick; the dock says how the invitation goes instead.
+    await panel.getByTestId('call-invitable').waitFor({ state: 'detached', timeout: 2000 });
+    const invitation = panel.getByTestId('call-invite-state');
+    await panel.locator('[data-testid="call-invite-state"][data-state="ringing"]').waitFor({ timeout: 5000 });
+    assert.equal(await invitation.textContent(), 'Приглашение отправлено: Борис — звонит…');
     const ring = boris.getByTestId('call-incoming');
     await ring.waitFor();
     assert.match(await ring.textContent(), /Приглашение в звонок от/);
     await shot(boris, 'call-multi-01-invited.png');
+    await shot(panel, 'call-multi-01-inviter-ringing.png');
     await boris.getByTestId('call-accept-video').click();
+    await panel.locator('[data-testid="call-invite-state"][data-state="accepted"]').waitFor({ timeout: 5000 });
+    assert.match(await invitation.textContent(), /^Приглашение отправлено: Борис — принял/);
     await boris.locator('[data-testid="call-view"][data-phase="active"]').waitFor({ timeout: 25000 });
 
     for (const [who, page] of [['visitor', visitor], ['owner', panel], ['Борис', boris]]) {
@@ -136,6 +146,15 @@ describe('a call with two operators in the widget and the panel', () => {
       return rising(v, v0) && rising(o, o0) ? true : null;
     }, { timeoutMs: 15000, what: 'the visitor and the owner to keep their media' });
     assert.equal(await panel.locator('[data-testid="call-view"][data-phase="active"]').count(), 1);
+    // Invited again, Борис declines: the owner's dock says so (one line per operator).
+    await panel.getByTestId('call-invite').click();
+    await panel.getByTestId('call-invite-operator').filter({ hasText: 'Борис' }).click();
+    await boris.getByTestId('call-incoming').waitFor();
+    await boris.getByTestId('call-decline').click();
+    await panel.locator('[data-testid="call-invite-state"][data-state="declined"]').waitFor({ timeout: 5000 });
+    assert.equal(await invitation.count(), 1);
+    assert.match(await invitation.textContent(), /^Приглашение отправлено: Борис — отклонил/);
+    await shot(panel, 'call-multi-06-inviter-declined.png');
     await visitor.getByTestId('call-hangup').click();
     await panel.getByText(/Видеозвонок завершён.*Борис/).first().waitFor({ timeout: 15000 });
     assert.deepEqual(pageErrors, []);

@@ -229,6 +229,71 @@ describe('a call with two operators', () => {
     const ended = await v.type('call', (f) => f.call.state === 'ended');
     assert.equal(ended.call.reason, 'hangup');
   });
+  test('a place freed by an operator who left is taken by the next one (invite, leave, x2, invite)', async () => {
+    // Visitor + A, then B joins and leaves, C joins and leaves: 4 distinct participants have
+    // been in the media room, never more than 3 at once. D must still get in and get media.
+    const started = await startWithOwner({ extraYaml: kRtcYaml });
+    await d?.stop();
+    d = started.d;
+    const site = await addSite(started.owner, 'Shop', SITE_ORIGIN);
+    const ops = [];
+    for (const name of ['Борис', 'Вера', 'Дина']) ops.push(await addOperator(d, site.id, `op${ops.length}@example.com`, { name }));
+    const { o: a } = await operatorSocket(d, started.owner);
+    const socks = [];
+    for (const op of ops) socks.push((await operatorSocket(d, op.client)).o);
+    const { v } = await visitorSocket(d, site, { page: { url: `${SITE_ORIGIN}/`, title: 'Home' } });
+    v.send({ t: 'msg', cid: 'c1', text: 'Алло' });
+    const { dialog } = await v.type('ack');
+    a.send({ t: 'call_start', dialog, video: true });
+    const callId = (await v.type('call')).call.id;
+    v.send({ t: 'call_accept', call: callId });
+    await a.type('call', (f) => f.call.state === 'active');
+    const pa = await BrowserPeer.open(browser, d.base, a);
+    const pv = await BrowserPeer.open(browser, d.base, v);
+    for (const p of [pa, pv]) await enableSlots(p);
+    await pa.join(callId);
+    await pv.join(callId);
+    const connected = (f) => f.call === callId && f.state === 'connected';
+    await a.next(connected, { what: 'operator A connected', timeoutMs: 20000 });
+    await v.next(connected, { what: 'visitor connected', timeoutMs: 20000 });
+
+    const invite = async (i) => {
+      a.send({ t: 'call_invite', call: callId, operator: ops[i].id });
+      await socks[i].type('call_invite', (f) => f.call.id === callId);
+      socks[i].send({ t: 'call_accept', call: callId });
+      await soon(a, 'call_invite_state', (f) => f.operator === ops[i].id && f.state === 'accepted');
+      const peer = await BrowserPeer.open(browser, d.base, socks[i]);
+      await enableSlots(peer);
+      await peer.join(callId);  // answered: the media room took the operator in
+      return peer;
+    };
+    // The visitor and A renegotiate once for a second slot; later newcomers reuse it.
+    const pb = await invite(0);
+    for (const [who, sock, peer] of [['A', a, pa], ['visitor', v, pv]]) {
+      await sock.next((f) => f.t === 'call_renegotiate' && f.slots.length === 2, { what: `${who}'s call_renegotiate`, timeoutMs: 20000 });
+      await reoffer(peer, callId, 2);
+    }
+    for (const [i, peer] of [[0, pb], [1, null]]) {
+      const p = peer ?? await invite(i);
+      socks[i].send({ t: 'call_leave', call: callId });
+      await socks[i].type('call_left');
+      await p.close();
+    }
+    const pd = await invite(2);
+    await socks[2].next(connected, { what: 'operator D connected', timeoutMs: 20000 });
+    const slotsD = await socks[2].next((f) => f.t === 'call_renegotiate' && f.slots.length === 2 && f.slots.every(Boolean),
+      { what: "D's call_renegotiate", timeoutMs: 20000 });
+    assert.deepEqual(slotsD.slots.map((s) => s.kind).sort(), ['operator', 'visitor']);
+    await reoffer(pd, callId, 2);
+    await hearsAndSees(pd, [0, 1], 'D');
+    const slotOfD = (await v.next((f) => f.t === 'call_renegotiate' && f.slots.some((s) => s?.name === 'Дина'),
+      { what: 'the visitor told D came', timeoutMs: 20000 })).slots.findIndex((s) => s?.name === 'Дина');
+    await hearsAndSees(pv, [slotOfD], 'visitor hearing D');
+    v.send({ t: 'call_hangup', call: callId });
+    await a.type('call', (f) => f.call.state === 'ended');
+    for (const p of [pa, pv, pd]) await p.close();
+  });
+
   test('an invitee going offline ends the invitation at once; a closed operator tab leaves the call', async () => {
     const started = await startWithOwner({ extraYaml: kRtcYaml });
     await d?.stop();

@@ -17,6 +17,24 @@ Room::Participant* Room::find(const std::string& key) {
   return nullptr;
 }
 
+Room::Participant* Room::place(const std::string& key) {
+  // A new place while there are fewer than kMaxParticipants (so one who left can still come
+  // back to theirs), then the place of one who left: the room holds those present, not everyone
+  // who ever came (F18: invite, leave, invite another...). A left place's legs are retired and
+  // nobody's slot points at it any more (leave()), so it is clean to hand over.
+  if (participants_.size() < kMaxParticipants) {
+    participants_.push_back({});
+    participants_.back().key = key;
+    return &participants_.back();
+  }
+  for (auto& p : participants_) {
+    if (!p.left) continue;
+    p.key = key;  // the one who left, coming back, is a newcomer now
+    return &p;
+  }
+  return nullptr;
+}
+
 void Room::admit(std::size_t number) {
   auto& me = participants_[number];
   me.left = false;
@@ -66,17 +84,15 @@ void Room::notifySlots(Participant& p) {
 void Room::offer(const std::string& key, const std::string& sdp, LegEvents events) {
   if (closed_) return;
   auto* p = find(key);
-  if (!p) {
-    if (participants_.size() >= kMaxParticipants) {
+  if (!p || p->left) {
+    if (!p) p = place(key);
+    if (!p) {
       if (events.rejected) events.rejected("the call is full: at most the visitor and 3 operators");
       return;
     }
-    participants_.push_back({});
-    p = &participants_.back();
-    p->key = key;
-    admit(participants_.size() - 1);
-  } else if (p->left) {
-    admit(static_cast<std::size_t>(p - participants_.data()));
+    const auto at = static_cast<std::size_t>(p - participants_.data());
+    p->voice = voiceFor(key, at);
+    admit(at);
   }
   const int number = static_cast<int>(p - participants_.data());
   // The same PeerConnection offering again (receive sections added): renegotiated in place.
@@ -177,13 +193,34 @@ void Room::retire(std::unique_ptr<Leg> leg) {
   thread_.post([l = std::shared_ptr<Leg>(std::move(leg))] {});
 }
 
+record::Participant Room::voiceFor(const std::string& key, std::size_t number) const {
+  // Voices belong to places, not to people. A recording is one Opus multistream of at most
+  // record::kVoices voices (the visitor and 3 operators), while a call may see more operators
+  // come and go once left places are reused. So a new place takes the next operator voice no
+  // place had yet (entry order: the first operator is voice 1, ...), and an operator taking over
+  // the place of one who left continues that place's voice: the two are never in the call at
+  // the same time, and the recording's time mapping re-anchors on the newcomer's SSRC as it does
+  // when a participant moves to another device. Every recording thus keeps one voice per
+  // operator while at most 3 operators took part, and never mixes two present ones.
+  if (key == "visitor") return record::Participant::Visitor;
+  const auto& mine = participants_[number].voice;
+  if (mine && *mine != record::Participant::Visitor) return *mine;
+  auto taken = [&](record::Participant v) {
+    for (std::size_t i = 0; i < participants_.size(); ++i) {
+      if (i != number && participants_[i].voice == v) return true;
+    }
+    return false;
+  };
+  for (std::size_t k = 0; k + 1 < record::kVoices; ++k) {
+    if (!taken(record::operatorVoice(k))) return record::operatorVoice(k);
+  }
+  // Only reachable if an operator took over the visitor's place (the visitor never leaves a
+  // call that goes on): shares the last operator voice rather than writing out of range.
+  return record::operatorVoice(record::kVoices - 2);
+}
+
 record::Participant Room::recordedVoice(std::size_t number) const {
-  // The visitor is voice 0; operators are voices 1..3 in the order they entered the room (a
-  // number stays with its participant, also after leaving, so a voice never changes hands).
-  if (participants_[number].key == "visitor") return record::Participant::Visitor;
-  std::size_t before = 0;
-  for (std::size_t i = 0; i < number; ++i) before += participants_[i].key != "visitor" ? 1 : 0;
-  return record::operatorVoice(before);
+  return participants_[number].voice.value_or(record::Participant::Visitor);
 }
 
 void Room::publish(const Leg& from, Role role, const std::uint8_t* pkt, std::size_t len,

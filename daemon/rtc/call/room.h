@@ -5,12 +5,14 @@
 // track published on one leg is forwarded to the matching outgoing track of every other
 // participant's active leg. With more than two participants (F18: the visitor and up to 3
 // operators) every receiver has one slot per other participant (leg.h, sectionSlots); a slot
-// keeps its remote until that one leaves, so the receiver's SSRCs stay stable.
+// keeps its remote until that one leaves, so the receiver's SSRCs stay stable. A participant who
+// leaves frees its place (participant number) for a newcomer; until then a rejoin gets it back.
 #include <array>
 #include <atomic>
 #include <functional>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,8 +49,8 @@ class Room {
   // Recording on (a recording to feed) or off (nullptr): every relayed packet is also copied to it.
   void setRecording(std::shared_ptr<record::Recording> recording);
 
-  // Whose voice participant `number` (order of first offer) is in a recording: the visitor, or
-  // the k-th operator to enter the room.
+  // Whose voice participant `number` (its place in the room) is in a recording: the visitor, or
+  // one of the operator voices (see voiceFor()).
   record::Participant recordedVoice(std::size_t number) const;
 
   // From the legs.
@@ -63,11 +65,16 @@ class Room {
     std::string key;
     std::unique_ptr<Leg> active;
     std::unique_ptr<Leg> pending;
-    bool left = false;  // kept (its number stays) so a rejoin gets the same place
+    bool left = false;  // kept (its number stays) so a rejoin gets the same place, until reused
+    std::optional<record::Participant> voice;  // in a recording; stays with the place
     std::array<int, kMaxParticipants> slotOf{-1, -1, -1, -1};  // remote number → my slot
     std::function<void(const std::vector<std::string>&)> onSlots;
   };
   Participant* find(const std::string& key);
+  // The place a participant not in the room takes: a new one while there is room, else the
+  // place of one who left (nullptr: full).
+  Participant* place(const std::string& key);
+  record::Participant voiceFor(const std::string& key, std::size_t number) const;
   // A participant (new, or back after leaving) takes a free slot at everyone else and vice versa.
   void admit(std::size_t number);
   void notifySlots(Participant& p);

@@ -142,8 +142,15 @@ export class CallController {
   }
 
   invite(operator: number): void {
-    if (this.v.call) this.d.send({ t: 'call_invite', call: this.v.call.id, operator });
-    if (this.v.call) this.dispatch({ t: 'call_invitable', call: this.v.call.id, operators: (this.v.invitable ?? []).filter((o) => o.id !== operator) });
+    if (!this.v.call) return;
+    const name = this.v.invitable?.find((o) => o.id === operator)?.name ?? '';
+    if (!this.d.send({ t: 'call_invite', call: this.v.call.id, operator })) return this.fail('call.err.offline');
+    // The list closes; the dock shows the invitation's state instead (call_invite_state).
+    this.dispatch({ t: 'local_invite', operator, name });
+  }
+
+  dismissInvite(operator: number): void {
+    this.dispatch({ t: 'local_invite_dismiss', operator });
   }
 
   leave(): void {

@@ -222,7 +222,18 @@ export interface CallView {
   invitedBy?: string | null;
   /** F18: operators who can be invited now (after asking call_invitable). */
   invitable?: { id: number; name: string }[] | null;
+  /** F18: the invitations this tab sent in this call and how each went (call_invite_state). */
+  invites?: InviteStatus[];
 }
+
+/** `sent` until the daemon says `ringing`; `failed` when it refused the invitation (an err). */
+export type InviteState = 'sent' | 'ringing' | 'accepted' | 'declined' | 'expired' | 'offline' | 'failed';
+export interface InviteStatus {
+  id: number;
+  name: string;
+  state: InviteState;
+}
+const kInviteStates: readonly string[] = ['ringing', 'accepted', 'declined', 'expired', 'offline'];
 
 export const kIdleCall: CallView = { phase: 'idle', call: null, leg: false, media: null, remote: {}, error: null, pending: null, waiting: {}, elsewhere: false, deviceLink: null, screenAsk: null };
 
@@ -239,6 +250,9 @@ export type CallEvent =
   | { t: 'local_close_link' }
   /** The visitor answered the screen-share request (shared or refused): the prompt goes. */
   | { t: 'local_screen_answered' }
+  /** F18: this tab invited an operator (the invitable list closes; its state is shown). */
+  | { t: 'local_invite'; operator: number; name: string }
+  | { t: 'local_invite_dismiss'; operator: number }
   | { t: 'dismiss' };
 
 export function isMe(me: Me, p: { kind: PartyKind; id: number }, visitor: number): boolean {
@@ -306,7 +320,13 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
       return v.call?.id === e.call ? { ...v, invitable: e.operators } : v;
     case 'call_invite_state':
       // The invitation ran out, or this operator went away/offline meanwhile: the ring stops.
-      return v.invitedBy && v.phase === 'ringing-in' && v.call?.id === e.call && (e.state === 'expired' || e.state === 'offline') ? nextWaiting({ ...kIdleCall, waiting: v.waiting }, me) : v;
+      if (v.invitedBy && v.phase === 'ringing-in' && v.call?.id === e.call && (e.state === 'expired' || e.state === 'offline')) return nextWaiting({ ...kIdleCall, waiting: v.waiting }, me);
+      return inviteStateOf(v, e.call, e.operator, e.state);
+    case 'local_invite':
+      if (!v.call) return v;
+      return { ...v, invitable: null, invites: [...(v.invites ?? []).filter((i) => i.id !== e.operator), { id: e.operator, name: e.name, state: 'sent' }] };
+    case 'local_invite_dismiss':
+      return v.invites ? { ...v, invites: v.invites.filter((i) => i.id !== e.operator) } : v;
     case 'call_left':
       return v.call?.id === e.call ? nextWaiting({ ...kIdleCall, waiting: v.waiting }, me) : v;
     case 'call_moved':
@@ -333,6 +353,8 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
       // Errors of a start/accept in flight (or of our SDP) belong to the call; others are not ours.
       if (v.pending !== null) return nextWaiting({ ...kIdleCall, waiting: v.waiting, error: e.code === 'conflict' ? 'call.err.conflict' : 'call.err.failed' }, me);
       if (e.field === 'sdp' && v.leg) return { ...v, error: 'call.err.media' };
+      // An invitation the daemon refused (busy, full, gone offline) is answered by an err only.
+      if (v.invites?.some((i) => i.state === 'sent')) return { ...v, invites: v.invites.map((i) => (i.state === 'sent' ? { ...i, state: 'failed' } : i)) };
       return v;
     case 'local_start':
       return { ...kIdleCall, waiting: v.waiting, phase: 'ringing-out', pending: 'start', leg: true };
@@ -345,6 +367,18 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
     case 'dismiss':
       return v.phase === 'ended' || v.phase === 'idle' ? nextWaiting({ ...kIdleCall, waiting: v.waiting }, me) : { ...v, error: null };
   }
+}
+
+/** The inviter's view of one of its invitations (F18); other operators' invitations are not shown. */
+function inviteStateOf(v: CallView, call: string, operator: number, state: string): CallView {
+  if (v.call?.id !== call || !v.invites || !kInviteStates.includes(state)) return v;
+  const at = v.invites.findIndex((i) => i.id === operator);
+  const was = v.invites[at];
+  // `ringing` never overtakes an answer (the frames of one invitation come in order anyway).
+  if (!was || (state === 'ringing' && was.state !== 'sent')) return v;
+  const invites = [...v.invites];
+  invites[at] = { ...was, state: state as InviteState };
+  return { ...v, invites };
 }
 
 /** Shows the next call still ringing here, if any. */

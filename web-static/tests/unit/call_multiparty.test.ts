@@ -176,3 +176,48 @@ test('the screens of extra slots are watched too: remoteLive.screen1 once frames
   s.close();
 });
 
+
+test('the inviter: the list closes on a pick, then ringing, accepted (never back to ringing)', () => {
+  const info = call([{ kind: 'visitor', id: 42 }, { kind: 'operator', id: 5, name: 'Борис' }]);
+  let v: CallView = { ...kIdleCall, call: info, phase: 'active', leg: true };
+  v = reduceCall(v, parseCallFrame({ t: 'call_invitable', call: kId, operators: [{ id: 3, name: 'Анна' }, { id: 6, name: 'Вера' }] })!, me);
+  assert.equal(v.invitable?.length, 2);
+  v = reduceCall(v, { t: 'local_invite', operator: 3, name: 'Анна' }, me);
+  assert.equal(v.invitable, null, 'the list closes on a pick');
+  assert.deepEqual(v.invites, [{ id: 3, name: 'Анна', state: 'sent' }]);
+  const state = (operator: number, s: string, id = kId) => parseCallFrame({ t: 'call_invite_state', call: id, operator, state: s })!;
+  v = reduceCall(v, state(3, 'ringing'), me);
+  assert.equal(v.invites?.[0]?.state, 'ringing');
+  assert.equal(v.phase, 'active', 'the inviter stays in the call');
+  // Another call's frame, an invitation of another operator of the call, an unknown state: nothing.
+  for (const f of [state(3, 'accepted', 'e'.repeat(32)), state(6, 'declined'), state(3, 'bogus')]) {
+    assert.equal(reduceCall(v, f, me), v);
+  }
+  v = reduceCall(v, { t: 'call', call: { ...info, participants: [...info.participants, { kind: 'operator', id: 3, name: 'Анна' }] } }, me);
+  v = reduceCall(v, state(3, 'accepted'), me);
+  assert.deepEqual(v.invites, [{ id: 3, name: 'Анна', state: 'accepted' }], 'kept through call updates');
+  assert.equal(reduceCall(v, state(3, 'ringing'), me).invites?.[0]?.state, 'accepted');
+  v = reduceCall(v, { t: 'local_invite_dismiss', operator: 3 }, me);
+  assert.deepEqual(v.invites, []);
+});
+
+test('the inviter: declined, no answer, offline, and an invitation the daemon refused', () => {
+  const info = call([{ kind: 'visitor', id: 42 }, { kind: 'operator', id: 5, name: 'Борис' }]);
+  let v: CallView = { ...kIdleCall, call: info, phase: 'active', leg: true };
+  for (const [id, name] of [[3, 'Анна'], [6, 'Вера'], [7, 'Глеб']] as const) v = reduceCall(v, { t: 'local_invite', operator: id, name }, me);
+  v = reduceCall(v, parseCallFrame({ t: 'call_invite_state', call: kId, operator: 3, state: 'declined' })!, me);
+  v = reduceCall(v, parseCallFrame({ t: 'call_invite_state', call: kId, operator: 6, state: 'expired' })!, me);
+  assert.deepEqual(v.invites?.map((i) => i.state), ['declined', 'expired', 'sent']);
+  // The daemon answers a refused call_invite (already in a call, call full) with an err only.
+  v = reduceCall(v, parseCallFrame({ t: 'err', code: 'conflict', message: 'that operator is already in a call' })!, me);
+  assert.deepEqual(v.invites?.map((i) => i.state), ['declined', 'expired', 'failed']);
+  assert.equal(v.phase, 'active');
+  // Invited again: the old entry is replaced, not duplicated.
+  v = reduceCall(v, { t: 'local_invite', operator: 3, name: 'Анна' }, me);
+  v = reduceCall(v, parseCallFrame({ t: 'call_invite_state', call: kId, operator: 3, state: 'offline' })!, me);
+  assert.deepEqual(v.invites?.map((i) => `${i.id}:${i.state}`), ['6:expired', '7:failed', '3:offline']);
+  // A new call starts clean.
+  v = reduceCall(v, { t: 'call', call: { ...info, state: 'ended', reason: 'hangup', ended: 9 } }, me);
+  v = reduceCall(v, { t: 'local_start' }, me);
+  assert.equal(v.invites, undefined);
+});

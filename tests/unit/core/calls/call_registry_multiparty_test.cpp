@@ -49,6 +49,23 @@ TEST_F(MultipartyTest, TheLimitIsEnforced) {
             ErrorCode::Conflict);
 }
 
+TEST_F(MultipartyTest, TheLimitCountsOnlyOperatorsStillInTheCall) {
+  // Invite B, B leaves, invite C, C leaves, invite D: never more than 2 operators at once.
+  auto c = active();
+  std::int64_t user = 10;
+  for (int round = 0; round < 3; ++round, ++user) {
+    const Party who{PartyKind::Operator, user};
+    auto j = registry.addOperator(c.id, {who, "op", static_cast<std::uint64_t>(40 + round)}, 3);
+    EXPECT_EQ(j.participants.size(), 3u) << round;
+    registry.leave(c.id, who, 3000 + round);
+  }
+  auto j = registry.addOperator(c.id, {kBoris, "Борис", 31}, 3);
+  registry.addOperator(c.id, {{PartyKind::Operator, 6}, "Вера", 32}, 3);
+  EXPECT_EQ(j.formerOperators.size(), 3u);
+  EXPECT_EQ(codeOf([&] { registry.addOperator(c.id, {{PartyKind::Operator, 7}, "Глеб", 33}, 3); }),
+            ErrorCode::Conflict);
+}
+
 TEST_F(MultipartyTest, OnlyAnActiveCallTakesOperators) {
   auto c = registry.start({7, "shop", 42, {kAnna, "Анна", 11}, true, {}}, 1000);
   EXPECT_EQ(codeOf([&] { registry.addOperator(c.id, {kBoris, "Борис", 31}, 3); }), ErrorCode::Conflict);

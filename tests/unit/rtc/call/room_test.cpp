@@ -157,6 +157,66 @@ TEST_F(RoomTest, AFifthParticipantIsRefused) {
   EXPECT_EQ(slots("visitor").size(), 3u);
 }
 
+TEST_F(RoomTest, ALeftPlaceIsReusedByANewcomer) {
+  // F18: invite B, B leaves, invite C, C leaves, invite D: only 3 are ever present at once, so D
+  // is admitted (the room held on to every place ever taken and refused D before).
+  join("visitor");
+  join("operator:1");
+  join("operator:2");
+  leave("operator:2");
+  join("operator:3");
+  leave("operator:3");
+  EXPECT_EQ(join("operator:4").find("full"), std::string::npos);
+  EXPECT_EQ(slots("visitor"), (std::vector<std::string>{"operator:1", "operator:4"}));
+  EXPECT_EQ(slots("operator:1"), (std::vector<std::string>{"visitor", "operator:4"}));
+  EXPECT_EQ(slots("operator:4"), (std::vector<std::string>{"visitor", "operator:1"}));
+  // And again, with the room at its 4 places: a fourth present participant still fits.
+  EXPECT_EQ(join("operator:5").find("full"), std::string::npos);
+  EXPECT_EQ(slots("visitor"), (std::vector<std::string>{"operator:1", "operator:4", "operator:5"}));
+  // Now 4 are present: a fifth is refused even though others have left before.
+  EXPECT_NE(join("operator:6").find("the call is full"), std::string::npos);
+  EXPECT_TRUE(slots("operator:6").empty());
+}
+
+TEST_F(RoomTest, OthersKeepTheirSlotsWhenAPlaceChangesHands) {
+  join("visitor");
+  join("operator:1");
+  join("operator:2");
+  join("operator:3");
+  leave("operator:1");
+  join("operator:4");  // takes operator 1's place and, at each receiver, the slot it freed
+  EXPECT_EQ(slots("visitor"), (std::vector<std::string>{"operator:4", "operator:2", "operator:3"}));
+  EXPECT_EQ(slots("operator:2"), (std::vector<std::string>{"visitor", "operator:4", "operator:3"}));
+  EXPECT_EQ(slots("operator:3"), (std::vector<std::string>{"visitor", "operator:4", "operator:2"}));
+  // Operator 1 coming back finds its place taken and the room full.
+  EXPECT_NE(join("operator:1").find("full"), std::string::npos);
+  leave("operator:2");
+  EXPECT_EQ(join("operator:1").find("full"), std::string::npos);
+  EXPECT_EQ(slots("visitor"), (std::vector<std::string>{"operator:4", "operator:1", "operator:3"}));
+}
+
+TEST_F(RoomTest, ANewcomerInAFreedPlaceContinuesThatPlacesVoice) {
+  // Four voices at most in a recording: places keep theirs, so two present operators never
+  // share one and a fourth operator over the call's life reuses the voice of one who left.
+  join("visitor");
+  join("operator:1");
+  join("operator:2");
+  leave("operator:2");
+  join("operator:3");
+  leave("operator:3");
+  join("operator:4");  // operator 2's place (the first left one)
+  join("operator:5");  // operator 3's place
+  record::Participant voices[4];
+  thread_.runSync([&] {
+    for (std::size_t i = 0; i < 4; ++i) voices[i] = room_->recordedVoice(i);
+  });
+  EXPECT_EQ(voices[0], record::Participant::Visitor);
+  EXPECT_EQ(voices[1], record::operatorVoice(0));
+  EXPECT_EQ(voices[2], record::operatorVoice(1));
+  EXPECT_EQ(voices[3], record::operatorVoice(2));
+  EXPECT_EQ(slots("operator:4"), (std::vector<std::string>{"visitor", "operator:1", "operator:5"}));
+}
+
 TEST_F(RoomTest, SlotsAreToldOnlyToConnectedLegsOfMultiPartyRooms) {
   // No leg connects here (the offers are unusable), so nobody is told: 1:1 browsers never get
   // call_renegotiate, and a new leg hears its slots once connected (legConnected).

@@ -82,7 +82,7 @@ function Dock() {
         canRecord
       />
       <DeviceLink c={c} t={t} />
-      <CallInvite c={c} t={(k) => pt(k as Parameters<typeof pt>[0])} />
+      <CallInvite c={c} t={(k, params) => pt(k as Parameters<typeof pt>[0], params)} />
       {call && v.phase !== 'ended' && (
         <button type="button" class="calldock__open btn btn--link" data-testid="call-open-dialog" onClick={() => navigate(`/dialogs/${call.dialog}`)}>
           {pt('call.open_dialog')}
