@@ -1,10 +1,12 @@
 // Call recordings play in a real browser (issue 5, daemon/rtc/record). The recording writer is fed
-// real Opus/VP8 RTP (tests/fixtures/rtc_recording.bin: the visitor's 440 Hz tone and camera, the
-// operator's 660 Hz tone joining 0.5 s later, a second operator's 880 Hz tone from 1.0 to 2.2 s)
-// by rtc_record_fixture_tool; Chromium then decodes the Ogg Opus and the WebM it made: every voice
-// on its own channel of a quad multistream (visitor FL, operator FR, second operator RL, RR
-// silent), each quiet before it joined and after it left, all three audible after Web Audio's
-// stereo downmix, and the video playing to its end.
+// real Opus/VP8/H.264 RTP (tests/fixtures/rtc_recording.bin: the visitor's 440 Hz tone and camera
+// (VP8, blue), the operator's 660 Hz tone and camera (VP8, green) joining 0.5 s later, a second
+// operator's 880 Hz tone and H.264 camera (red) from 1.0 to 2.2 s) by rtc_record_fixture_tool;
+// Chromium then decodes the Ogg Opus and the WebMs it made: every voice on its own channel of a
+// quad multistream (visitor FL, operator FR, second operator RL, RR silent), each quiet before it
+// joined and after it left, all three audible after Web Audio's stereo downmix; the videos play
+// to their end, and the composed ones (F18) show every camera in its own tile of a 2x2 grid, and
+// the visitor's screen share in the big tile while it is shared.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -85,6 +87,47 @@ async function play([url, kind]) {
   return { ...info, ended: el.ended, currentTime: el.currentTime, frames };
 }
 
+// In the page: the picture at `time` s, as RGB samples along one row of each requested region.
+async function pixels([url, time, regions]) {
+  const el = document.createElement('video');
+  el.src = url;
+  el.muted = true;
+  document.body.append(el);
+  await new Promise((resolve, reject) => {
+    el.onloadeddata = resolve;
+    el.onerror = () => reject(new Error(`load failed: ${el.error?.message}`));
+  });
+  el.currentTime = time;
+  await new Promise((resolve) => { el.onseeked = resolve; });
+  const canvas = document.createElement('canvas');
+  canvas.width = el.videoWidth;
+  canvas.height = el.videoHeight;
+  const g = canvas.getContext('2d', { willReadFrequently: true });
+  g.drawImage(el, 0, 0);
+  el.remove();
+  return regions.map(([x0, x1, y]) => {
+    const row = g.getImageData(x0, y, x1 - x0, 1).data;
+    const out = [];
+    for (let i = 0; i < x1 - x0; i += Math.floor((x1 - x0) / 12)) out.push([row[4 * i], row[4 * i + 1], row[4 * i + 2]]);
+    return out;
+  });
+}
+
+// The test colour most samples of a region show (the moving bars cover a few), or 'mixed'.
+const kColours = { black: [0, 0, 0], blue: [0, 0, 90], green: [40, 180, 60], red: [200, 30, 30] };
+function colourOf(samples) {
+  const counts = {};
+  for (const [r, g, b] of samples) {
+    const name = Object.keys(kColours).find((k) => {
+      const [R, G, B] = kColours[k];
+      return Math.abs(r - R) < 30 && Math.abs(g - G) < 30 && Math.abs(b - B) < 30;
+    }) ?? 'other';
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  const [best, n] = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
+  return n >= samples.length * 0.6 ? best : `mixed ${JSON.stringify(samples)}`;
+}
+
 describe('call recordings play in Chromium', () => {
   let dir; let server; let browser; let page; let base; const results = {};
   before(async () => {
@@ -119,21 +162,69 @@ describe('call recordings play in Chromium', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('the writer made an Ogg for the audio-only call and a WebM for the video call', () => {
+  test('the writer made an Ogg for the audio-only call and a WebM for each video call', () => {
     assert.equal(results['fixture-audio'].ok, true, results['fixture-audio'].error);
     assert.equal(results['fixture-audio'].mediaType, 'audio/ogg');
-    assert.equal(results['fixture-video'].mediaType, 'video/webm');
-    assert.equal(results['fixture-video'].dropped, 0);
-    assert.equal(results['fixture-video'].videoFrames, 45);
+    for (const name of ['fixture-video', 'fixture-visitor', 'fixture-h264', 'fixture-screen']) {
+      assert.equal(results[name].ok, true, results[name].error);
+      assert.equal(results[name].mediaType, 'video/webm');
+      assert.equal(results[name].dropped, 0);
+    }
+    // Only the visitor's VP8: passed through as it came.
+    assert.equal(results['fixture-visitor'].composite, false);
+    assert.equal(results['fixture-visitor'].videoFrames, 45);
+    // Every camera (two VP8, one H.264), or the H.264 one alone: decoded and composed at 25 fps.
+    assert.equal(results['fixture-video'].composite, true);
+    assert.equal(results['fixture-video'].tiles, 3);
+    assert.equal(results['fixture-video'].videoFrames, 75);
+    assert.equal(results['fixture-video'].decoded, 45 + 37 + 18);
+    assert.equal(results['fixture-video'].decodeErrors, 0);
+    assert.equal(results['fixture-h264'].composite, true);
+    assert.equal(results['fixture-h264'].tiles, 1);
+    assert.equal(results['fixture-h264'].decoded, 18);
+    assert.equal(results['fixture-screen'].composite, true);
+    assert.equal(results['fixture-screen'].tiles, 3);
     for (const r of Object.values(results)) {
       assert.equal(r.channels, 4, `${r.callId}: the visitor, both operators and a silent 4th`);
       assert.deepEqual(r.silence, [0, 30, 90, 150], `${r.callId}: slots of silence per voice`);
     }
     // Raw track files are gone once the playable file exists.
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['fixture-audio.ogg', 'fixture-video.webm']);
+    assert.deepEqual(fs.readdirSync(dir).sort(),
+      ['fixture-audio.ogg', 'fixture-h264.webm', 'fixture-screen.webm', 'fixture-video.webm',
+        'fixture-visitor.webm']);
   });
 
-  for (const [name, kind] of [['fixture-audio.ogg', 'audio'], ['fixture-video.webm', 'video']]) {
+  test('the composed video shows each participant\'s camera in its own tile while it is on', async () => {
+    // 2x2 tiles of 640x360; the 4:3 cameras are 480x360 in the middle of theirs.
+    const regions = [[100, 540, 180], [740, 1180, 180], [100, 540, 540], [740, 1180, 540]];
+    const at = async (time) => (await page.evaluate(pixels, [`${base}/fixture-video.webm`, time, regions])).map(colourOf);
+    // 0.25 s: only the visitor has joined; 1.5 s: the operator and the second operator's H.264
+    // camera too. The fourth tile has nobody.
+    assert.deepEqual(await at(0.25), ['blue', 'black', 'black', 'black']);
+    assert.deepEqual(await at(1.5), ['blue', 'green', 'red', 'black']);
+    // The H.264 camera alone fills the whole picture (4:3 in 16:9: 960x720 from x=160).
+    const [h264] = await page.evaluate(pixels, [`${base}/fixture-h264.webm`, 1.6, [[200, 1080, 360]]]);
+    assert.equal(colourOf(h264), 'red');
+  });
+
+  test('the visitor\'s screen share takes the big tile while it is shared', async () => {
+    // The whole call, but the operator's camera (green, 0.5-3 s) came as the visitor's screen.
+    const url = `${base}/fixture-screen.webm`;
+    // 0.25 s: no share yet, so no tile for it: the visitor's camera and the second operator's
+    // (black: not joined yet) side by side.
+    const [camera, nobody] = await page.evaluate(pixels, [url, 0.25, [[40, 600, 360], [680, 1240, 360]]]);
+    assert.equal(colourOf(camera), 'blue');
+    assert.equal(colourOf(nobody), 'black');
+    // 1.5 s: the share big on the left (960x720), the cameras in the 320x240 tiles on the right.
+    const [big, first, second] = await page.evaluate(pixels,
+      [url, 1.5, [[40, 920, 360], [970, 1270, 120], [970, 1270, 360]]]);
+    assert.equal(colourOf(big), 'green');
+    assert.equal(colourOf(first), 'blue');
+    assert.equal(colourOf(second), 'red');
+  });
+
+  for (const [name, kind] of [['fixture-audio.ogg', 'audio'], ['fixture-video.webm', 'video'],
+    ['fixture-visitor.webm', 'video'], ['fixture-h264.webm', 'video'], ['fixture-screen.webm', 'video']]) {
     test(`${name}: one channel per voice, visitor first, each heard only while in the call`, async () => {
       const a = await page.evaluate(analyse, `${base}/${name}`);
       assert.ok(a.duration > 2.9 && a.duration < 3.1, `duration ${a.duration}`);
@@ -161,9 +252,11 @@ describe('call recordings play in Chromium', () => {
       assert.equal(r.ended, true);
       assert.ok(r.duration > 2.9 && r.duration < 3.1, `duration ${r.duration}`);
       if (kind === 'video') {
-        assert.equal(r.width, 160);
-        assert.equal(r.height, 120);
-        assert.ok(r.frames >= 20, `frames shown ${r.frames}`);
+        const passthrough = name === 'fixture-visitor.webm';
+        assert.equal(r.width, passthrough ? 160 : 1280);
+        assert.equal(r.height, passthrough ? 120 : 720);
+        // The H.264 camera sent for 1.2 s of the call (25 fps composed), the others all along.
+        assert.ok(r.frames >= (name === 'fixture-h264.webm' ? 15 : 20), `frames shown ${r.frames}`);
       }
     });
   }

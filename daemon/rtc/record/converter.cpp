@@ -1,6 +1,7 @@
 #include "rtc/record/converter.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,57 +11,16 @@
 
 #include "rtc/record/raw_file.h"
 #include "rtc/record/time_mapper.h"
+#include "rtc/record/video_source.h"
 #include "rtc/record/webm_writer.h"
 
 namespace callpy::rtc::record {
 
 namespace {
 
+ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase);
+
 constexpr std::int64_t kScreenIdleMs = 1000;  // no screen frame for this long = sharing ended
-
-struct TimedFrame {
-  std::int64_t timeMs = 0;
-  Vp8Frame frame;
-};
-
-// Frames of one video track in decode order with their time on the recording's timeline.
-class VideoSource {
- public:
-  VideoSource(const std::string& path, std::uint64_t epochUs)
-      : reader_(path), mapper_(90000, epochUs) {}
-
-  TimedFrame* peek() {
-    while (!current_) {
-      if (auto f = depacketizer_.pop()) {
-        const std::int64_t pos = mapper_.map(f->ssrc, f->rtpTimestamp, f->arrivalUs);
-        current_ = TimedFrame{pos / 90, std::move(*f)};
-        break;
-      }
-      if (ended_) return nullptr;
-      if (reader_.next(packet_)) {
-        depacketizer_.push(packet_.bytes.data(), packet_.bytes.size(), packet_.arrivalUs);
-      } else {
-        depacketizer_.flush();
-        ended_ = true;
-      }
-    }
-    return &*current_;
-  }
-  TimedFrame take() {
-    TimedFrame f = std::move(*current_);
-    current_.reset();
-    return f;
-  }
-  const Vp8Stats& stats() const { return depacketizer_.stats(); }
-
- private:
-  RawTrackReader reader_;
-  Vp8Depacketizer depacketizer_;
-  TimeMapper mapper_;
-  RawPacket packet_;
-  std::optional<TimedFrame> current_;
-  bool ended_ = false;
-};
 
 // The visitor's video as one track: the camera, or the screen while it is being shared. A switch
 // happens only at a keyframe of the source switched to, so the track always decodes.
@@ -138,8 +98,9 @@ bool finishFile(std::ofstream& out, const std::string& part, const std::string& 
   return true;
 }
 
-void writeWebm(const StereoAudio& audio, VideoSelector& video, const TimedFrame& first,
-               std::ostream& out, ConvertResult& r) {
+template <typename Video>
+void writeWebm(const StereoAudio& audio, Video& video, const TimedFrame& first, std::ostream& out,
+               ConvertResult& r) {
   WebmWriter webm(out);
   WebmAudioTrack a;
   a.codecPrivate = opusHeadMultistream(audio.channels);
@@ -172,7 +133,30 @@ void writeWebm(const StereoAudio& audio, VideoSelector& video, const TimedFrame&
 
 }  // namespace
 
+VideoPlan planVideo(const std::vector<RecordedVideoTrack>& tracks) {
+  bool any = false, onlyVisitorVp8 = true;
+  for (const auto& t : tracks) {
+    if (t.codec == VideoCodec::Unknown) continue;  // nothing decodable was recorded
+    any = true;
+    if (t.track.participant != Participant::Visitor || t.codec != VideoCodec::Vp8) {
+      onlyVisitorVp8 = false;
+    }
+  }
+  if (!any) return VideoPlan::None;
+  return onlyVisitorVp8 ? VideoPlan::Passthrough : VideoPlan::Composite;
+}
+
 ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputBase) {
+  const auto started = std::chrono::steady_clock::now();
+  ConvertResult r = convertFiles(raw, outputBase);
+  r.convertMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return r;
+}
+
+namespace {
+
+ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase) {
   ConvertResult r;
   const auto epoch = firstArrival(raw);
   if (!epoch) {
@@ -199,22 +183,44 @@ ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputB
   r.audio = audio.stats;
   r.audioChannels = audio.empty() ? 0 : audio.channels;
 
-  VideoSelector video(raw, *epoch);
-  std::optional<TimedFrame> first = video.next();
-  if (first) {
+  std::vector<RecordedVideoTrack> videoTracks;
+  for (std::size_t i = 0; i < kTracks; ++i) {
+    const Track t = trackAt(i);
+    if (t.kind == Kind::Audio || raw[i].empty()) continue;
+    videoTracks.push_back({t, sniffRawTrack(raw[i])});
+  }
+  const VideoPlan plan = planVideo(videoTracks);
+  const auto writeVideo = [&](auto& video) {
+    std::optional<TimedFrame> first = video.next();
+    if (!first) return false;
     r.width = first->frame.width;
     r.height = first->frame.height;
     r.mediaType = "video/webm";
     const std::string final = outputBase + ".webm", part = final + ".part";
     std::ofstream out(part, std::ios::binary | std::ios::trunc);
     if (out) writeWebm(audio, video, *first, out, r);
+    finishFile(out, part, final, r);
+    return true;
+  };
+  if (plan == VideoPlan::Passthrough) {
+    VideoSelector video(raw, *epoch);
+    const bool written = writeVideo(video);
     r.camera = video.cameraStats();
     r.screen = video.screenStats();
-    if (!finishFile(out, part, final, r)) return r;
-    return r;
+    if (written) return r;
+  } else if (plan == VideoPlan::Composite) {
+    std::vector<CompositeTrack> tracks;
+    for (const auto& v : videoTracks)
+      tracks.push_back({v.track, raw[trackIndex(v.track)], v.codec});
+    CompositeVideo video(std::move(tracks), *epoch);
+    const bool written = writeVideo(video);
+    r.composite = written;
+    r.tiles = video.tracks();
+    r.compositeStats = video.stats();
+    r.camera = video.trackStats({Participant::Visitor, Kind::Camera});
+    r.screen = video.trackStats({Participant::Visitor, Kind::Screen});
+    if (written) return r;
   }
-  r.camera = video.cameraStats();
-  r.screen = video.screenStats();
   if (audio.empty()) {
     r.error = "no playable audio or video was recorded";
     return r;
@@ -227,5 +233,7 @@ ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputB
   finishFile(out, part, final, r);
   return r;
 }
+
+}  // namespace
 
 }  // namespace callpy::rtc::record

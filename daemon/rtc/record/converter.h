@@ -1,12 +1,18 @@
 #pragma once
 // Turns a finished recording's raw track files into one playable file: WebM (VP8 + the Opus
-// multistream of every voice) when the visitor sent decodable VP8 video, else Ogg Opus. The video track is
-// the visitor's camera, or their screen while they share it (switching at keyframes).
+// multistream of every voice) when anyone sent decodable video, else Ogg Opus. When only the
+// visitor sent video and it is VP8, their frames go into the file as they are (no re-encoding):
+// the camera, or the screen while they share it (switching at keyframes). Otherwise (operators'
+// cameras or screens too, or H.264) every track is decoded and composed into one grid picture,
+// encoded to VP8 (composite_video.h).
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "rtc/record/composite_video.h"
 #include "rtc/record/stereo_audio.h"
 #include "rtc/record/track.h"
+#include "rtc/record/video_codec.h"
 #include "rtc/record/vp8_depacketizer.h"
 
 namespace callpy::rtc::record {
@@ -22,7 +28,19 @@ struct ConvertResult {
   Vp8Stats camera, screen;
   std::uint64_t videoFrames = 0;  // frames written to the file
   int width = 0, height = 0;      // of the first keyframe
+  bool composite = false;         // video decoded, composed and re-encoded
+  int tiles = 0;                  // composite: tracks composed (cameras, screens)
+  CompositeStats compositeStats;
+  double convertMs = 0;  // wall-clock time the conversion took
 };
+
+// How the video of a recording is made, from the tracks that carry a recognised codec.
+enum class VideoPlan { None, Passthrough, Composite };
+struct RecordedVideoTrack {
+  Track track;
+  VideoCodec codec = VideoCodec::Unknown;
+};
+VideoPlan planVideo(const std::vector<RecordedVideoTrack>& tracks);
 
 // `outputBase` is the path without extension; the file is written under a temporary name and
 // renamed when complete.

@@ -37,6 +37,7 @@ struct WriterCore {
   bool woken = false;
   bool stopping = false;
   std::vector<std::shared_ptr<Recording>> active;
+  std::atomic<std::uint64_t> passes{0};
   std::mutex jobsMutex;
   std::condition_variable jobsWake;
   std::deque<std::shared_ptr<Recording>> jobs;
@@ -101,7 +102,11 @@ void WriterCore::writerLoop(std::chrono::milliseconds interval) {
     bool stop = false;
     {
       std::unique_lock lock(mutex);
-      wake.wait_for(lock, interval, [&] { return woken || stopping; });
+      // Idle (no recording running): sleep until start() or shutdown, not every interval; a
+      // recording just started is first drained one interval later, like any other.
+      if (active.empty()) wake.wait(lock, [&] { return woken || stopping || !active.empty(); });
+      if (!woken && !stopping) wake.wait_for(lock, interval, [&] { return woken || stopping; });
+      passes.fetch_add(1, std::memory_order_relaxed);
       woken = false;
       stop = stopping;
       list = active;
@@ -235,10 +240,17 @@ std::shared_ptr<Recording> RecordingWriter::start(std::string directory, std::st
   if (directory.empty()) throw std::invalid_argument("recording: no directory");
   std::shared_ptr<Recording> r(new Recording(core_, std::move(directory), std::move(callId),
                                              std::move(done), options_.ringSlots));
-  std::lock_guard lock(core_->mutex);
-  if (core_->stopping) throw std::logic_error("recording: writer is stopping");
-  core_->active.push_back(r);
+  {
+    std::lock_guard lock(core_->mutex);
+    if (core_->stopping) throw std::logic_error("recording: writer is stopping");
+    core_->active.push_back(r);
+  }
+  core_->wake.notify_one();  // the idle writer thread waits without a timeout
   return r;
+}
+
+std::uint64_t RecordingWriter::writerPasses() const {
+  return core_->passes.load(std::memory_order_relaxed);
 }
 
 }  // namespace callpy::rtc::record

@@ -76,7 +76,7 @@ class RecordingWriter {
  public:
   struct Options {
     std::size_t ringSlots = 1024;  // per recording, 1.5 KB each
-    std::chrono::milliseconds drainInterval{20};
+    std::chrono::milliseconds drainInterval{20};  // while a recording runs; idle = no wakeups
   };
   RecordingWriter();
   explicit RecordingWriter(Options options);
@@ -90,6 +90,8 @@ class RecordingWriter {
   // 1-64 characters of [A-Za-z0-9_-] (std::invalid_argument otherwise). `done` runs on the
   // converter thread.
   std::shared_ptr<Recording> start(std::string directory, std::string callId, RecordingDone done);
+  // How often the writer thread has woken up (tests: it must not poll while nothing records).
+  std::uint64_t writerPasses() const;
 
  private:
   Options options_;

@@ -81,22 +81,36 @@ void Vp8Depacketizer::release(std::int64_t seq, Held& held) {
   }
   const auto payload = pkt->payload();
   if (payload.empty()) return;  // padding-only packets still count for the sequence
-  const auto desc = rtp::parseVp8Descriptor(payload);
-  if (!desc || desc->size >= payload.size()) {
-    ++stats_.badPackets;
-    if (inFrame_) frameBroken_ = true;
-    return;
+  // The payload without its codec framing; `starts`: the packet may begin a frame.
+  std::span<const std::uint8_t> body;
+  bool starts = false;
+  std::vector<std::uint8_t> h264;
+  if (codec_ == VideoCodec::H264) {
+    if (!appendH264Payload(payload, h264, starts)) {
+      ++stats_.badPackets;
+      if (inFrame_) frameBroken_ = true;
+      return;
+    }
+    body = h264;
+  } else {
+    const auto desc = rtp::parseVp8Descriptor(payload);
+    if (!desc || desc->size >= payload.size()) {
+      ++stats_.badPackets;
+      if (inFrame_) frameBroken_ = true;
+      return;
+    }
+    starts = desc->startOfPartition && desc->partitionId == 0;
+    body = payload.subspan(desc->size);
   }
   if (inFrame_ && pkt->timestamp() != frame_.rtpTimestamp) abandonFrame();  // no marker seen
   if (!inFrame_) {
     inFrame_ = true;
-    frameBroken_ = !(desc->startOfPartition && desc->partitionId == 0);
+    frameBroken_ = !starts;
     frame_.ssrc = pkt->ssrc();
     frame_.rtpTimestamp = pkt->timestamp();
     frame_.arrivalUs = held.arrivalUs;
     frame_.data.clear();
   }
-  const auto body = payload.subspan(desc->size);
   if (!frameBroken_) frame_.data.insert(frame_.data.end(), body.begin(), body.end());
   if (!pkt->marker()) return;
   // The frame's last packet.
@@ -109,7 +123,9 @@ void Vp8Depacketizer::release(std::int64_t seq, Held& held) {
     return;
   }
   int w = 0, h = 0;
-  frame_.keyframe = parseVp8Keyframe(frame_.data.data(), frame_.data.size(), w, h);
+  frame_.keyframe = codec_ == VideoCodec::H264
+                        ? isH264Keyframe(frame_.data)
+                        : parseVp8Keyframe(frame_.data.data(), frame_.data.size(), w, h);
   frame_.width = w;
   frame_.height = h;
   if (needKeyframe_ && !frame_.keyframe) {

@@ -4,12 +4,16 @@
 // from the one starting partition 0 (S=1, PID=0) to the one with the marker bit, with no
 // sequence gap. A frame with a hole is dropped, and so is every frame after it until the next
 // keyframe, since a decoder could not use them. Keyframes carry their size (RFC 6386 §9.1).
+// The same assembly serves H.264 (RFC 6184, packetization mode 1) when constructed for it: a
+// frame is then an Annex B access unit, a keyframe one with an IDR slice (size left 0).
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
 #include <vector>
+
+#include "rtc/record/video_codec.h"
 
 namespace callpy::rtc::record {
 
@@ -34,7 +38,8 @@ bool parseVp8Keyframe(const std::uint8_t* frame, std::size_t len, int& width, in
 
 class Vp8Depacketizer {
  public:
-  explicit Vp8Depacketizer(std::size_t reorderWindow = 64) : window_(reorderWindow) {}
+  explicit Vp8Depacketizer(std::size_t reorderWindow = 64, VideoCodec codec = VideoCodec::Vp8)
+      : window_(reorderWindow), codec_(codec) {}
 
   void push(const std::uint8_t* rtp, std::size_t len, std::uint64_t arrivalUs);
   // Releases everything still held back (end of input).
@@ -51,6 +56,7 @@ class Vp8Depacketizer {
   void abandonFrame();
 
   std::size_t window_;
+  VideoCodec codec_;
   std::map<std::int64_t, Held> held_;  // by extended sequence number
   std::optional<std::uint32_t> ssrc_;
   std::int64_t highestSeq_ = 0;

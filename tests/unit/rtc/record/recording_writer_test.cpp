@@ -109,6 +109,34 @@ TEST(RecordingWriter, StoresPacketsAndMakesAnOggFile) {
   EXPECT_EQ(magic, "OggS");
 }
 
+TEST(RecordingWriter, TheIdleWriterSleepsUntilARecordingStarts) {
+  TempDir dir;
+  Results results;
+  RecordingWriter writer;  // drains every 20 ms while recording
+  // Nothing records: the writer thread must not wake (it used to poll every 20 ms). Watching
+  // for an absence needs a wait; 200 ms would have been ten wakeups.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(writer.writerPasses(), 0u);
+  // start() wakes it: packets reach their raw file promptly.
+  auto rec = writer.start(dir.str(), "wake", results.callback());
+  const Bytes v = opus(1, 1);
+  rec->packet(kVisitorAudio, v.data(), v.size(), 1'000'000);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (dir.files().empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_EQ(dir.files(), std::vector<std::string>{"wake.visitor-audio.rtp"});
+  rec->finish();
+  const auto r = results.wait();
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->ok) << r->error;
+  EXPECT_EQ(r->packets, 1u);
+  // Idle again after the recording: the pass count stops growing.
+  const auto passes = writer.writerPasses();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_LE(writer.writerPasses(), passes + 1);
+}
+
 TEST(RecordingWriter, AFullRingDropsAndCountsWithoutBlocking) {
   TempDir dir;
   Results results;
@@ -159,8 +187,9 @@ TEST(RecordingWriter, DestructionFinishesRunningRecordings) {
   EXPECT_TRUE(results.all[0].ok) << results.all[0].error;
 }
 
-// Real Opus and VP8 RTP (tests/fixtures/make_rtc_recording.py): the visitor's camera and voice,
-// the operator's voice from 0.5 s on with every 25th packet lost, a second operator's 1.0-2.2 s.
+// Real Opus, VP8 and H.264 RTP (tests/fixtures/make_rtc_recording.py): the visitor's camera and
+// voice, the operator's camera and voice from 0.5 s on with every 25th audio packet lost, a second
+// operator's voice and H.264 camera 1.0-2.2 s. Every camera is in the video (composed).
 TEST(RecordingWriter, RealCallBecomesAWebm) {
   const auto packets = testing::readFixture(std::string(CALLPY_SOURCE_DIR) +
                                             "/tests/fixtures/rtc_recording.bin");
@@ -175,10 +204,14 @@ TEST(RecordingWriter, RealCallBecomesAWebm) {
   ASSERT_TRUE(r);
   ASSERT_TRUE(r->ok) << r->error;
   EXPECT_EQ(r->mediaType, "video/webm");
-  EXPECT_EQ(r->conversion.width, 160);
-  EXPECT_EQ(r->conversion.height, 120);
-  EXPECT_EQ(r->conversion.videoFrames, 45u);
+  EXPECT_TRUE(r->conversion.composite);
+  EXPECT_EQ(r->conversion.tiles, 3);
+  EXPECT_EQ(r->conversion.width, 1280);
+  EXPECT_EQ(r->conversion.height, 720);
+  EXPECT_EQ(r->conversion.videoFrames, 75u);  // 3 s at 25 fps
   EXPECT_EQ(r->conversion.camera.dropped, 0u);
+  EXPECT_EQ(r->conversion.compositeStats.decoded, 45u + 37u + 18u);  // every camera frame
+  EXPECT_EQ(r->conversion.compositeStats.decodeErrors, 0u);
   EXPECT_EQ(r->conversion.audio.packets[0], 150u);
   EXPECT_EQ(r->conversion.audio.packets[1], 120u);
   EXPECT_EQ(r->conversion.audio.silence[1], 30u);  // 25 slots before joining + 5 lost

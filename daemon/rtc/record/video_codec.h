@@ -1,0 +1,34 @@
+#pragma once
+// Which codec a recorded video track carries, and the H.264 half of depacketizing (RFC 6184).
+// The raw files hold bare RTP (payload types are per-call dynamic numbers), so the codec is
+// recognised from the payloads themselves: a VP8 keyframe (payload descriptor, then the frame
+// tag and the 9d 01 2a start code, RFC 6386 §9.1) or an H.264 SPS/IDR NAL unit (single, STAP-A
+// or the first FU-A fragment). The recording asks every sender for a keyframe when it starts,
+// so one shows up within the first packets.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace callpy::rtc::record {
+
+enum class VideoCodec : std::uint8_t { Unknown, Vp8, H264 };
+std::string_view videoCodecName(VideoCodec c);
+
+// The codec of one RTP payload when it proves it (a keyframe start), else Unknown.
+VideoCodec sniffPayload(std::span<const std::uint8_t> payload);
+// The codec of a raw track file: the first payload that proves one (Unknown: none did within
+// `maxPackets`, or no file).
+VideoCodec sniffRawTrack(const std::string& path, std::size_t maxPackets = 2000);
+
+// Appends one H.264 RTP payload to an Annex B access unit (00 00 00 01 before every NAL unit).
+// `startsUnit` is set when the payload may begin an access unit (not a FU-A continuation).
+// False: malformed, or packetization mode not supported (STAP-B, MTAP, FU-B).
+bool appendH264Payload(std::span<const std::uint8_t> payload, std::vector<std::uint8_t>& unit,
+                       bool& startsUnit);
+// An Annex B access unit holding an IDR slice (decodable on its own, given its SPS/PPS).
+bool isH264Keyframe(std::span<const std::uint8_t> unit);
+
+}  // namespace callpy::rtc::record
