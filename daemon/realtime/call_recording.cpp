@@ -79,8 +79,16 @@ void CallGateway::recorded(const rtc::record::RecordingResult& r) {
     chat_.dialogs().postFileMessageAsync(
         a.by, a.call.dialogId, cid, ref,
         chat_.ackAndFanOut(0, a.call.siteId, a.call.visitorId, cid, author, chat_.operatorAvatar(a.by.user->id)));
-    obs::logInfo("call.recording_stored", {{"call", a.call.id}, {"file", std::to_string(file.id)},
-                                           {"ms", std::to_string(static_cast<long long>(r.durationMs))}});
+    const auto& conv = r.conversion;
+    const char* video = conv.composite ? "composite" : conv.videoFrames ? "passthrough" : "none";
+    obs::logInfo("call.recording_stored",
+                 {{"call", a.call.id},
+                  {"file", std::to_string(file.id)},
+                  {"ms", std::to_string(static_cast<long long>(r.durationMs))},
+                  {"type", r.mediaType},
+                  {"video", video},
+                  {"tiles", std::to_string(conv.tiles)},
+                  {"convert_ms", std::to_string(static_cast<long long>(conv.convertMs))}});
   } catch (const std::exception& e) {
     obs::logWarning("call.recording_not_stored", {{"call", a.call.id}, {"error", e.what()}});
   }
