@@ -191,9 +191,10 @@ describe('a call with two operators', () => {
     v.send({ t: 'call_accept', call: callId });
     await a.type('call', (f) => f.call.state === 'active');
 
-    a.send({ t: 'call_invite', call: callId, operator: offline.id });
+    a.send({ t: 'call_invite', call: callId, operator: offline.id, cid: `invite-${offline.id}` });
     const off = await a.type('err');
     assert.equal(off.code, 'not_found', 'an offline operator cannot be invited');
+    assert.equal(off.cid, `invite-${offline.id}`, 'the refusal names the invitation it answers');
     // A decline tells the operators in the call; the call goes on unchanged.
     a.send({ t: 'call_invite', call: callId, operator: ops[0].id });
     await socks[0].type('call_invite');

@@ -1,7 +1,7 @@
 // A call as one tab sees it: the state reducer (call_model.ts) fed with the server's frames
 // and the user's actions, plus the media leg (call_session.ts) it starts and stops. The widget
 // and the panel each own one and render its view (call_view.tsx).
-import { callFrames, kIdleCall, parseCallFrame, reduceCall, type CallEvent, type CallView, type Me } from './call_model.ts';
+import { callFrames, kIdleCall, kInviteCid, parseCallFrame, reduceCall, type CallEvent, type CallView, type Me } from './call_model.ts';
 import { CallMediaError, CallSession, type CallMediaDeps } from './call_session.ts';
 
 export interface CallControllerDeps {
@@ -144,7 +144,7 @@ export class CallController {
   invite(operator: number): void {
     if (!this.v.call) return;
     const name = this.v.invitable?.find((o) => o.id === operator)?.name ?? '';
-    if (!this.d.send({ t: 'call_invite', call: this.v.call.id, operator })) return this.fail('call.err.offline');
+    if (!this.d.send({ t: 'call_invite', call: this.v.call.id, operator, cid: `${kInviteCid}${operator}` })) return this.fail('call.err.offline');
     // The list closes; the dock shows the invitation's state instead (call_invite_state).
     this.dispatch({ t: 'local_invite', operator, name });
   }

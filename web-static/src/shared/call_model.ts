@@ -40,7 +40,7 @@ export type CallFrame =
   | { t: 'call_media_state'; call: string; state: MediaLegState; reason: string }
   /** `screen`: whether `who` shares a screen (absent from older servers: the picture decides). */
   | { t: 'call_media'; call: string; who: { kind: PartyKind; id: number }; audio: boolean; video: boolean; screen?: boolean }
-  | { t: 'err'; code: string; message: string; field: string | null }
+  | { t: 'err'; code: string; message: string; field: string | null; cid?: string }
   /** This participant's call went on on another of its devices (F23): this tab stops its leg. */
   | { t: 'call_moved'; call: string }
   /** A one-time link (shown as a QR code) that moves this operator's side to a phone. */
@@ -139,7 +139,7 @@ export function parseCallFrame(data: unknown): CallFrame | null {
       return typeof f.screen === 'boolean' ? { ...m, screen: f.screen } : m;
     }
     case 'err':
-      return { t: 'err', code: str(f.code, 'error'), message: str(f.message), field: typeof f.field === 'string' ? f.field : null };
+      return { t: 'err', code: str(f.code, 'error'), message: str(f.message), field: typeof f.field === 'string' ? f.field : null, ...(typeof f.cid === 'string' ? { cid: f.cid } : {}) };
     case 'call_moved':
       return typeof f.call === 'string' ? { t: 'call_moved', call: f.call } : null;
     case 'call_device_link':
@@ -234,6 +234,8 @@ export interface InviteStatus {
   state: InviteState;
 }
 const kInviteStates: readonly string[] = ['ringing', 'accepted', 'declined', 'expired', 'offline'];
+/** The cid of a call_invite (followed by the operator's id): the daemon's err for it carries it back. */
+export const kInviteCid = 'invite-';
 
 export const kIdleCall: CallView = { phase: 'idle', call: null, leg: false, media: null, remote: {}, error: null, pending: null, waiting: {}, elsewhere: false, deviceLink: null, screenAsk: null };
 
@@ -353,8 +355,11 @@ export function reduceCall(v: CallView, e: CallEvent, me: Me): CallView {
       // Errors of a start/accept in flight (or of our SDP) belong to the call; others are not ours.
       if (v.pending !== null) return nextWaiting({ ...kIdleCall, waiting: v.waiting, error: e.code === 'conflict' ? 'call.err.conflict' : 'call.err.failed' }, me);
       if (e.field === 'sdp' && v.leg) return { ...v, error: 'call.err.media' };
-      // An invitation the daemon refused (busy, full, gone offline) is answered by an err only.
-      if (v.invites?.some((i) => i.state === 'sent')) return { ...v, invites: v.invites.map((i) => (i.state === 'sent' ? { ...i, state: 'failed' } : i)) };
+      // An invitation the daemon refused (busy, full, gone offline): the err carries its cid.
+      if (e.cid?.startsWith(kInviteCid) && v.invites) {
+        const id = Number(e.cid.slice(kInviteCid.length));
+        return { ...v, invites: v.invites.map((i) => (i.id === id && i.state === 'sent' ? { ...i, state: 'failed' } : i)) };
+      }
       return v;
     case 'local_start':
       return { ...kIdleCall, waiting: v.waiting, phase: 'ringing-out', pending: 'start', leg: true };

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CallSession, type CallMediaDeps } from '../../src/shared/call_session.ts';
-import { kIdleCall, parseCallFrame, peerOf, reduceCall, sharesScreen, type CallInfo, type CallView, type Me } from '../../src/shared/call_model.ts';
+import { kIdleCall, kInviteCid, parseCallFrame, peerOf, reduceCall, sharesScreen, type CallInfo, type CallView, type Me } from '../../src/shared/call_model.ts';
 
 const kId = 'd'.repeat(32);
 
@@ -208,8 +208,12 @@ test('the inviter: declined, no answer, offline, and an invitation the daemon re
   v = reduceCall(v, parseCallFrame({ t: 'call_invite_state', call: kId, operator: 3, state: 'declined' })!, me);
   v = reduceCall(v, parseCallFrame({ t: 'call_invite_state', call: kId, operator: 6, state: 'expired' })!, me);
   assert.deepEqual(v.invites?.map((i) => i.state), ['declined', 'expired', 'sent']);
-  // The daemon answers a refused call_invite (already in a call, call full) with an err only.
-  v = reduceCall(v, parseCallFrame({ t: 'err', code: 'conflict', message: 'that operator is already in a call' })!, me);
+  // An err of something else (no cid, or another request's) leaves the invitations alone.
+  for (const f of [{ t: 'err', code: 'invalid', message: 'x' }, { t: 'err', code: 'invalid', message: 'x', cid: 'm-1' }]) {
+    assert.deepEqual(reduceCall(v, parseCallFrame(f)!, me).invites, v.invites);
+  }
+  // The daemon refuses a call_invite (already in a call, call full) with an err carrying its cid.
+  v = reduceCall(v, parseCallFrame({ t: 'err', code: 'conflict', message: 'that operator is already in a call', cid: `${kInviteCid}7` })!, me);
   assert.deepEqual(v.invites?.map((i) => i.state), ['declined', 'expired', 'failed']);
   assert.equal(v.phase, 'active');
   // Invited again: the old entry is replaced, not duplicated.
