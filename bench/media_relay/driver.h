@@ -40,6 +40,9 @@ struct JanusTarget {
 };
 std::unique_ptr<Driver> makeJanusDriver(JanusTarget target);
 
+// No relay: the two peers of each call connect to each other (the client's own baseline).
+std::unique_ptr<Driver> makeDirectDriver();
+
 // Waits until every peer in `peers` is up or failed or the deadline passes, calling poll()
 // in between; fills callsUp (pairs: peers[2i], peers[2i+1]), peersFailed and errors.
 void waitForMedia(const std::vector<Peer*>& peers, double timeoutSeconds,

@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   std::string label, clientIp = "127.0.0.1";
   PeerShared shared;
   CLI::App app{"media_relay: concurrent 1:1 calls through callpyd or Janus, loss/latency/CPU"};
-  app.add_option("--relay", relay, "callpyd | janus")->capture_default_str();
+  app.add_option("--relay", relay, "callpyd | janus | direct (no relay: the client's baseline)")->capture_default_str();
   app.add_option("--url", url, "callpyd: ws://127.0.0.1:PORT");
   app.add_option("--key", key, "callpyd: widget key");
   app.add_option("--cookie", cookie, "callpyd: operator session cookie callpy_session=...");
@@ -116,6 +116,8 @@ int main(int argc, char** argv) {
   app.add_option("--setup-timeout", setupTimeout, "seconds for every call to connect")->capture_default_str();
   app.add_option("--video-bytes", shared.videoBytes, "RTP payload per video packet")->capture_default_str();
   app.add_option("--audio-bytes", shared.audioBytes, "RTP payload per audio packet")->capture_default_str();
+  app.add_option("--tick-ms", shared.tickMs, "client send tick (ms): what is due goes out in one burst")
+      ->capture_default_str();
   app.add_option("--label", label, "printed with the result line");
   app.add_option("--client-ip", clientIp, "address the client peers gather on")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -137,8 +139,10 @@ int main(int argc, char** argv) {
     driver = makeCallpydDriver({m[1], std::stoi(m[2]), key, cookie});
   } else if (relay == "janus") {
     driver = makeJanusDriver({"127.0.0.1", janusPort});
+  } else if (relay == "direct") {
+    driver = makeDirectDriver();
   } else {
-    std::fprintf(stderr, "media_relay: --relay is callpyd or janus\n");
+    std::fprintf(stderr, "media_relay: --relay is callpyd, janus or direct\n");
     return 2;
   }
 

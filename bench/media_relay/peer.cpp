@@ -310,9 +310,10 @@ PeerPool::PeerPool(unsigned threads, const PeerShared& shared) : shared_(shared)
     auto slot = std::make_unique<Slot>();
     slot->thread = std::make_unique<rtc::ice::MediaThread>("bench-media-" + std::to_string(i));
     auto* s = slot.get();
-    s->thread->runSync([s] {
+    const auto tick = std::chrono::milliseconds(std::max(1, shared_.tickMs));
+    s->thread->runSync([s, tick] {
       s->tid = static_cast<int>(::syscall(SYS_gettid));
-      s->timer = s->thread->addTimeout(std::chrono::milliseconds(5), [s] {
+      s->timer = s->thread->addTimeout(tick, [s] {
         const auto now = nowNs();
         for (auto& p : s->peers) p->tick(now);
         return true;

@@ -30,6 +30,7 @@ struct PeerShared {
   int videoFps = 30;
   int packetsPerFrame = 5;  // 30 x 5 = 150 packets/s
   int keyframeEverySeconds = 3;
+  int tickMs = 5;  // the send tick: every peer sends what is due at once (a burst per tick)
 };
 
 class Peer {
@@ -94,7 +95,7 @@ class Peer {
   std::array<std::uint8_t, 1500 + rtc::srtp::kMaxTrailerLength> buf_{};
 };
 
-// N media threads, each with its peers and a 5 ms tick that sends what is due.
+// N media threads, each with its peers and a tick (PeerShared::tickMs) that sends what is due.
 class PeerPool {
  public:
   PeerPool(unsigned threads, const PeerShared& shared);

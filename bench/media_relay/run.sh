@@ -7,6 +7,8 @@
 #   CALLS="20 50" AUDIO_CALLS="400" SECONDS_PER_RUN=10 bench/media_relay/run.sh
 #   NO_BUILD=1 RELAYS=callpyd bench/media_relay/run.sh
 #   PIN=1 bench/media_relay/run.sh               # relay on CPU 1, load client on CPU 0 (taskset)
+#   RELAYS=direct bench/media_relay/run.sh       # no relay: peers talk directly (client baseline)
+#   TICK_MS=1 bench/media_relay/run.sh           # client send tick 1 ms (default 5): smaller bursts
 # Everything runs on this machine; the load generator's own CPU is printed next to the relay's.
 # How to read the table: bench/media_relay/README.md.
 set -euo pipefail
@@ -43,8 +45,10 @@ if [[ -z "${NO_BUILD:-}" ]]; then
   cmake -S "$ROOT" -B "$BUILD" >/dev/null  # picks up bench/media_relay (bench/ globs its dirs)
   cmake --build "$BUILD" --target callpyd media_relay -j2
 fi
-CALLPYD="$BUILD/daemon/callpyd"
-LOADER="$BUILD/bench/media_relay/media_relay"
+# CALLPYD_BIN / LOADER_BIN: take one binary from elsewhere, e.g. a new relay against the old
+# client, so a change to the shared rtc modules shows in the relay alone.
+CALLPYD="${CALLPYD_BIN:-$BUILD/daemon/callpyd}"
+LOADER="${LOADER_BIN:-$BUILD/bench/media_relay/media_relay}"
 for bin in "$CALLPYD" "$LOADER"; do
   [[ -x "$bin" ]] || { echo "run.sh: $bin is missing" >&2; exit 2; }
 done
@@ -179,8 +183,12 @@ run_one() {  # relay calls extra-args...
   local relay="$1" calls="$2"
   shift 2
   local args=(--calls "$calls" --seconds "$SECONDS_PER_RUN" --threads "$CLIENT_THREADS" "$@")
+  [[ -n "${TICK_MS:-}" ]] && args+=(--tick-ms "$TICK_MS")
   if [[ "$relay" == callpyd ]]; then
     args+=(--relay callpyd --pid "$DAEMON_PID" --url "ws://127.0.0.1:$PORT" --key "$KEY" --cookie "$COOKIE")
+  elif [[ "$relay" == direct ]]; then
+    # No relay process: its CPU columns then measure this idle shell.
+    args+=(--relay direct --pid "$$")
   else
     args+=(--relay janus --pid "$JANUS_PID" --janus-port "$JPORT" --client-ip "$JANUS_IP")
   fi

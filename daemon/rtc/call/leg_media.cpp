@@ -131,7 +131,11 @@ void Leg::forward(int slot, Role role, const Leg& from, const std::uint8_t* pkt,
     counters.add(counters.packetsDropped);
     return;
   }
+  // A packet that did not leave is a dropped packet whatever the reason: EAGAIN/ENOBUFS (a full
+  // socket buffer; libnice drops those too), a routing or firewall error, or a send before the
+  // pair works. callpy_rtp_packets_dropped_total then shows a relay that cannot keep up.
   if (ice_->send(scratch_.data(), size)) counters.add(counters.packetsRelayed);
+  else counters.add(counters.packetsDropped);
 }
 
 void Leg::resend(OutgoingTrack& out, std::uint16_t seq) {
@@ -141,7 +145,9 @@ void Leg::resend(OutgoingTrack& out, std::uint16_t seq) {
   std::memcpy(scratch_.data(), stored.data(), stored.size());
   std::size_t size = stored.size();
   if (srtp_->protectRtp(scratch_.data(), size, scratch_.size()) != srtp::SrtpStatus::Ok) return;
-  if (ice_->send(scratch_.data(), size)) shared_.counters->add(shared_.counters->retransmits);
+  auto& counters = *shared_.counters;
+  if (ice_->send(scratch_.data(), size)) counters.add(counters.retransmits);
+  else counters.add(counters.packetsDropped);  // as in forward()
 }
 
 void Leg::onRtcp(std::uint8_t* data, std::size_t len) {

@@ -1,6 +1,7 @@
 #include "rtc/ice/ice_leg.h"
 
 #include <arpa/inet.h>
+#include <sys/epoll.h>
 #include <gio/gio.h>
 #include <nice/agent.h>
 #include <nice/interfaces.h>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "rtc/ice/remote_candidate.h"
+#include "rtc/ice/socket_poller.h"
 
 namespace callpy::rtc::ice {
 namespace {
@@ -62,6 +64,34 @@ std::vector<std::string> defaultLocalAddresses() {
     g_list_free_full(ips, g_free);
     if (!out.empty()) break;
   }
+  return out;
+}
+
+// The socket SocketPoller found ready, for readyPoll(): set around one iteration of a leg's
+// private context.
+thread_local int tReadyFd = -1;
+thread_local gushort tReadyEvents = 0;
+thread_local bool tReadyFdSeen = false;
+
+// The poll function of every leg's private context: epoll already said which socket is ready,
+// so the iteration needs no poll(2) of its own. Never blocks (iterations are non-blocking).
+gint readyPoll(GPollFD* fds, guint count, gint) {
+  gint ready = 0;
+  for (guint i = 0; i < count; ++i) {
+    fds[i].revents = 0;
+    if (fds[i].fd != tReadyFd) continue;
+    tReadyFdSeen = true;
+    fds[i].revents = static_cast<gushort>(tReadyEvents & (fds[i].events | G_IO_ERR | G_IO_HUP));
+    if (fds[i].revents != 0) ++ready;
+  }
+  return ready;
+}
+
+gushort toGlibEvents(std::uint32_t events) {
+  gushort out = 0;
+  if (events & EPOLLIN) out |= G_IO_IN;
+  if (events & EPOLLERR) out |= G_IO_ERR;
+  if (events & EPOLLHUP) out |= G_IO_HUP;
   return out;
 }
 
@@ -146,7 +176,11 @@ IceLeg::IceLeg(MediaThread& thread, const IceConfig& config, IceCallbacks callba
   g_signal_connect(agent_, "component-state-changed", G_CALLBACK(&IceLeg::onComponentState),
                    this);
   g_signal_connect(agent_, "new-selected-pair-full", G_CALLBACK(&IceLeg::onSelectedPair), this);
-  nice_agent_attach_recv(agent_, streamId_, kComponent, thread_.context(),
+  // The agent's timers (checks, consent) stay on the thread's context; only its sockets go to
+  // the private one (see ioContext_).
+  ioContext_ = g_main_context_new();
+  g_main_context_set_poll_func(ioContext_, readyPoll);
+  nice_agent_attach_recv(agent_, streamId_, kComponent, ioContext_,
                          reinterpret_cast<NiceAgentRecvFunc>(&IceLeg::onRecv), this);
 }
 
@@ -168,6 +202,8 @@ bool IceLeg::gather(std::string* reason) {
     if (reason) *reason = "could not open a UDP socket on any configured address/port";
     return false;
   }
+  // Host UDP candidates only: every socket the component will ever read exists now.
+  watchSockets();
   return true;
 }
 
@@ -232,8 +268,13 @@ void IceLeg::close() {
   thread_.cancel(timeout_);
   timeout_ = 0;
   dropDirectPath();
+  unwatchSockets();  // before the sockets close (finishClose), see SocketPoller::remove
   g_signal_handlers_disconnect_by_data(agent_, this);
-  nice_agent_attach_recv(agent_, streamId_, kComponent, thread_.context(), nullptr, nullptr);
+  // The sources stay in the private context, which nobody iterates any more; the component
+  // holds its own reference to it until the stream is removed.
+  nice_agent_attach_recv(agent_, streamId_, kComponent, ioContext_, nullptr, nullptr);
+  g_main_context_unref(ioContext_);
+  ioContext_ = nullptr;
   auto* deferred = new DeferredClose{agent_, streamId_};
   agent_ = nullptr;
   state_ = IceState::Closed;
@@ -328,6 +369,45 @@ void IceLeg::onSelectedPair(NiceAgent*, unsigned, unsigned componentId, void*, v
   auto* leg = static_cast<IceLeg*>(self);
   if (leg->agent_ == nullptr || componentId != kComponent) return;
   leg->refreshDirectPath();
+}
+
+void IceLeg::watchSockets() {
+  GPtrArray* sockets = nice_agent_get_sockets(agent_, streamId_, kComponent);
+  if (sockets == nullptr) return;
+  for (guint i = 0; i < sockets->len; ++i) {
+    const int fd = g_socket_get_fd(static_cast<GSocket*>(g_ptr_array_index(sockets, i)));
+    if (const auto id = thread_.sockets().add(fd, &IceLeg::onSocketReady, this))
+      watches_.emplace_back(id, fd);
+  }
+  g_ptr_array_unref(sockets);
+}
+
+void IceLeg::unwatchSockets() {
+  for (const auto& watch : watches_) thread_.sockets().remove(watch.first);
+  watches_.clear();
+}
+
+void IceLeg::onSocketReady(void* self, int fd, std::uint32_t events) {
+  auto* leg = static_cast<IceLeg*>(self);
+  tReadyFd = fd;
+  tReadyEvents = toGlibEvents(events);
+  tReadyFdSeen = false;
+  // One pass of the private context: libnice's source for fd reads it (until EAGAIN or its
+  // batch limit; level-triggered epoll brings the rest next pass), handles STUN (checks,
+  // consent) and calls onRecv for everything else. `leg` may be closed inside, not destroyed.
+  GMainContext* context = leg->ioContext_;
+  g_main_context_iteration(context, FALSE);
+  tReadyFd = -1;
+  if (!tReadyFdSeen && leg->ioContext_ == context) {
+    // libnice dropped its source for this socket (e.g. after a socket error): nobody would read
+    // it, and a readable fd in a level-triggered set would make the loop spin.
+    for (auto it = leg->watches_.begin(); it != leg->watches_.end(); ++it) {
+      if (it->second != fd) continue;
+      leg->thread_.sockets().remove(it->first);
+      leg->watches_.erase(it);
+      break;
+    }
+  }
 }
 
 void IceLeg::refreshDirectPath() {

@@ -2,12 +2,16 @@
 // One call leg's ICE transport: a libnice agent (RFC 5245 full ICE, trickle, RFC 7675 consent
 // freshness) with one stream and one component (BUNDLE + rtcp-mux), host candidates only, no
 // STUN/TURN servers. Created, used and destroyed on its MediaThread only (asserted); every
-// callback runs on that thread, never after close().
+// callback runs on that thread, never after close(). Its sockets are read through the thread's
+// SocketPoller (one epoll GSource for all legs), not a GSource per socket; libnice still reads
+// them, so STUN (checks, consent freshness) never reaches onPacket.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <sys/socket.h>
 
@@ -16,6 +20,7 @@
 
 typedef struct _NiceAgent NiceAgent;
 typedef struct _GSocket GSocket;
+typedef struct _GMainContext GMainContext;
 
 namespace callpy::rtc::ice {
 
@@ -87,6 +92,9 @@ class IceLeg {
   IceState state() const { return state_; }
   // True while send() bypasses libnice (a host pair is selected); for tests and stats.
   bool sendsDirectly() const { return directFd_ >= 0; }
+  // How many of this leg's sockets the thread's epoll set watches (0 before gather()/after
+  // close()); for tests.
+  std::size_t watchedSockets() const { return watches_.size(); }
   MediaThread& thread() const { return thread_; }
 
  private:
@@ -98,6 +106,9 @@ class IceLeg {
                      char* buf, void* self);
   static void onSelectedPair(NiceAgent*, unsigned streamId, unsigned componentId, void* local,
                              void* remote, void* self);
+  static void onSocketReady(void* self, int fd, std::uint32_t events);
+  void watchSockets();
+  void unwatchSockets();
   void refreshDirectPath();
   void dropDirectPath();
   void report(IceState state, const std::string& detail);
@@ -114,6 +125,11 @@ class IceLeg {
   IceState state_ = IceState::New;
   bool gathering_ = false;
   MediaThread::TimerId timeout_ = 0;
+  // Receive path: libnice's socket sources live in this private context, which is never run as
+  // a loop; the thread's SocketPoller iterates it once when one of the sockets is readable
+  // (libnice then answers STUN itself and hands data to onRecv). See watchSockets().
+  GMainContext* ioContext_ = nullptr;
+  std::vector<std::pair<std::uint64_t, int>> watches_;  // SocketPoller id, fd
   // The selected pair's socket (a reference keeps the fd open) and peer, for send().
   GSocket* directSocket_ = nullptr;
   int directFd_ = -1;

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "observability/log.h"
+#include "rtc/ice/socket_poller.h"
 
 namespace callpy::rtc::ice {
 namespace {
@@ -66,12 +67,14 @@ MediaThread::MediaThread() : MediaThread("callpy-media-" + std::to_string(nextTh
 MediaThread::MediaThread(std::string name) : name_(std::move(name)) {
   context_ = g_main_context_new();
   loop_ = g_main_loop_new(context_, FALSE);
+  sockets_ = std::make_unique<SocketPoller>(context_);
   thread_ = std::thread([this] { run(); });
   threadId_ = thread_.get_id();
 }
 
 MediaThread::~MediaThread() {
   stop();
+  sockets_.reset();
   // Unreferencing the context destroys the sources still attached (their destroy notifies free
   // the pending tasks and timers) unless a libnice agent still holds it.
   g_main_loop_unref(loop_);

@@ -4,6 +4,7 @@
 // needs no locks (DESIGN §9, rtc-contract "ice/").
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -12,6 +13,8 @@ typedef struct _GMainContext GMainContext;
 typedef struct _GMainLoop GMainLoop;
 
 namespace callpy::rtc::ice {
+
+class SocketPoller;
 
 class MediaThread {
  public:
@@ -50,6 +53,8 @@ class MediaThread {
 
   bool isCurrent() const;
   GMainContext* context() const { return context_; }
+  // The thread's epoll set for the legs' sockets (one GSource in context()). Use on the thread.
+  SocketPoller& sockets() const { return *sockets_; }
   const std::string& name() const { return name_; }
 
  private:
@@ -58,6 +63,7 @@ class MediaThread {
   std::string name_;
   GMainContext* context_ = nullptr;
   GMainLoop* loop_ = nullptr;
+  std::unique_ptr<SocketPoller> sockets_;
   std::thread thread_;
   std::thread::id threadId_;
   std::mutex mutex_;  // guards stopping_ against concurrent post()/stop()

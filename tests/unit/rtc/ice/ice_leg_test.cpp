@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "ice_test_support.h"
+#include "rtc/ice/socket_poller.h"
 
 namespace callpy::rtc::ice {
 namespace {
@@ -100,6 +101,8 @@ void expectConnectedAndCarryingData(LegHarness& a, LegHarness& b) {
     }
   });
   b.on([&](IceLeg& leg) { EXPECT_TRUE(leg.sendsDirectly()); });
+  // Received through the thread's epoll set: one socket per leg (one address), no GSource each.
+  for (auto* h : {&a, &b}) h->on([](IceLeg& leg) { EXPECT_EQ(leg.watchedSockets(), 1u); });
   ASSERT_TRUE(b.events().waitFor([](Events& e) { return e.packets.size() >= 201; }, 5s));
   std::lock_guard lock(b.events().mutex);
   for (int i = 0; i < 200; ++i) EXPECT_EQ(b.events().packets[1 + i][3], static_cast<std::uint8_t>(i));
@@ -323,6 +326,8 @@ TEST(IceLeg, CloseFreesThePortsAndSilencesCallbacks) {
     EXPECT_EQ(l.state(), IceState::Closed);
     const std::uint8_t byte = 0x80;
     EXPECT_FALSE(l.send(&byte, 1));
+    EXPECT_EQ(l.watchedSockets(), 0u);
+    EXPECT_EQ(thread.sockets().size(), 1u);  // a's socket only
     l.close();  // idempotent
   });
   for (int p : ports) EXPECT_TRUE(udpPortFree(p)) << "port " << p << " still bound after close()";
@@ -337,6 +342,27 @@ TEST(IceLeg, CloseFreesThePortsAndSilencesCallbacks) {
   std::lock_guard lock(b.events().mutex);
   EXPECT_TRUE(b.events().packets.empty());
   EXPECT_EQ(b.events().states.size(), statesBefore);
+}
+
+// Leg::forward counts a false send() as a dropped packet (callpy_rtp_packets_dropped_total):
+// a datagram the kernel refuses on the direct path must come back false, not as sent.
+TEST(IceLeg, SendReportsADatagramTheKernelRefuses) {
+  MediaThread thread;
+  LegHarness a(thread, loopbackConfig(true));
+  LegHarness b(thread, loopbackConfig(false));
+  test::connectLegs(a, b);
+  ASSERT_TRUE(a.events().waitFor([](Events& e) { return e.hasState(IceState::Connected); }, 10s));
+  a.on([](IceLeg& leg) {
+    ASSERT_TRUE(leg.sendsDirectly());
+    // Above IPv4's largest UDP payload (65,507 bytes): sendto() fails with EMSGSIZE.
+    std::vector<std::uint8_t> big(65520, 0x80);
+    EXPECT_FALSE(leg.send(big.data(), big.size()));
+    const std::uint8_t small[] = {0x80, 0, 0, 1};
+    EXPECT_TRUE(leg.send(small, sizeof small));
+  });
+  ASSERT_TRUE(b.events().waitFor([](Events& e) { return !e.packets.empty(); }, 5s));
+  std::lock_guard lock(b.events().mutex);
+  EXPECT_EQ(b.events().packets.size(), 1u);
 }
 
 TEST(IceLeg, CloseFromInsideTheStateCallbackFreesThePortsRightAfter) {
