@@ -46,6 +46,30 @@ describe('a call with two operators', () => {
     console.error(`daemon log: ${file}`);
   });
 
+  // A fresh daemon with a site, its owner A and one operator per name, each with a socket; a
+  // visitor writes and A calls them. `answered` (default) waits until the visitor took the call.
+  async function callWithOperators(names, { video, answered = true }) {
+    const started = await startWithOwner({ extraYaml: kRtcYaml });
+    await d?.stop();
+    d = started.d;
+    const site = await addSite(started.owner, 'Shop', SITE_ORIGIN);
+    const ops = [];
+    for (const name of names) ops.push(await addOperator(d, site.id, `op${ops.length}@example.com`, { name }));
+    const { o: a } = await operatorSocket(d, started.owner);
+    const socks = [];
+    for (const op of ops) socks.push((await operatorSocket(d, op.client)).o);
+    const { v } = await visitorSocket(d, site, { page: { url: `${SITE_ORIGIN}/`, title: 'Home' } });
+    v.send({ t: 'msg', cid: 'c1', text: 'Алло' });
+    const { dialog } = await v.type('ack');
+    a.send({ t: 'call_start', dialog, video });
+    const callId = (await v.type('call')).call.id;
+    if (answered) {
+      v.send({ t: 'call_accept', call: callId });
+      await a.type('call', (f) => f.call.state === 'active');
+    }
+    return { owner: started.owner, site, ops, a, socks, v, dialog, callId };
+  }
+
   test('invite, three-way media, one operator leaves, the note names both', async () => {
     const started = await startWithOwner({ extraYaml: kRtcYaml });
     d = started.d;
@@ -169,22 +193,8 @@ describe('a call with two operators', () => {
   });
 
   test('invite signalling: decline, offline, already in the call, already invited, the limit, leave', async () => {
-    const started = await startWithOwner({ extraYaml: kRtcYaml });
-    await d?.stop();
-    d = started.d;
-    const site = await addSite(started.owner, 'Shop', SITE_ORIGIN);
-    const ops = [];
-    for (const name of ['Борис', 'Вера', 'Глеб', 'Дина']) ops.push(await addOperator(d, site.id, `op${ops.length}@example.com`, { name }));
+    const { site, ops, a, socks, v, callId } = await callWithOperators(['Борис', 'Вера', 'Глеб', 'Дина'], { video: false, answered: false });
     const offline = await addOperator(d, site.id, 'offline@example.com', { name: 'Ёж' });
-    const { o: a } = await operatorSocket(d, started.owner);
-    const socks = [];
-    for (const op of ops) socks.push((await operatorSocket(d, op.client)).o);
-    const { v } = await visitorSocket(d, site, { page: { url: `${SITE_ORIGIN}/`, title: 'Home' } });
-    v.send({ t: 'msg', cid: 'c1', text: 'Алло' });
-    const { dialog } = await v.type('ack');
-    a.send({ t: 'call_start', dialog, video: false });
-    const callId = (await v.type('call')).call.id;
-
     // Not before the call is answered.
     a.send({ t: 'call_invite', call: callId, operator: ops[0].id });
     assert.equal((await a.type('err')).code, 'conflict');
@@ -233,22 +243,7 @@ describe('a call with two operators', () => {
   test('a place freed by an operator who left is taken by the next one (invite, leave, x2, invite)', async () => {
     // Visitor + A, then B joins and leaves, C joins and leaves: 4 distinct participants have
     // been in the media room, never more than 3 at once. D must still get in and get media.
-    const started = await startWithOwner({ extraYaml: kRtcYaml });
-    await d?.stop();
-    d = started.d;
-    const site = await addSite(started.owner, 'Shop', SITE_ORIGIN);
-    const ops = [];
-    for (const name of ['Борис', 'Вера', 'Дина']) ops.push(await addOperator(d, site.id, `op${ops.length}@example.com`, { name }));
-    const { o: a } = await operatorSocket(d, started.owner);
-    const socks = [];
-    for (const op of ops) socks.push((await operatorSocket(d, op.client)).o);
-    const { v } = await visitorSocket(d, site, { page: { url: `${SITE_ORIGIN}/`, title: 'Home' } });
-    v.send({ t: 'msg', cid: 'c1', text: 'Алло' });
-    const { dialog } = await v.type('ack');
-    a.send({ t: 'call_start', dialog, video: true });
-    const callId = (await v.type('call')).call.id;
-    v.send({ t: 'call_accept', call: callId });
-    await a.type('call', (f) => f.call.state === 'active');
+    const { ops, a, socks, v, callId } = await callWithOperators(['Борис', 'Вера', 'Дина'], { video: true });
     const pa = await BrowserPeer.open(browser, d.base, a);
     const pv = await BrowserPeer.open(browser, d.base, v);
     for (const p of [pa, pv]) await enableSlots(p);
@@ -296,22 +291,7 @@ describe('a call with two operators', () => {
   });
 
   test('an invitee going offline ends the invitation at once; a closed operator tab leaves the call', async () => {
-    const started = await startWithOwner({ extraYaml: kRtcYaml });
-    await d?.stop();
-    d = started.d;
-    const site = await addSite(started.owner, 'Shop', SITE_ORIGIN);
-    const ops = [];
-    for (const name of ['Борис', 'Вера', 'Глеб']) ops.push(await addOperator(d, site.id, `op${ops.length}@example.com`, { name }));
-    const { o: a } = await operatorSocket(d, started.owner);
-    const socks = [];
-    for (const op of ops) socks.push((await operatorSocket(d, op.client)).o);
-    const { v } = await visitorSocket(d, site, { page: { url: `${SITE_ORIGIN}/`, title: 'Home' } });
-    v.send({ t: 'msg', cid: 'c1', text: 'Алло' });
-    const { dialog } = await v.type('ack');
-    a.send({ t: 'call_start', dialog, video: false });
-    const callId = (await v.type('call')).call.id;
-    v.send({ t: 'call_accept', call: callId });
-    await a.type('call', (f) => f.call.state === 'active');
+    const { owner, ops, a, socks, v, dialog, callId } = await callWithOperators(['Борис', 'Вера', 'Глеб'], { video: false });
 
     // The invitee's only tab closes while it rings: the inviter hears "offline" well before the
     // 45 s ring would have run out, and the place is free for another invitation.
@@ -348,7 +328,7 @@ describe('a call with two operators', () => {
     a.send({ t: 'call_hangup', call: callId });
     const ended = await v.type('call', (f) => f.call.state === 'ended');
     assert.equal(ended.call.reason, 'hangup');
-    const history = await started.owner.request('GET', `/api/panel/dialogs/${dialog}/calls`);
+    const history = await owner.request('GET', `/api/panel/dialogs/${dialog}/calls`);
     const names = history.body.calls.at(-1).participants.filter((p) => p.kind === 'operator').map((p) => p.name);
     assert.ok(names.includes('Борис'), `history names ${names}`);
   });
