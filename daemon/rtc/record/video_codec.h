@@ -15,6 +15,13 @@
 namespace callpy::rtc::record {
 
 enum class VideoCodec : std::uint8_t { Unknown, Vp8, H264 };
+
+// Limits on what a sender's video may make the converter hold. The RTP payloads come from the
+// browsers, so a frame header could declare 16383x16383 (hundreds of MB per decoded picture, a
+// few of them kept as references) in a few hundred KB on the wire. Nothing a camera or screen
+// share sends comes near these.
+inline constexpr long kMaxVideoPixels = 3840L * 2160L;  // 4K UHD
+inline constexpr std::size_t kMaxVideoFrameBytes = 4u << 20;  // one compressed frame
 std::string_view videoCodecName(VideoCodec c);
 
 // The codec of one RTP payload when it proves it (a keyframe start), else Unknown.

@@ -28,6 +28,7 @@ VideoDecoder::VideoDecoder(VideoCodec codec) {
   }
   ctx_->thread_count = 1;  // the converter is one thread of a shared machine
   ctx_->flags |= AV_CODEC_FLAG_LOW_DELAY;
+  ctx_->max_pixels = kMaxVideoPixels;  // an H.264 SPS may declare any size (video_codec.h)
   if (avcodec_open2(ctx_, c, nullptr) < 0) avcodec_free_context(&ctx_);
 }
 

@@ -111,6 +111,7 @@ void Vp8Depacketizer::release(std::int64_t seq, Held& held) {
     frame_.arrivalUs = held.arrivalUs;
     frame_.data.clear();
   }
+  if (frame_.data.size() + body.size() > kMaxVideoFrameBytes) frameBroken_ = true;  // see the limit
   if (!frameBroken_) frame_.data.insert(frame_.data.end(), body.begin(), body.end());
   if (!pkt->marker()) return;
   // The frame's last packet.
@@ -126,6 +127,12 @@ void Vp8Depacketizer::release(std::int64_t seq, Held& held) {
   frame_.keyframe = codec_ == VideoCodec::H264
                         ? isH264Keyframe(frame_.data)
                         : parseVp8Keyframe(frame_.data.data(), frame_.data.size(), w, h);
+  if (frame_.keyframe && static_cast<long>(w) * h > kMaxVideoPixels) {
+    // Larger than any camera or screen: not decoded, nor anything that would refer to it.
+    ++stats_.dropped;
+    needKeyframe_ = true;
+    return;
+  }
   frame_.width = w;
   frame_.height = h;
   if (needKeyframe_ && !frame_.keyframe) {

@@ -117,6 +117,28 @@ TEST(Vp8Depacketizer, DropsFromALostPacketUntilTheNextKeyframe) {
   EXPECT_EQ(d.stats().dropped, 2u);
 }
 
+TEST(Vp8Depacketizer, DropsFramesLargerThanAnyCameraSends) {
+  // A sender controls the declared size and the frame length: neither may make the converter
+  // hold gigabytes (video_codec.h limits). What follows a dropped keyframe waits for the next.
+  Vp8Depacketizer d;
+  std::vector<Bytes> packets;
+  Bytes huge = keyframe(1);
+  huge[6] = 0x80, huge[7] = 0x3E, huge[8] = 0x80, huge[9] = 0x3E;  // 16000x16000
+  append(packets, packetize(huge, 10, 0, {}));
+  append(packets, packetize(interframe(2), 11, 3000, {}));
+  const Bytes tooLong = keyframe(3, kMaxVideoFrameBytes + 100);
+  std::vector<std::size_t> cuts;
+  for (std::size_t at = 1200; at < tooLong.size(); at += 1200) cuts.push_back(at);
+  append(packets, packetize(tooLong, 12, 6000, cuts));
+  const auto next = static_cast<std::uint16_t>(12 + cuts.size() + 1);
+  append(packets, packetize(keyframe(4), next, 9000, {}));
+  const auto frames = run(d, packets);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].rtpTimestamp, 9000u);
+  EXPECT_EQ(frames[0].width, 320);
+  EXPECT_EQ(d.stats().dropped, 3u);
+}
+
 TEST(Vp8Depacketizer, ALostMarkerPacketDropsTheFrame) {
   Vp8Depacketizer d;
   std::vector<Bytes> packets;
