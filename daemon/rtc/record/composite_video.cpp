@@ -84,6 +84,8 @@ bool CompositeVideo::composeNext() {
     tiles_ = layoutTiles(static_cast<int>(pictures.size()), big, canvas_.width(), canvas_.height());
   }
   stats_.decodeMs += msSince(stage);
+  stats_.decodeErrors = 0;
+  for (const auto& s : sources_) stats_.decodeErrors += s.decoder->errors();
   stage = std::chrono::steady_clock::now();
   canvas_.compose(tiles_, pictures);
   stats_.composeMs += msSince(stage);

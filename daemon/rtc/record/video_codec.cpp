@@ -134,7 +134,7 @@ bool appendH264Payload(std::span<const std::uint8_t> p, std::vector<std::uint8_t
 }
 
 bool isH264Keyframe(std::span<const std::uint8_t> u) {
-  for (std::size_t i = 0; i + 4 < u.size(); ++i) {
+  for (std::size_t i = 0; i + 3 < u.size(); ++i) {
     if (u[i] == 0 && u[i + 1] == 0 && u[i + 2] == 1 && (u[i + 3] & 0x1F) == kNalIdr) return true;
   }
   return false;

@@ -59,8 +59,11 @@ bool Vp8Encoder::encode(const Canvas& canvas, std::int64_t timeMs,
   if (!ctx_ || canvas.width() != width_ || canvas.height() != height_) return false;
   vpx_image_t img;
   // vpx_img_wrap wants one buffer; point the planes at the canvas's own instead.
-  vpx_img_wrap(&img, VPX_IMG_FMT_I420, static_cast<unsigned>(width_),
-               static_cast<unsigned>(height_), 1, const_cast<std::uint8_t*>(canvas.plane(0)));
+  if (!vpx_img_wrap(&img, VPX_IMG_FMT_I420, static_cast<unsigned>(width_),
+                    static_cast<unsigned>(height_), 1, const_cast<std::uint8_t*>(canvas.plane(0)))) {
+    error_ = "vp8: cannot wrap the canvas";
+    return false;
+  }
   for (int i = 0; i < 3; ++i) {
     img.planes[i] = const_cast<std::uint8_t*>(canvas.plane(i));
     img.stride[i] = canvas.stride(i);
