@@ -72,6 +72,9 @@ std::vector<std::string> defaultLocalAddresses() {
 thread_local int tReadyFd = -1;
 thread_local gushort tReadyEvents = 0;
 thread_local bool tReadyFdSeen = false;
+// The leg whose private context onSocketReady is iterating; its destructor clears this, so the
+// iteration can tell whether a callback inside destroyed the leg (report() allows that).
+thread_local const void* tSocketLeg = nullptr;
 
 // The poll function of every leg's private context: epoll already said which socket is ready,
 // so the iteration needs no poll(2) of its own. Never blocks (iterations are non-blocking).
@@ -184,7 +187,10 @@ IceLeg::IceLeg(MediaThread& thread, const IceConfig& config, IceCallbacks callba
                          reinterpret_cast<NiceAgentRecvFunc>(&IceLeg::onRecv), this);
 }
 
-IceLeg::~IceLeg() { close(); }
+IceLeg::~IceLeg() {
+  if (tSocketLeg == this) tSocketLeg = nullptr;
+  close();
+}
 
 bool IceLeg::gather(std::string* reason) {
   assert(thread_.isCurrent());
@@ -202,8 +208,9 @@ bool IceLeg::gather(std::string* reason) {
     if (reason) *reason = "could not open a UDP socket on any configured address/port";
     return false;
   }
-  // Host UDP candidates only: every socket the component will ever read exists now.
-  watchSockets();
+  // Host UDP candidates only: every socket the component will ever read exists now. (The
+  // gathering's own signals may already have closed the leg.)
+  if (agent_) watchSockets();
   return true;
 }
 
@@ -394,10 +401,16 @@ void IceLeg::onSocketReady(void* self, int fd, std::uint32_t events) {
   tReadyFdSeen = false;
   // One pass of the private context: libnice's source for fd reads it (until EAGAIN or its
   // batch limit; level-triggered epoll brings the rest next pass), handles STUN (checks,
-  // consent) and calls onRecv for everything else. `leg` may be closed inside, not destroyed.
-  GMainContext* context = leg->ioContext_;
+  // consent) and calls onRecv for everything else. A callback inside may close the leg, or
+  // destroy it: then nothing of it is touched afterwards.
+  GMainContext* context = g_main_context_ref(leg->ioContext_);
+  tSocketLeg = leg;
   g_main_context_iteration(context, FALSE);
+  g_main_context_unref(context);
   tReadyFd = -1;
+  const bool alive = tSocketLeg == leg;
+  tSocketLeg = nullptr;
+  if (!alive) return;
   if (!tReadyFdSeen && leg->ioContext_ == context) {
     // libnice dropped its source for this socket (e.g. after a socket error): nobody would read
     // it, and a readable fd in a level-triggered set would make the loop spin.
