@@ -127,7 +127,8 @@ class CallGateway {
   void callbackRequest(const CallSender& from, const frames::Json& f,
                        const std::function<std::int64_t()>& dialogId);
   void advanceRinging();
-  // Asked again before each sequential ring (the registry's Ringable): is the operator online?
+  // Is the operator online on the site? Asked before each sequential ring (the registry's
+  // Ringable, under its lock) and for invitations.
   bool stillOnline(const std::string& siteId, std::int64_t user);
   std::int64_t now() const;
   void runTimer();

@@ -106,9 +106,7 @@ bool CallGateway::inviteFrame(const CallSender& from, const std::string& type, c
     auto c = registry_.joined(callId, me.party);
     if (c.state != CallState::Active) throw core::conflict("the call is not in progress");
     // Per-site: only an operator online on the call's own site can be invited.
-    bool online = false;
-    for (const auto& [id, idleSince] : chat_.hub().onlineOperators(c.siteId)) online = online || id == *user;
-    if (!online) throw core::notFound("that operator is not online on this site");
+    if (!stillOnline(c.siteId, *user)) throw core::notFound("that operator is not online on this site");
     if (registry_.operatorsInCalls().count(*user)) throw core::conflict("that operator is already in a call");
     {
       std::lock_guard lock(invitesMutex_);
@@ -214,9 +212,7 @@ void CallGateway::dropOfflineInvites() {
   for (const auto& i : pending) {
     auto c = registry_.find(i.callId);
     if (!c) continue;  // expireInvites() ends it
-    bool online = false;
-    for (const auto& [id, idleSince] : chat_.hub().onlineOperators(c->siteId)) online = online || id == i.user;
-    if (online) continue;
+    if (stillOnline(c->siteId, i.user)) continue;
     std::lock_guard lock(invitesMutex_);
     auto it = std::find_if(invites_.begin(), invites_.end(), [&](const Invite& x) {
       return x.callId == i.callId && x.user == i.user;

@@ -77,7 +77,7 @@ void CallGateway::advanceRinging() {
 }
 
 bool CallGateway::stillOnline(const std::string& siteId, std::int64_t user) {
-  // Runs under the registry's lock: the hub has its own and never calls into calls.
+  // May run under the registry's lock: the hub has its own and never calls into calls.
   for (const auto& [id, idleSince] : chat_.hub().onlineOperators(siteId)) {
     if (id == user) return true;
   }
