@@ -86,11 +86,11 @@ VideoCodec sniffPayload(std::span<const std::uint8_t> payload) {
   return VideoCodec::Unknown;
 }
 
-VideoCodec sniffRawTrack(const std::string& path, std::size_t maxPackets) {
+VideoCodec sniffRawTrack(const std::string& path) {
   if (path.empty()) return VideoCodec::Unknown;
   RawTrackReader reader(path);
   RawPacket p;
-  for (std::size_t i = 0; i < maxPackets && reader.next(p); ++i) {
+  while (reader.next(p)) {
     const auto pkt = rtp::RtpPacket::parse(p.bytes.data(), p.bytes.size());
     if (!pkt) continue;
     if (const auto c = sniffPayload(pkt->payload()); c != VideoCodec::Unknown) return c;

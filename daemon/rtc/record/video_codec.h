@@ -26,9 +26,9 @@ std::string_view videoCodecName(VideoCodec c);
 
 // The codec of one RTP payload when it proves it (a keyframe start), else Unknown.
 VideoCodec sniffPayload(std::span<const std::uint8_t> payload);
-// The codec of a raw track file: the first payload that proves one (Unknown: none did within
-// `maxPackets`, or no file).
-VideoCodec sniffRawTrack(const std::string& path, std::size_t maxPackets = 2000);
+// The codec of a raw track file: the first payload that proves one (Unknown: none did, or no
+// file). The whole file is read if need be: a first keyframe may come late (a lost PLI).
+VideoCodec sniffRawTrack(const std::string& path);
 
 // Appends one H.264 RTP payload to an Annex B access unit (00 00 00 01 before every NAL unit).
 // `startsUnit` is set when the payload may begin an access unit (not a FU-A continuation).

@@ -12,6 +12,7 @@
 
 #include "fixture_support.h"
 #include "rtc/record/converter.h"
+#include "rtc/record/raw_file.h"
 #include "rtc/record/video_decoder.h"
 #include "test_packets.h"
 
@@ -119,6 +120,23 @@ TEST(VideoCodec, RecognisesVp8AndH264FromThePayloads) {
   EXPECT_EQ(sniffRawTrack(paths[trackIndex({Participant::Visitor, Kind::Audio})]),
             VideoCodec::Unknown);
   EXPECT_EQ(sniffRawTrack(""), VideoCodec::Unknown);
+}
+
+TEST(VideoCodec, ALateFirstKeyframeStillTellsTheCodec) {
+  // 20 s of HD delta frames before the first keyframe (its PLI was lost): still VP8.
+  TempDir dir;
+  const std::string path = dir.str() + "/late.raw";
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  ASSERT_TRUE(writeRawHeader(f));
+  const Bytes delta = {0x90, 0x80, 0x01, 0x31, 0x01, 0x00, 0xAA, 0xAA};  // X, S, PictureID, P=1
+  const Bytes key = {0x90, 0x80, 0x01, 0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xF0, 0x00};
+  for (std::uint16_t seq = 0; seq <= 3000; ++seq) {
+    const auto pkt = testing::rtpPacket(96, seq, seq * 30u, 0x1234, seq < 3000 ? delta : key, true);
+    ASSERT_TRUE(writeRawRecord(f, seq * 1000u, pkt.data(), pkt.size()));
+  }
+  std::fclose(f);
+  EXPECT_EQ(sniffRawTrack(path), VideoCodec::Vp8);
 }
 
 TEST(VideoCodec, AssemblesH264AccessUnitsFromFuAAndStapA) {
