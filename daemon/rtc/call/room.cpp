@@ -1,5 +1,6 @@
 #include "rtc/call/room.h"
 
+#include <cassert>
 #include <chrono>
 
 namespace callpy::rtc::call {
@@ -28,7 +29,9 @@ Room::Participant* Room::place(const std::string& key) {
     return &participants_.back();
   }
   for (auto& p : participants_) {
-    if (!p.left) continue;
+    // The visitor's place stays theirs (their voice is the recording's first; a call whose
+    // visitor is gone is over anyway), and only the visitor may take it back.
+    if (!p.left || (p.key == "visitor") != (key == "visitor")) continue;
     p.key = key;  // the one who left, coming back, is a newcomer now
     return &p;
   }
@@ -214,8 +217,8 @@ record::Participant Room::voiceFor(const std::string& key, std::size_t number) c
   for (std::size_t k = 0; k + 1 < record::kVoices; ++k) {
     if (!taken(record::operatorVoice(k))) return record::operatorVoice(k);
   }
-  // Only reachable if an operator took over the visitor's place (the visitor never leaves a
-  // call that goes on): shares the last operator voice rather than writing out of range.
+  // Unreachable: 3 operator places at most, and place() never gives one the visitor's.
+  assert(false && "more operator places than operator voices");
   return record::operatorVoice(record::kVoices - 2);
 }
 

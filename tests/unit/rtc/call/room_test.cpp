@@ -178,6 +178,18 @@ TEST_F(RoomTest, ALeftPlaceIsReusedByANewcomer) {
   EXPECT_TRUE(slots("operator:6").empty());
 }
 
+TEST_F(RoomTest, TheVisitorsPlaceIsOnlyTheirs) {
+  // An operator never takes over the visitor's place (nor its voice, the recording's first).
+  join("visitor");
+  join("operator:1");
+  join("operator:2");
+  join("operator:3");
+  leave("visitor");
+  EXPECT_NE(join("operator:4").find("full"), std::string::npos);
+  EXPECT_EQ(join("visitor").find("full"), std::string::npos);
+  EXPECT_EQ(slots("visitor"), (std::vector<std::string>{"operator:1", "operator:2", "operator:3"}));
+}
+
 TEST_F(RoomTest, OthersKeepTheirSlotsWhenAPlaceChangesHands) {
   join("visitor");
   join("operator:1");
