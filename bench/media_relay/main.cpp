@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   int janusPort = 8188, pid = 0, calls = 10, threads = 2, warmup = 3;
   double seconds = 10, setupTimeout = 60;
   bool audioOnly = false;
-  std::string label, clientIp = "127.0.0.1";
+  std::string label, clientIp = "127.0.0.1", legsFile;
   PeerShared shared;
   CLI::App app{"media_relay: concurrent 1:1 calls through callpyd or Janus, loss/latency/CPU"};
   app.add_option("--relay", relay, "callpyd | janus | direct (no relay: the client's baseline)")->capture_default_str();
@@ -119,6 +119,8 @@ int main(int argc, char** argv) {
   app.add_option("--tick-ms", shared.tickMs, "client send tick (ms): what is due goes out in one burst")
       ->capture_default_str();
   app.add_option("--label", label, "printed with the result line");
+  app.add_option("--legs", legsFile, "write every peer's SSRCs and local candidates here after setup "
+                 "(peers 2i and 2i+1 are call i), for wire_latency.py");
   app.add_option("--client-ip", clientIp, "address the client peers gather on")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
@@ -171,6 +173,9 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  if (!legsFile.empty()) {
+    std::ofstream(legsFile) << pool.describeAll();
+  }
   sending.store(true);
   driver->idle(warmup);
   pool.resetStats();

@@ -89,6 +89,13 @@ LocalMedia Peer::local() const {
   return l;
 }
 
+std::string Peer::describe() const {
+  std::string out = "PEER " + std::to_string(index_) + " " + std::to_string(audioSsrc_) + " " +
+                    std::to_string(videoSsrc_) + "\n";
+  for (const auto& c : candidates_) out += "CAND " + std::to_string(index_) + " " + c + "\n";
+  return out;
+}
+
 std::string Peer::offer() const { return writeOffer(local(), video_); }
 
 bool Peer::setRemote(const rtc::sdp::SessionDescription& d, bool weAreClient, std::string* reason) {
@@ -421,6 +428,17 @@ PeerPool::LateReport PeerPool::late() {
     });
   }
   return r;
+}
+
+std::string PeerPool::describeAll() {
+  std::string out;
+  for (auto& s : slots_) {
+    auto* slot = s.get();
+    slot->thread->runSync([&] {
+      for (auto& p : slot->peers) out += p->describe();
+    });
+  }
+  return out;
 }
 
 std::vector<int> PeerPool::threadIds() const {

@@ -59,6 +59,9 @@ class Peer {
   std::atomic<bool> failed{false};  // reason_ is set before
   std::string failure() const { return reason_; }
   int index() const { return index_; }
+  // "PEER <index> <audio SSRC> <video SSRC>" and one "CAND <index> <candidate>" line per local
+  // candidate, for the wire matcher (wire_latency.py): it tells a peer's streams and ports.
+  std::string describe() const;
   // Packets of the window this peer received >= ThreadStats::kLateNs after they were sent.
   std::uint64_t lateAudio = 0, lateVideo = 0;
 
@@ -100,6 +103,7 @@ class PeerPool {
  public:
   PeerPool(unsigned threads, const PeerShared& shared);
   ~PeerPool();  // closes every peer, stops the threads
+  std::string describeAll();  // every peer's describe(), for --legs
 
   // Creates a peer on thread (index % threads) and starts gathering; nullptr + reason on failure.
   Peer* create(int index, bool video, bool controlling, std::string* reason);

@@ -9,6 +9,7 @@
 #   PIN=1 bench/media_relay/run.sh               # relay on CPU 1, load client on CPU 0 (taskset)
 #   RELAYS=direct bench/media_relay/run.sh       # no relay: peers talk directly (client baseline)
 #   TICK_MS=1 bench/media_relay/run.sh           # client send tick 1 ms (default 5): smaller bursts
+#   WIRE=1 PIN=1 bench/media_relay/run.sh        # + the relay's residence time from a tcpdump of lo
 # Everything runs on this machine; the load generator's own CPU is printed next to the relay's.
 # How to read the table: bench/media_relay/README.md.
 set -euo pipefail
@@ -33,6 +34,20 @@ CLIENT_PREFIX=()
 if [[ -n "$PIN" ]]; then
   RELAY_PREFIX=(taskset -c "$RELAY_CPU")
   CLIENT_PREFIX=(taskset -c "$CLIENT_CPU")
+fi
+# WIRE=1: during each run's window tcpdump captures lo (UDP headers only) and wire_latency.py
+# matches each RTP packet into the relay with the one it sent on: the relay's own residence time
+# (extra columns w*). tcpdump runs on WIRE_CPU (default: the client's CPU when pinned).
+WIRE="${WIRE:-}"
+WIRE_PREFIX=()
+if [[ -n "${WIRE_CPU:-}" ]]; then
+  WIRE_PREFIX=(taskset -c "$WIRE_CPU")
+elif [[ -n "$PIN" ]]; then
+  WIRE_PREFIX=(taskset -c "$CLIENT_CPU")
+fi
+if [[ -n "$WIRE" ]] && ! command -v tcpdump >/dev/null; then
+  echo "run.sh: WIRE=1 needs tcpdump (apt-get install -y tcpdump)" >&2
+  exit 2
 fi
 JANUS_LIB=/usr/lib/x86_64-linux-gnu/janus
 # Janus never gathers on loopback, so its run uses the host's first non-loopback IPv4 address
@@ -177,6 +192,48 @@ JCFG
   echo "janus $("$JANUS_BIN" --version 2>/dev/null | head -n1) pid $JANUS_PID, WebSocket port $JPORT (event_loops $MEDIA_THREADS)"
 }
 
+# The load client in the background; once its calls are up and its warm-up (3 s) is over,
+# tcpdump captures lo for the window, then wire_latency.py reads the capture.
+wire_run() {
+  local lpid tpid ticks0 ticks1 hz drops offset wstart
+  rm -f "$DIR/wire.pcap" "$DIR/wire.out" "$DIR/legs.txt"
+  "${CLIENT_PREFIX[@]}" "$LOADER" "$@" --legs "$DIR/legs.txt" >"$DIR/one.out" 2>&1 &
+  lpid=$!
+  while kill -0 "$lpid" 2>/dev/null && ! grep -q 'calls up' "$DIR/one.out"; do sleep 0.1; done
+  if grep -q 'calls up [1-9]' "$DIR/one.out"; then
+    sleep 2.5  # the client's window starts 3 s after its calls are up; the capture a bit before
+    offset="$(python3 -c 'import time; print(time.time_ns() - time.monotonic_ns())')"
+    "${WIRE_PREFIX[@]}" tcpdump -i lo -n -s 96 -B 65536 --time-stamp-precision=nano -w "$DIR/wire.pcap" udp \
+      2>"$DIR/tcpdump.err" &
+    tpid=$!
+    sleep 0.3  # tcpdump opens the device
+    ticks0="$(awk '{print $14+$15}' "/proc/$tpid/stat" 2>/dev/null || echo 0)"
+    sleep "$SECONDS_PER_RUN"
+    ticks1="$(awk '{print $14+$15}' "/proc/$tpid/stat" 2>/dev/null || echo 0)"
+    sleep 0.6  # packets sent at the window's end, still in the relay
+    kill -INT "$tpid" 2>/dev/null || true
+    wait "$tpid" 2>/dev/null || true
+    hz="$(getconf CLK_TCK)"
+    drops="$(grep -o '[0-9]* packets dropped by kernel' "$DIR/tcpdump.err" | cut -d' ' -f1)"
+    wait "$lpid" 2>/dev/null || true
+    # Only packets the client sent inside its window count, as in its own latency columns.
+    wstart="$(grep -o 'window start: CLOCK_MONOTONIC [0-9.]*' "$DIR/one.out" | awk '{print $4}')"
+    { python3 "$ROOT/bench/media_relay/wire_latency.py" --pcap "$DIR/wire.pcap" --legs "$DIR/legs.txt" \
+        ${wstart:+--window-start "$wstart" --window-seconds "$SECONDS_PER_RUN" --realtime-offset-ns "$offset"} |
+        sed "s/\$/ wire_cap_drops=${drops:-?} wire_cap_cpu_pct=$(python3 -c "print(round(100*($ticks1-$ticks0)/$hz/$SECONDS_PER_RUN,1))")/"
+    } >"$DIR/wire.out" 2>&1 || true
+    if [[ -n "${KEEP_DIR:-}" ]]; then  # one capture per run, e.g. wire-callpyd-100-2.pcap
+      local n=1
+      while [[ -e "$DIR/wire-$WIRE_TAG-$n.pcap" ]]; do n=$((n + 1)); done
+      mv "$DIR/wire.pcap" "$DIR/wire-$WIRE_TAG-$n.pcap"
+      cp "$DIR/legs.txt" "$DIR/wire-$WIRE_TAG-$n.legs"
+    else
+      rm -f "$DIR/wire.pcap"
+    fi
+  fi
+  wait "$lpid" 2>/dev/null || true
+}
+
 RESULTS="$DIR/results.txt"
 : >"$RESULTS"
 run_one() {  # relay calls extra-args...
@@ -192,10 +249,20 @@ run_one() {  # relay calls extra-args...
   else
     args+=(--relay janus --pid "$JANUS_PID" --janus-port "$JPORT" --client-ip "$JANUS_IP")
   fi
-  "${CLIENT_PREFIX[@]}" "$LOADER" "${args[@]}" >"$DIR/one.out" 2>&1 || true
+  WIRE_TAG="$relay-$calls"
+  if [[ -z "$WIRE" ]]; then
+    "${CLIENT_PREFIX[@]}" "$LOADER" "${args[@]}" >"$DIR/one.out" 2>&1 || true
+  else
+    wire_run "${args[@]}"
+  fi
   cat "$DIR/one.out"
   cat "$DIR/one.out" >>"$DIR/loader.out"
-  grep '^RESULT' "$DIR/one.out" >>"$RESULTS" || true
+  if [[ -n "$WIRE" && -s "$DIR/wire.out" ]]; then
+    cat "$DIR/wire.out"
+    echo "$(grep '^RESULT' "$DIR/one.out") $(grep '^WIRE' "$DIR/wire.out" | cut -d' ' -f2-)" >>"$RESULTS" || true
+  else
+    grep '^RESULT' "$DIR/one.out" >>"$RESULTS" || true
+  fi
   sleep 2  # let the relay free the previous run's ports and threads
 }
 
@@ -226,7 +293,10 @@ rows = []
 for line in open(sys.argv[1]):
     kv = dict(p.split('=', 1) for p in line.split()[1:] if '=' in p)
     rows.append(kv)
+wire = any('wire_p99_us' in r for r in rows)
 hdr = f"{'relay':8} {'mode':5} {'calls':>5} {'up':>4} {'relayed/s':>9} {'loss%':>7} {'p50us':>6} {'p99us':>7} {'relayCPU%':>9} {'pps/core':>8} {'CPU%/call':>9} {'clientCPU%':>10} {'other%':>6} {'maxms':>6} {'load':>5}"
+if wire:
+    hdr += f" {'wP50us':>6} {'wP99us':>6} {'wP999us':>7} {'wMaxus':>7} {'match%':>6} {'capDrop':>7} {'capCPU%':>7}"
 print(hdr)
 for r in rows:
     if r.get('up', '0') == '0':
@@ -235,7 +305,10 @@ for r in rows:
     print(f"{r['relay']:8} {r['mode']:5} {r['calls']:>5} {r['up']:>4} {float(r['relayed_pps']):9.0f} {float(r['loss_pct']):7.3f} "
           f"{float(r['p50_us']):6.0f} {float(r['p99_us']):7.0f} {float(r['relay_cpu_pct']):9.1f} {float(r['pps_per_core']):8.0f} "
           f"{float(r['cpu_per_call_pct']):9.3f} {float(r['client_cpu_pct']):10.1f} {float(r.get('other_cpu_pct','0')):6.1f} "
-          f"{float(r.get('max_ms','0')):6.0f} {r.get('load','?'):>5}")
+          f"{float(r.get('max_ms','0')):6.0f} {r.get('load','?'):>5}" +
+          (f" {float(r['wire_p50_us']):6.0f} {float(r['wire_p99_us']):6.0f} {float(r['wire_p999_us']):7.0f} "
+           f"{float(r['wire_max_us']):7.0f} {float(r['wire_matched_pct']):6.2f} {r.get('wire_cap_drops','?'):>7} "
+           f"{r.get('wire_cap_cpu_pct','?'):>7}" if 'wire_p99_us' in r else ''))
 by = {}
 for r in rows:
     if r.get('up', '0') != '0':
