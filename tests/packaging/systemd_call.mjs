@@ -4,10 +4,12 @@
 // sandboxed daemon on the container's own loopback).
 //
 // Bootstraps an owner over /run/callpyd/admin.sock, makes a site and invites an operator, then a
-// visitor and the operator each carry a python3-aiortc peer (tone, audio only) in a call:
-// both legs reach `connected`, each peer hears the other's tone, callpy_rtp_packets_relayed_total
-// rises, and recording on/off posts an Ogg Opus file in the dialog that downloads as such and is
-// a file in the state directory. Prints one line per step; exits 1 with the reason on failure.
+// visitor and the operator each carry a python3-aiortc peer (tone and VP8 test pattern) in a
+// video call: both legs reach `connected`, each peer hears the other's tone,
+// callpy_rtp_packets_relayed_total rises, and recording on/off posts a WebM in the dialog that
+// downloads as such and is a file in the state directory. Both sent video, so the converter
+// decodes (libavcodec), composes and encodes (libvpx) it: that code runs under the unit's
+// sandbox (MemoryDenyWriteExecute, the system-call filter) too. Prints one line per step; exits 1 with the reason on failure.
 //
 //   node --experimental-websocket systemd_call.mjs   (env: CALLPY_BASE, CALLPY_ADMIN_SOCKET,
 //                                                     CALLPY_DATA_DIR)
@@ -49,14 +51,14 @@ async function main() {
   // The operator answers the dialog first (an operator calls in a dialog that is theirs).
   o.send({ t: 'msg', dialog, cid: 'o1', text: 'Здравствуйте' });
   await o.type('ack');
-  o.send({ t: 'call_start', dialog, video: false });
+  o.send({ t: 'call_start', dialog, video: true });
   const call = (await v.type('call')).call;
   v.send({ t: 'call_accept', call: call.id });
   await o.type('call', (f) => f.call.state === 'active');
   step(`call ${call.id} active`);
 
-  const visitor = await AiortcPeer.start({ video: false });
-  const operator = await AiortcPeer.start({ video: false });
+  const visitor = await AiortcPeer.start({ video: true });
+  const operator = await AiortcPeer.start({ video: true });
   peers.push(visitor, operator);
   const answer = await operator.join(o, call.id);
   await visitor.join(v, call.id);
@@ -102,8 +104,8 @@ async function main() {
   assert.equal(await metric('callpy_call_legs'), 2);
   step(`callpy_rtp_packets_relayed_total ${relayedAtConnect} -> ${relayed}, callpy_call_legs 2`);
 
-  // Recording: the writer thread spools the relayed packets, the converter writes Ogg Opus into
-  // the state directory and the file is posted in the dialog.
+  // Recording: the writer thread spools the relayed packets, the converter composes both videos
+  // into a WebM in the state directory and the file is posted in the dialog.
   o.send({ t: 'call_record', call: call.id, on: true });
   await v.type('call', (f) => f.call.id === call.id && f.call.recording === true);
   const atStart = await metric('callpy_rtp_packets_relayed_total');
@@ -113,14 +115,14 @@ async function main() {
   o.send({ t: 'call_record', call: call.id, on: false });
   const file = (await v.next((f) => f.t === 'msg' && f.kind === 'file',
     { timeoutMs: 30000, what: 'the recording in the dialog' })).file;
-  assert.equal(file.mime, 'audio/ogg');
-  assert.match(file.name, /\.ogg$/);
+  assert.equal(file.mime, 'video/webm');
+  assert.match(file.name, /\.webm$/);
   const r = await fetch(`${base.origin}/api/panel/files/${file.id}`, { headers: { Cookie: operatorClient.cookie } });
   assert.equal(r.status, 200);
-  assert.equal(r.headers.get('content-type'), 'audio/ogg');
+  assert.equal(r.headers.get('content-type'), 'video/webm');
   const bytes = Buffer.from(await r.arrayBuffer());
-  assert.equal(bytes.subarray(0, 4).toString('latin1'), 'OggS', 'the download is an Ogg stream');
-  assert.ok(bytes.includes(Buffer.from('OpusHead')), 'the Ogg stream carries Opus');
+  assert.equal(bytes.subarray(0, 4).toString('hex'), '1a45dfa3', 'the download is an EBML (WebM) file');
+  assert.ok(bytes.includes(Buffer.from('V_VP8')) && bytes.includes(Buffer.from('A_OPUS')), 'VP8 video and Opus audio');
   assert.equal(bytes.length, file.size);
   // The same bytes are a file under the state directory (written by the sandboxed daemon).
   const stored = [];
@@ -137,7 +139,7 @@ async function main() {
   const callpyUid = Number(fs.readFileSync('/etc/passwd', 'utf8').match(/^callpy:[^:]*:(\d+):/m)[1]);
   assert.equal(st.uid, callpyUid, 'the recording is written by the daemon as user callpy');
   assert.equal(st.mode & 0o077, 0, 'UMask=0077: the recording is private to callpy');
-  step(`recording: "${file.name}", ${file.size} bytes of Ogg Opus, stored as ${stored[0]} (uid ${st.uid}, mode ${(st.mode & 0o777).toString(8)})`);
+  step(`recording: "${file.name}", ${file.size} bytes of WebM, stored as ${stored[0]} (uid ${st.uid}, mode ${(st.mode & 0o777).toString(8)})`);
 
   v.send({ t: 'call_hangup', call: call.id });
   assert.equal((await o.type('call', (f) => f.call.state === 'ended')).call.reason, 'hangup');
