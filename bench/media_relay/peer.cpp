@@ -3,6 +3,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <random>
 
 #include "rtc/rtp/demux.h"
@@ -65,11 +66,13 @@ Peer::Peer(rtc::ice::MediaThread& thread, const PeerShared& shared, ThreadStats&
   auto config = shared_.ice;
   config.controlling = controlling;
   ice_ = std::make_unique<rtc::ice::IceLeg>(thread_, config, std::move(cb));
-  // Spread the streams' phases so the threads do not send every call's frame at once.
+  // Spread the streams' phases evenly over a packet/frame interval (golden-ratio sequence), as
+  // independent callers' are, so the threads do not send every call's frame at once.
   const auto now = nowNs();
-  nextAudio_ = now + (static_cast<std::int64_t>(index) * 7'919'000) % kAudioIntervalNs;
+  const double phase = std::fmod(static_cast<double>(index) * 0.6180339887498949, 1.0);
+  nextAudio_ = now + static_cast<std::int64_t>(phase * kAudioIntervalNs);
   const std::int64_t frame = 1'000'000'000 / std::max(1, shared_.videoFps);
-  nextFrame_ = now + (static_cast<std::int64_t>(index) * 3'331'000) % frame;
+  nextFrame_ = now + static_cast<std::int64_t>(std::fmod(phase + 0.5, 1.0) * static_cast<double>(frame));
   nextKeyframe_ = now;
 }
 
@@ -278,15 +281,24 @@ void Peer::sendVideo(std::int64_t now, int packet) {
   protectAndSend(n, sent);
 }
 
+// The first time at or after `now` that is `next` plus whole intervals (the stream's phase kept).
+static std::int64_t skipToNow(std::int64_t next, std::int64_t now, std::int64_t interval) {
+  if (next >= now) return next;
+  return next + ((now - next + interval - 1) / interval) * interval;
+}
+
 void Peer::tick(std::int64_t now) {
   if (dtls_ && !up.load(std::memory_order_relaxed) && !failed.load() && now >= dtlsCheck_) {
     dtlsCheck_ = now + kDtlsPollNs;
     dtls_->handleTimeout();
   }
   if (!srtp_ || failed.load(std::memory_order_relaxed)) return;
+  const std::int64_t frame = 1'000'000'000 / std::max(1, shared_.videoFps);
   if (!shared_.sending->load(std::memory_order_relaxed)) {
-    nextAudio_ = std::max(nextAudio_, now);
-    nextFrame_ = std::max(nextFrame_, now);
+    // Skip whole intervals only: setting every peer's next send to `now` would line all calls'
+    // frames up in one tick once sending starts (a burst of every call's frame every 33 ms).
+    nextAudio_ = skipToNow(nextAudio_, now, kAudioIntervalNs);
+    nextFrame_ = skipToNow(nextFrame_, now, frame);
     return;
   }
   while (nextAudio_ <= now) {
@@ -294,7 +306,6 @@ void Peer::tick(std::int64_t now) {
     nextAudio_ += kAudioIntervalNs;
   }
   if (!video_) return;
-  const std::int64_t frame = 1'000'000'000 / std::max(1, shared_.videoFps);
   while (nextFrame_ <= now) {
     for (int k = 0; k < shared_.packetsPerFrame; ++k) sendVideo(now, k);
     pictureId_ = static_cast<std::uint16_t>((pictureId_ + 1) & 0x7FFF);

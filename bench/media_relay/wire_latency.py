@@ -143,9 +143,10 @@ def learn_offset(outs, ins_sorted):
     return min(good, key=delay)
 
 
-def analyse(pcap, legs, window=None):
+def analyse(pcap, legs, window=None, timeline=None):
     """window: (start, end) in the capture's clock (ns): only packets that entered the relay
-    then count (the load client's window, by send time); None = the whole capture."""
+    then count (the load client's window, by send time); None = the whole capture.
+    timeline: a list that receives (t_in, t_out, receiver index, kind) of every matched packet."""
     peers, where = read_legs(legs)
     ssrc_kind = {}
     for idx, s in peers.items():
@@ -202,6 +203,8 @@ def analyse(pcap, legs, window=None):
             x = by_seq.get((seq_o - off[0]) & 0xFFFF)
             if x is not None and (ts_o - x[2]) & 0xFFFFFFFF == off[1] and x[0] <= t_o:
                 residence.append(t_o - x[0])
+                if timeline is not None:
+                    timeline.append((x[0], t_o, dst, kind))
     residence.sort()
     us = lambda ns: ns / 1000.0
     r = {
@@ -362,6 +365,10 @@ def main():
     ap.add_argument('--window-seconds', type=float)
     ap.add_argument('--realtime-offset-ns', type=int,
                     help='CLOCK_REALTIME - CLOCK_MONOTONIC (the capture is on CLOCK_REALTIME)')
+    ap.add_argument('--timeline',
+                    help='also write every matched packet as "t_in_ns t_out_ns receiver kind" '
+                         '(capture clock, CLOCK_REALTIME): to line late packets up with a '
+                         'scheduler trace (perf sched record -k CLOCK_REALTIME)')
     a = ap.parse_args()
     if a.self_test:
         return self_test()
@@ -371,8 +378,14 @@ def main():
     if a.window_start is not None and a.window_seconds and a.realtime_offset_ns is not None:
         start = int(a.window_start * 1e9) + a.realtime_offset_ns
         window = (start, start + int(a.window_seconds * 1e9))
-    r, _ = analyse(a.pcap, a.legs, window)
+    timeline = [] if a.timeline else None
+    r, _ = analyse(a.pcap, a.legs, window, timeline)
     print(fmt(r))
+    if timeline is not None:
+        timeline.sort()
+        with open(a.timeline, 'w') as f:
+            for t_in, t_out, dst, kind in timeline:
+                f.write(f'{t_in} {t_out} {dst} {kind}\n')
     return 0
 
 
