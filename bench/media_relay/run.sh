@@ -8,7 +8,7 @@
 #   NO_BUILD=1 RELAYS=callpyd bench/media_relay/run.sh
 #   PIN=1 bench/media_relay/run.sh               # relay on CPU 1, load client on CPU 0 (taskset)
 #   RELAYS=direct bench/media_relay/run.sh       # no relay: peers talk directly (client baseline)
-#   TICK_MS=1 bench/media_relay/run.sh           # client send tick 1 ms (default 5): smaller bursts
+#   TICK_MS=5 bench/media_relay/run.sh           # client send tick 5 ms (default 1): bigger bursts
 #   WIRE=1 PIN=1 bench/media_relay/run.sh        # + the relay's residence time from a tcpdump of lo
 # Everything runs on this machine; the load generator's own CPU is printed next to the relay's.
 # How to read the table: bench/media_relay/README.md.
