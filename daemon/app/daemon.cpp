@@ -212,6 +212,7 @@ CallFigures Daemon::callFigures() const {
   f.packetsRelayed = s.packetsRelayed;
   f.packetsDropped = s.packetsDropped;
   f.retransmits = s.retransmits;
+  f.sendFailures = s.sendFailures;
   return f;
 }
 
@@ -232,7 +233,11 @@ int Daemon::startCalls() {
   }
   callRepo_ = std::make_unique<storage::CallRepository>(*db_);
   calls_ = std::make_unique<realtime::CallGateway>(*chat_, *callRepo_, *media_);
-  recorder_ = std::make_unique<rtc::record::RecordingWriter>();
+  rtc::record::RecordingWriter::Options recording;
+  recording.video.width = config_.rtc.recording.videoWidth;
+  recording.video.height = config_.rtc.recording.videoHeight;
+  recording.video.encoderThreads = config_.rtc.recording.encoderThreads;
+  recorder_ = std::make_unique<rtc::record::RecordingWriter>(recording);
   calls_->setRecorder({recorder_.get(), config_.dataDir + "/recordings", files_.get()});
   if (!config_.rtc.turnUrls.empty()) {
     calls_->setTurn({config_.rtc.turnUrls, config_.rtc.turnSecret, config_.rtc.turnTtlSeconds});

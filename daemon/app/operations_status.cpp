@@ -51,10 +51,15 @@ void registerOperationsMetrics(obs::Metrics& m, storage::Database& db, CallFigur
   m.addCounter("callpy_rtp_packets_relayed_total", "RTP packets relayed to another call leg (SRTP).",
                [calls] { return static_cast<double>(calls().packetsRelayed); });
   m.addCounter("callpy_rtp_packets_dropped_total",
-               "Datagrams dropped: failed SRTP checks, unknown streams, malformed packets.",
+               "Datagrams dropped on input: failed SRTP checks, unknown streams, malformed packets "
+               "(packets the socket refused to send are callpy_rtp_send_failures_total).",
                [calls] { return static_cast<double>(calls().packetsDropped); });
   m.addCounter("callpy_rtp_retransmits_total", "RTP packets resent from history after a NACK.",
                [calls] { return static_cast<double>(calls().retransmits); });
+  m.addCounter("callpy_rtp_send_failures_total",
+               "RTP/RTCP packets the media path could not send (socket buffer full, network "
+               "unreachable, no working ICE pair): relayed, retransmitted or its own reports.",
+               [calls] { return static_cast<double>(calls().sendFailures); });
   m.addCounter("callpy_log_errors_total", "Lines logged at priority error.",
                [] { return static_cast<double>(obs::RecentErrors::instance().total()); });
 }

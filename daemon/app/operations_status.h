@@ -20,6 +20,7 @@ struct CallFigures {
   std::uint64_t active = 0;  // calls ringing or in progress
   std::uint64_t legs = 0;    // browser connections to the media path
   std::uint64_t packetsIn = 0, packetsRelayed = 0, packetsDropped = 0, retransmits = 0;
+  std::uint64_t sendFailures = 0;  // packets the socket refused (not in packetsDropped)
 };
 using CallFiguresSource = std::function<CallFigures()>;
 
@@ -29,7 +30,8 @@ void addOperationsStatus(Poco::JSON::Object& status, storage::Database& db,
                          std::uint64_t websocketConnections, const CallFigures& calls);
 
 // callpy_messages_stored_total, callpy_dialogs_active, callpy_calls_active, callpy_call_legs,
-// callpy_rtp_packets_{received,relayed,dropped,retransmitted}_total, callpy_log_errors_total.
+// callpy_rtp_packets_{received,relayed,dropped}_total, callpy_rtp_retransmits_total,
+// callpy_rtp_send_failures_total, callpy_log_errors_total.
 void registerOperationsMetrics(observability::Metrics& metrics, storage::Database& db,
                                CallFiguresSource calls);
 

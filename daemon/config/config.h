@@ -72,6 +72,11 @@ struct RtcConfig {
   std::vector<std::string> turnUrls;  // "turn:host:3478?transport=udp", "turns:host:5349"
   std::string turnSecret;             // read from turn.secret_file; never log it
   int turnTtlSeconds = 3600;
+  // rtc.recording: the composed call recording, made after the call (daemon/rtc/record).
+  struct Recording {
+    int videoWidth = 1280, videoHeight = 720;  // video_size: WxH, even, 320x180..1920x1080
+    int encoderThreads = 1;                    // encoder_threads: 1..4
+  } recording;
 };
 
 struct Config {

@@ -1,5 +1,6 @@
 // rtc: the media path's network settings (DESIGN §9): which local addresses carry calls, the
-// public address behind a 1:1 NAT, the UDP port range and the number of media threads.
+// public address behind a 1:1 NAT, the UDP port range and the number of media threads; and how
+// call recordings are composed (rtc.recording).
 #include <arpa/inet.h>
 
 #include <charconv>
@@ -66,11 +67,45 @@ void readTurn(LoadContext& ctx, const Field& f, RtcConfig& rtc) {
   }
 }
 
+// WxH, e.g. 1280x720: both even (I420), from 320x180 up to 1920x1080.
+void readVideoSize(YamlReader& r, const Field& f, RtcConfig::Recording& recording) {
+  auto text = r.string(f);
+  if (!text) return;
+  const auto x = text->find('x');
+  int w = 0, h = 0;
+  auto parse = [](std::string_view s, int& out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+  };
+  if (x == std::string::npos || !parse(std::string_view(*text).substr(0, x), w) ||
+      !parse(std::string_view(*text).substr(x + 1), h) || w < 320 || w > 1920 || h < 180 ||
+      h > 1080 || w % 2 != 0 || h % 2 != 0) {
+    r.error(f, "video_size must be WIDTHxHEIGHT with even numbers from 320x180 to 1920x1080, "
+               "e.g. 1280x720");
+    return;
+  }
+  recording.videoWidth = w;
+  recording.videoHeight = h;
+}
+
+void readRecording(YamlReader& r, const Field& f, RtcConfig::Recording& recording) {
+  auto fields = r.map(f, {"video_size", "encoder_threads"});
+  if (!fields) return;
+  if (const Field* size = YamlReader::get(*fields, "video_size")) {
+    readVideoSize(r, *size, recording);
+  }
+  if (const Field* threads = YamlReader::get(*fields, "encoder_threads")) {
+    recording.encoderThreads =
+        static_cast<int>(r.integer(*threads, 1, 4).value_or(recording.encoderThreads));
+  }
+}
+
 }  // namespace
 
 void readRtc(LoadContext& ctx, const Field& f, Config& c) {
   YamlReader& r = ctx.reader;
-  auto fields = r.map(f, {"interfaces", "public_ip", "port_range", "media_threads", "turn"});
+  auto fields = r.map(f, {"interfaces", "public_ip", "port_range", "media_threads", "turn",
+                           "recording"});
   if (!fields) return;
   if (const Field* list = YamlReader::get(*fields, "interfaces")) {
     if (auto items = r.sequence(*list)) {
@@ -93,6 +128,9 @@ void readRtc(LoadContext& ctx, const Field& f, Config& c) {
   }
   if (const Field* range = YamlReader::get(*fields, "port_range")) readPortRange(r, *range, c.rtc);
   if (const Field* turn = YamlReader::get(*fields, "turn")) readTurn(ctx, *turn, c.rtc);
+  if (const Field* rec = YamlReader::get(*fields, "recording")) {
+    readRecording(r, *rec, c.rtc.recording);
+  }
   if (const Field* threads = YamlReader::get(*fields, "media_threads")) {
     c.rtc.mediaThreads = static_cast<int>(r.integer(*threads, 1, 256).value_or(0));
   }

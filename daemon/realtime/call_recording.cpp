@@ -88,6 +88,9 @@ void CallGateway::recorded(const rtc::record::RecordingResult& r) {
                   {"type", r.mediaType},
                   {"video", video},
                   {"tiles", std::to_string(conv.tiles)},
+                  {"size", std::to_string(conv.width) + "x" + std::to_string(conv.height)},
+                  {"codecs", conv.negotiatedCodecs ? "negotiated" : "sniffed"},
+                  {"skipped", std::to_string(conv.skippedPackets)},
                   {"convert_ms", std::to_string(static_cast<long long>(conv.convertMs))}});
   } catch (const std::exception& e) {
     obs::logWarning("call.recording_not_stored", {{"call", a.call.id}, {"error", e.what()}});

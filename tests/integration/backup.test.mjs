@@ -289,6 +289,11 @@ describe('operations status and metrics', () => {
       assert.match(m.body, /^callpy_http_requests_total\{code="2xx"\} [1-9]/m);
       assert.match(m.body, /^callpy_db_commit_seconds_count [1-9]/m);
       assert.match(m.body, /^callpy_outbox_backlog \d+$/m);
+      // Refused sends have their own counter beside the input drops (none without a call).
+      assert.match(m.body, /^callpy_rtp_packets_dropped_total 0$/m);
+      assert.match(m.body, /^# TYPE callpy_rtp_send_failures_total counter$/m);
+      assert.match(m.body, /^# HELP callpy_rtp_send_failures_total .*could not send/m);
+      assert.match(m.body, /^callpy_rtp_send_failures_total 0$/m);
       v.close();
       o.close();
     } finally {

@@ -107,6 +107,8 @@ describe('calls with an aiortc peer', () => {
     }
     const metrics = (await d.admin('GET', '/metrics')).body;
     assert.match(metrics, /^callpy_call_legs 2$/m);
+    // Loopback never refuses a datagram: every relayed packet and report left.
+    assert.match(metrics, /^callpy_rtp_send_failures_total 0$/m);
 
     v.send({ t: 'call_hangup', call: id });
     assert.equal((await o.type('call', (f) => f.call.state === 'ended')).call.reason, 'hangup');

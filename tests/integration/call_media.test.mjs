@@ -12,7 +12,9 @@ import { repoRoot, waitFor } from '../support/daemon.mjs';
 import { BrowserPeer, launchCallBrowser } from '../support/webrtc_peer.mjs';
 import { WsClient } from '../support/ws.mjs';
 
-const kRtcYaml = 'rtc:\n  interfaces: [127.0.0.1]\n  port_range: 42000-42999\n';
+// The composed recording at a size other than the default (rtc.recording).
+const kRtcYaml = 'rtc:\n  interfaces: [127.0.0.1]\n  port_range: 42000-42999\n' +
+  '  recording:\n    video_size: 640x360\n';
 
 describe('a call relayed by callpyd', () => {
   let d; let browser;
@@ -88,6 +90,15 @@ describe('a call relayed by callpyd', () => {
     assert.equal(download.status, 200);
     assert.equal(download.headers.get('content-type'), 'video/webm');
     assert.ok(recordingMsg.file.size > 10000, `a recording of ${recordingMsg.file.size} bytes`);
+    // Each track's codec came from the SDP negotiation (recorded in the raw files), not from
+    // sniffing the payloads, and no packet was of a payload type its track did not negotiate.
+    const stored = await waitFor(() => d.stderr.match(/call\.recording_stored .*/)?.[0],
+      { timeoutMs: 10000, what: 'the call.recording_stored log line' });
+    assert.match(stored, / codecs=negotiated /);
+    assert.match(stored, / skipped=0 /);
+    // Both cameras composed into one picture of rtc.recording.video_size.
+    assert.match(stored, / video=composite /);
+    assert.match(stored, / size=640x360 /);
 
     // The media path's counters (issue 6 §6) see the relayed packets.
     const metrics = (await d.admin('GET', '/metrics')).body;
@@ -95,6 +106,8 @@ describe('a call relayed by callpyd', () => {
     assert.match(metrics, /^callpy_call_legs 2$/m);
     const relayed = Number(metrics.match(/^callpy_rtp_packets_relayed_total (\d+)/m)[1]);
     assert.ok(relayed > 100, `relayed ${relayed}`);
+    // Loopback never refuses a datagram: every relayed packet and report left.
+    assert.match(metrics, /^callpy_rtp_send_failures_total 0$/m);
 
     // F23: the operator moves the call to a phone by a one-time link (shown as a QR code) and
     // back; the visitor keeps receiving on the same SSRCs without renegotiating or freezing.

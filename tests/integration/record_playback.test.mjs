@@ -6,7 +6,10 @@
 // quad multistream (visitor FL, operator FR, second operator RL, RR silent), each quiet before it
 // joined and after it left, all three audible after Web Audio's stereo downmix; the videos play
 // to their end, and the composed ones (F18) show every camera in its own tile of a 2x2 grid, and
-// the visitor's screen share in the big tile while it is shared.
+// the visitor's screen share in the big tile while it is shared; with rtc.recording's video_size
+// the composed video has that size, its tiles scaled with it. The tool gives every track its
+// negotiated payload types as a call leg does, so the raw files are v2 and each codec comes from
+// the negotiation; a track fed a payload type it did not negotiate has those packets left out.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -129,7 +132,7 @@ function colourOf(samples) {
 }
 
 describe('call recordings play in Chromium', () => {
-  let dir; let server; let browser; let page; let base; const results = {};
+  let dir; let server; let browser; let page; let base; const results = {}; let sizedDir;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpy-record-'));
     const out = execFileSync(tool, [path.join(repoRoot, 'tests/fixtures/rtc_recording.bin'), dir],
@@ -137,7 +140,8 @@ describe('call recordings play in Chromium', () => {
     for (const line of out.trim().split('\n')) { const r = JSON.parse(line); results[r.callId] = r; }
     server = http.createServer((req, res) => {
       const name = path.basename(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-      const file = path.join(dir, name);
+      // /sized/...: the recordings made with rtc.recording's video_size (the test below).
+      const file = path.join(req.url.startsWith('/sized/') ? sizedDir : dir, name);
       if (name === '' || !fs.existsSync(file)) { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<!doctype html><body></body>'); return; }
       // With byte ranges, as a real server: Chromium reads an Ogg's duration from its last page.
       const body = fs.readFileSync(file);
@@ -160,6 +164,7 @@ describe('call recordings play in Chromium', () => {
     await browser?.close();
     server?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (sizedDir) fs.rmSync(sizedDir, { recursive: true, force: true });
   });
 
   test('the writer made an Ogg for the audio-only call and a WebM for each video call', () => {
@@ -184,14 +189,31 @@ describe('call recordings play in Chromium', () => {
     assert.equal(results['fixture-h264'].decoded, 18);
     assert.equal(results['fixture-screen'].composite, true);
     assert.equal(results['fixture-screen'].tiles, 3);
+    // Every track's codec came from its recorded negotiation (v2 raw files); in fixture-video the
+    // visitor's camera changed payload type half-way (a codec record in the middle of its file)
+    // and lost nothing by it (the 45 frames above).
+    for (const name of ['fixture-audio', 'fixture-video', 'fixture-visitor', 'fixture-h264', 'fixture-screen']) {
+      assert.equal(results[name].negotiated, true, name);
+      assert.equal(results[name].skipped, 0, name);
+    }
+    // The second operator's camera negotiated VP8 only but sent H.264 (payload type 102): its
+    // packets are left out and counted, never decoded, so only the two VP8 cameras are composed.
+    const wrong = results['fixture-misnegotiated'];
+    assert.equal(wrong.ok, true, wrong.error);
+    assert.equal(wrong.negotiated, true);
+    assert.equal(wrong.composite, true);
+    assert.equal(wrong.tiles, 2);
+    assert.equal(wrong.decoded, 45 + 37);
+    assert.equal(wrong.decodeErrors, 0);
+    assert.ok(wrong.skipped >= 18, `skipped ${wrong.skipped}: at least one packet per H.264 frame`);
     for (const r of Object.values(results)) {
       assert.equal(r.channels, 4, `${r.callId}: the visitor, both operators and a silent 4th`);
       assert.deepEqual(r.silence, [0, 30, 90, 150], `${r.callId}: slots of silence per voice`);
     }
     // Raw track files are gone once the playable file exists.
     assert.deepEqual(fs.readdirSync(dir).sort(),
-      ['fixture-audio.ogg', 'fixture-h264.webm', 'fixture-screen.webm', 'fixture-video.webm',
-        'fixture-visitor.webm']);
+      ['fixture-audio.ogg', 'fixture-h264.webm', 'fixture-misnegotiated.webm', 'fixture-screen.webm',
+        'fixture-video.webm', 'fixture-visitor.webm']);
   });
 
   test('the composed video shows each participant\'s camera in its own tile while it is on', async () => {
@@ -221,6 +243,27 @@ describe('call recordings play in Chromium', () => {
     assert.equal(colourOf(big), 'green');
     assert.equal(colourOf(first), 'blue');
     assert.equal(colourOf(second), 'red');
+  });
+
+  test('rtc.recording: the composed video has the configured size, its tiles scaled with it', async () => {
+    // As the daemon runs with `rtc: recording: {video_size: 640x360}`. One encoder thread: the
+    // converter runs at idle priority, where libvpx's threads stall each other on a busy machine.
+    sizedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callpy-record-sized-'));
+    const out = execFileSync(tool, [path.join(repoRoot, 'tests/fixtures/rtc_recording.bin'), sizedDir,
+      '640x360', '1'], { encoding: 'utf8' });
+    const sized = Object.fromEntries(out.trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.callId, r]));
+    assert.equal(sized['fixture-video'].ok, true, sized['fixture-video'].error);
+    assert.equal(sized['fixture-video'].composite, true);
+    assert.deepEqual([sized['fixture-video'].width, sized['fixture-video'].height], [640, 360]);
+    assert.equal(sized['fixture-video'].videoFrames, 75);
+    // The visitor's VP8 alone is still passed through at its own size.
+    assert.deepEqual([sized['fixture-visitor'].width, sized['fixture-visitor'].composite], [160, false]);
+    const played = await page.evaluate(play, [`${base}/sized/fixture-video.webm`, 'video']);
+    assert.deepEqual([played.width, played.height, played.ended], [640, 360, true]);
+    // 2x2 tiles of 320x180; the 4:3 cameras are 240x180 in the middle of theirs.
+    const regions = [[50, 270, 90], [370, 590, 90], [50, 270, 270], [370, 590, 270]];
+    const tiles = await page.evaluate(pixels, [`${base}/sized/fixture-video.webm`, 1.5, regions]);
+    assert.deepEqual(tiles.map(colourOf), ['blue', 'green', 'red', 'black']);
   });
 
   for (const [name, kind] of [['fixture-audio.ogg', 'audio'], ['fixture-video.webm', 'video'],

@@ -106,6 +106,9 @@ bool Leg::open(const std::string& offerSdp) {
       in.role = role;
       in.payloadType = m.codec.payloadType;
       in.codec = m.codec.name;
+      in.clockRate = m.codec.clockRate;
+      in.channels = m.codec.channels;
+      in.fmtp = m.codec.fmtp;
       if (!m.remoteSsrcs.empty()) {
         in.ssrc = m.remoteSsrcs.front().ssrc;
         in.stats.emplace(in.ssrc, m.codec.clockRate);

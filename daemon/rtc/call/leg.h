@@ -52,6 +52,9 @@ struct IncomingTrack {
   std::uint32_t ssrc = 0;  // 0 until learnt from the offer or the first packet
   std::uint8_t payloadType = 0;
   std::string codec;
+  std::uint32_t clockRate = 0;  // as negotiated, with channels and fmtp for the recording
+  std::uint8_t channels = 0;
+  std::string fmtp;
   std::optional<rtp::ReceiverStats> stats;
   rtp::PliLimiter keyframes;
 };

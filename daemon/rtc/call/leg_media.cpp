@@ -131,11 +131,12 @@ void Leg::forward(int slot, Role role, const Leg& from, const std::uint8_t* pkt,
     counters.add(counters.packetsDropped);
     return;
   }
-  // A packet that did not leave is a dropped packet whatever the reason: EAGAIN/ENOBUFS (a full
+  // A packet that did not leave is a send failure whatever the reason: EAGAIN/ENOBUFS (a full
   // socket buffer; libnice drops those too), a routing or firewall error, or a send before the
-  // pair works. callpy_rtp_packets_dropped_total then shows a relay that cannot keep up.
+  // pair works. Counted apart from packetsDropped (what we refused on input), so
+  // callpy_rtp_send_failures_total alone shows a relay that cannot get its packets out.
   if (ice_->send(scratch_.data(), size)) counters.add(counters.packetsRelayed);
-  else counters.add(counters.packetsDropped);
+  else counters.add(counters.sendFailures);
 }
 
 void Leg::resend(OutgoingTrack& out, std::uint16_t seq) {
@@ -147,7 +148,7 @@ void Leg::resend(OutgoingTrack& out, std::uint16_t seq) {
   if (srtp_->protectRtp(scratch_.data(), size, scratch_.size()) != srtp::SrtpStatus::Ok) return;
   auto& counters = *shared_.counters;
   if (ice_->send(scratch_.data(), size)) counters.add(counters.retransmits);
-  else counters.add(counters.packetsDropped);  // as in forward()
+  else counters.add(counters.sendFailures);  // as in forward()
 }
 
 void Leg::onRtcp(std::uint8_t* data, std::size_t len) {
@@ -203,7 +204,9 @@ void Leg::requestKeyframe(Role role, std::uint64_t now) {
 void Leg::sendRtcp(std::uint8_t* buf, std::size_t len) {
   if (len == 0 || !srtp_) return;
   if (srtp_->protectRtcp(buf, len, scratch_.size()) != srtp::SrtpStatus::Ok) return;
-  ice_->send(buf, len);
+  // Our reports and keyframe requests share the socket with the relayed media: a refusal here
+  // is the same symptom (DTLS handshake datagrams are not counted: no media flows yet then).
+  if (!ice_->send(buf, len)) shared_.counters->add(shared_.counters->sendFailures);
 }
 
 bool Leg::rtcpTick() {

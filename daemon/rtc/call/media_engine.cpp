@@ -131,6 +131,7 @@ EngineStats MediaEngine::stats() const {
     s.packetsRelayed += c.packetsRelayed.load(std::memory_order_relaxed);
     s.packetsDropped += c.packetsDropped.load(std::memory_order_relaxed);
     s.retransmits += c.retransmits.load(std::memory_order_relaxed);
+    s.sendFailures += c.sendFailures.load(std::memory_order_relaxed);
   }
   return s;
 }

@@ -49,8 +49,16 @@ struct EngineStats {
   std::uint64_t legs = 0;
   std::uint64_t packetsIn = 0;
   std::uint64_t packetsRelayed = 0;
-  std::uint64_t packetsDropped = 0;  // SRTP failures, unknown SSRCs, malformed
+  // What the relay refused to pass on (input side): failed SRTP checks, unknown SSRCs/payload
+  // types, malformed packets, a codec the receiver did not negotiate, a track already fed by
+  // someone else (and the rare SRTP protect error).
+  std::uint64_t packetsDropped = 0;
   std::uint64_t retransmits = 0;
+  // What the relay meant to send but the socket refused (EAGAIN/ENOBUFS on a full buffer, an
+  // unreachable route, no working pair): relayed and retransmitted RTP and the leg's own RTCP.
+  // Counted here only, not in packetsDropped (and not as relayed/retransmitted), so an operator
+  // can tell bad input from a relay that cannot get its packets out.
+  std::uint64_t sendFailures = 0;
 };
 
 class MediaThreadPool;

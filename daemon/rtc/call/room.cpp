@@ -129,8 +129,12 @@ void Room::offer(const std::string& key, const std::string& sdp, LegEvents event
     retire(std::move(leg));
     return;
   }
-  if (p->active) p->pending = std::move(leg);
-  else p->active = std::move(leg);
+  if (p->active) {
+    p->pending = std::move(leg);
+  } else {
+    p->active = std::move(leg);
+    recordCodecs(static_cast<std::size_t>(number));
+  }
 }
 
 void Room::remoteCandidate(const std::string& key, const std::string& candidate) {
@@ -169,6 +173,7 @@ void Room::legConnected(Leg& leg) {
   // Make before break: the new device takes over; the others' outgoing tracks re-base on it.
   auto old = std::move(p.active);
   p.active = std::move(p.pending);
+  recordCodecs(static_cast<std::size_t>(leg.participant()));
   if (old) {
     forget(*old);
     retire(std::move(old));
@@ -257,10 +262,27 @@ void Room::setRecording(std::shared_ptr<record::Recording> recording) {
   const auto now = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                                    std::chrono::steady_clock::now().time_since_epoch())
                                                    .count());
-  for (auto& p : participants_) {
+  for (std::size_t i = 0; i < participants_.size(); ++i) {
+    auto& p = participants_[i];
     if (!p.active) continue;
+    recordCodecs(i);
     p.active->requestKeyframe(Role::Camera, now);
     p.active->requestKeyframe(Role::Screen, now);
+  }
+}
+
+void Room::recordCodecs(std::size_t number) {
+  const auto& p = participants_[number];
+  if (!recording_ || !p.active) return;
+  for (auto role : {Role::Audio, Role::Camera, Role::Screen}) {
+    record::CodecMap codecs;
+    if (const auto* in = p.active->incoming(role)) {
+      codecs.push_back({in->payloadType, in->codec, in->clockRate, in->channels, in->fmtp});
+    }
+    const auto kind = role == Role::Audio    ? record::Kind::Audio
+                      : role == Role::Camera ? record::Kind::Camera
+                                             : record::Kind::Screen;
+    recording_->setCodecs({recordedVoice(number), kind}, std::move(codecs));
   }
 }
 

@@ -26,8 +26,9 @@ struct alignas(64) ThreadCounters {
   std::atomic<std::uint64_t> legs{0};
   std::atomic<std::uint64_t> packetsIn{0};
   std::atomic<std::uint64_t> packetsRelayed{0};
-  std::atomic<std::uint64_t> packetsDropped{0};
+  std::atomic<std::uint64_t> packetsDropped{0};  // refused on input (see EngineStats)
   std::atomic<std::uint64_t> retransmits{0};
+  std::atomic<std::uint64_t> sendFailures{0};  // refused on output (see EngineStats)
   void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   }
@@ -82,6 +83,9 @@ class Room {
   void forget(const Leg& leg);
   // Destroys a leg after the current callback has returned (libnice may be on the stack).
   void retire(std::unique_ptr<Leg> leg);
+  // Tells the recording the payload types participant `number`'s active leg negotiated for each
+  // of its tracks (the raw files record them, so the converter need not guess the codecs).
+  void recordCodecs(std::size_t number);
 
   ice::MediaThread& thread_;
   LegShared shared_;

@@ -13,14 +13,26 @@ double msSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+Vp8EncoderOptions encoderOptions(const CompositeOptions& o) {
+  Vp8EncoderOptions e;
+  e.fps = o.fps;
+  e.threads = o.encoderThreads;
+  // About the same quality at every size: the bits per pixel of 1500 kbps at 1280x720 (the rate
+  // the recordings were tuned with), with a floor of 200 kbps for the smallest canvases.
+  const std::int64_t area = std::int64_t{o.width} * o.height;
+  e.bitrateKbps = o.bitrateKbps > 0
+                      ? o.bitrateKbps
+                      : static_cast<int>(std::max<std::int64_t>(200, 1500 * area / (1280 * 720)));
+  return e;
+}
+
 }  // namespace
 
 CompositeVideo::CompositeVideo(std::vector<CompositeTrack> tracks, std::uint64_t epochUs,
                                CompositeOptions options)
     : options_(options),
       canvas_(options.width, options.height),
-      encoder_(canvas_.width(), canvas_.height(),
-               Vp8EncoderOptions{.fps = options.fps, .bitrateKbps = options.bitrateKbps}) {
+      encoder_(canvas_.width(), canvas_.height(), encoderOptions(options)) {
   std::sort(tracks.begin(), tracks.end(), [](const CompositeTrack& a, const CompositeTrack& b) {
     return trackIndex(a.track) < trackIndex(b.track);
   });

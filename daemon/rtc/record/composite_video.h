@@ -30,9 +30,11 @@ struct CompositeTrack {
 };
 
 struct CompositeOptions {
+  // The canvas (rtc.recording.video_size; even numbers); the tiles scale with it.
   int width = 1280, height = 720;
   int fps = 25;
-  int bitrateKbps = 1500;
+  int bitrateKbps = 0;     // 0: 1500 kbps at 1280x720, in proportion to the canvas's area
+  int encoderThreads = 1;  // libvpx's (rtc.recording.encoder_threads)
   std::int64_t cameraHoldMs = 1500;  // a camera silent this long is off
   std::int64_t screenHoldMs = 5000;  // screens send rarely while nothing moves
 };

@@ -11,6 +11,7 @@
 
 #include "rtc/record/raw_file.h"
 #include "rtc/record/time_mapper.h"
+#include "rtc/record/track_codec.h"
 #include "rtc/record/video_source.h"
 #include "rtc/record/webm_writer.h"
 
@@ -18,7 +19,8 @@ namespace callpy::rtc::record {
 
 namespace {
 
-ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase);
+ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase,
+                           const CompositeOptions& options);
 
 constexpr std::int64_t kScreenIdleMs = 1000;  // no screen frame for this long = sharing ended
 
@@ -146,9 +148,10 @@ VideoPlan planVideo(const std::vector<RecordedVideoTrack>& tracks) {
   return onlyVisitorVp8 ? VideoPlan::Passthrough : VideoPlan::Composite;
 }
 
-ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputBase) {
+ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputBase,
+                               const CompositeOptions& video) {
   const auto started = std::chrono::steady_clock::now();
-  ConvertResult r = convertFiles(raw, outputBase);
+  ConvertResult r = convertFiles(raw, outputBase, video);
   r.convertMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return r;
@@ -156,13 +159,15 @@ ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputB
 
 namespace {
 
-ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase) {
+ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase,
+                           const CompositeOptions& options) {
   ConvertResult r;
   const auto epoch = firstArrival(raw);
   if (!epoch) {
     r.error = "nothing was recorded";
     return r;
   }
+  r.negotiatedCodecs = negotiationRecorded(raw);
   StereoAudio audio;
   {
     // One channel per voice: the visitor first, then each operator who sent audio while this
@@ -171,10 +176,11 @@ ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase)
     // layout of Web Audio, which then mixes "discrete" and drops the centre on stereo output,
     // while quad (FL,FR,RL,RR) downmixes with every voice in it everywhere.
     std::vector<std::vector<RawPacket>> voices;
-    voices.push_back(readRawTrack(raw[trackIndex({Participant::Visitor, Kind::Audio})]));
+    voices.push_back(
+        readOpusTrack(raw[trackIndex({Participant::Visitor, Kind::Audio})], r.skippedPackets));
     for (std::size_t k = 0; k + 1 < kVoices; ++k) {
       const auto& path = raw[trackIndex({operatorVoice(k), Kind::Audio})];
-      if (!path.empty()) voices.push_back(readRawTrack(path));
+      if (!path.empty()) voices.push_back(readOpusTrack(path, r.skippedPackets));
     }
     if (voices.size() < 2 || voices.size() == 3) voices.emplace_back();
     std::vector<std::span<const RawPacket>> spans(voices.begin(), voices.end());
@@ -187,7 +193,10 @@ ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase)
   for (std::size_t i = 0; i < kTracks; ++i) {
     const Track t = trackAt(i);
     if (t.kind == Kind::Audio || raw[i].empty()) continue;
-    videoTracks.push_back({t, sniffRawTrack(raw[i])});
+    // The negotiated codec where the raw file recorded it, else sniffed (track_codec.h).
+    const TrackCodec codec = recordedVideoCodec(raw[i]);
+    r.skippedPackets += codec.skipped;
+    videoTracks.push_back({t, codec.codec});
   }
   const VideoPlan plan = planVideo(videoTracks);
   const auto writeVideo = [&](auto& video) {
@@ -212,7 +221,7 @@ ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase)
     std::vector<CompositeTrack> tracks;
     for (const auto& v : videoTracks)
       tracks.push_back({v.track, raw[trackIndex(v.track)], v.codec});
-    CompositeVideo video(std::move(tracks), *epoch);
+    CompositeVideo video(std::move(tracks), *epoch, options);
     const bool written = writeVideo(video);
     r.composite = written;
     r.tiles = video.tracks();

@@ -32,6 +32,10 @@ struct ConvertResult {
   int tiles = 0;                  // composite: tracks composed (cameras, screens)
   CompositeStats compositeStats;
   double convertMs = 0;  // wall-clock time the conversion took
+  // Codecs (track_codec.h): packets left out because their payload type was not negotiated for
+  // their track's codec, and whether every recorded track's negotiation was known (v2 raw files).
+  std::uint64_t skippedPackets = 0;
+  bool negotiatedCodecs = false;
 };
 
 // How the video of a recording is made, from the tracks that carry a recognised codec.
@@ -43,7 +47,9 @@ struct RecordedVideoTrack {
 VideoPlan planVideo(const std::vector<RecordedVideoTrack>& tracks);
 
 // `outputBase` is the path without extension; the file is written under a temporary name and
-// renamed when complete.
-ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputBase);
+// renamed when complete. `video` sets the composed video's canvas and encoder (a passed-through
+// VP8 keeps its own size).
+ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputBase,
+                               const CompositeOptions& video = {});
 
 }  // namespace callpy::rtc::record

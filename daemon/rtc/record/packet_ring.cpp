@@ -18,7 +18,7 @@ PacketRing::PacketRing(std::size_t slots)
 }
 
 bool PacketRing::push(std::uint8_t track, const std::uint8_t* data, std::size_t len,
-                      std::uint64_t arrivalUs) noexcept {
+                      std::uint64_t arrivalUs, std::uint32_t codecs) noexcept {
   if (len > kMaxRtpPacket) return false;
   std::size_t pos = head_.load(std::memory_order_relaxed);
   for (;;) {
@@ -30,6 +30,7 @@ bool PacketRing::push(std::uint8_t track, const std::uint8_t* data, std::size_t 
         s.track = track;
         s.length = static_cast<std::uint16_t>(len);
         s.arrivalUs = arrivalUs;
+        s.codecs = codecs;
         std::memcpy(s.data, data, len);
         s.turn.store(pos + 1, std::memory_order_release);
         return true;

@@ -15,6 +15,7 @@ struct PacketSlot {
   std::atomic<std::size_t> turn{0};
   std::uint8_t track = 0;
   std::uint16_t length = 0;
+  std::uint32_t codecs = 0;  // the track's codec map in force (Recording::setCodecs generation)
   std::uint64_t arrivalUs = 0;
   std::uint8_t data[kMaxRtpPacket];
 };
@@ -26,7 +27,7 @@ class PacketRing {
 
   // Any thread; false (nothing copied) when the ring is full or the packet too big.
   bool push(std::uint8_t track, const std::uint8_t* data, std::size_t len,
-            std::uint64_t arrivalUs) noexcept;
+            std::uint64_t arrivalUs, std::uint32_t codecs = 0) noexcept;
   // The single consumer: calls fn(const PacketSlot&) for each packet in order; returns how many.
   template <typename Fn>
   std::size_t drain(Fn&& fn) {

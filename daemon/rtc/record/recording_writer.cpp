@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "rtc/record/raw_file.h"
+#include "rtc/record/thread_priority.h"
 
 namespace callpy::rtc::record {
 
@@ -43,6 +44,7 @@ struct WriterCore {
   std::deque<std::shared_ptr<Recording>> jobs;
   bool writerDone = false;
   std::thread writer, converter;
+  CompositeOptions video;  // composed recordings: size, encoder threads (set before the threads)
 
   void notify() {
     {
@@ -53,33 +55,10 @@ struct WriterCore {
   }
   void writerLoop(std::chrono::milliseconds interval);
   void converterLoop();
+  static void drain(Recording& r);
 };
 
 namespace {
-
-void drain(Recording& r, PacketRing& ring, std::array<std::FILE*, kTracks>& files,
-           TrackPaths& paths, std::string& error, const std::string& directory,
-           const std::string& callId) {
-  ring.drain([&](const PacketSlot& s) {
-    if (!error.empty()) return;
-    std::FILE*& f = files[s.track];
-    if (!f) {
-      std::error_code ec;
-      std::filesystem::create_directories(directory, ec);
-      const std::string path = (std::filesystem::path(directory) /
-                                (callId + "." + std::string(trackName(trackAt(s.track))) + ".rtp"))
-                                   .string();
-      f = std::fopen(path.c_str(), "wb");
-      if (!f || !writeRawHeader(f)) {
-        error = "cannot write " + path;
-        return;
-      }
-      paths[s.track] = path;
-    }
-    if (!writeRawRecord(f, s.arrivalUs, s.data, s.length)) error = "cannot write " + paths[s.track];
-  });
-  (void)r;
-}
 
 void closeFiles(std::array<std::FILE*, kTracks>& files, std::string& error) {
   for (std::FILE*& f : files) {
@@ -94,6 +73,38 @@ void closeFiles(std::array<std::FILE*, kTracks>& files, std::string& error) {
 }
 
 }  // namespace
+
+void WriterCore::drain(Recording& r) {
+  r.ring_.drain([&](const PacketSlot& s) {
+    if (!r.error_.empty()) return;
+    std::FILE*& f = r.files_[s.track];
+    std::uint32_t& written = r.codecsWritten_[s.track];
+    if (!f) {
+      std::error_code ec;
+      std::filesystem::create_directories(r.directory_, ec);
+      const std::string path =
+          (std::filesystem::path(r.directory_) /
+           (r.callId_ + "." + std::string(trackName(trackAt(s.track))) + ".rtp"))
+              .string();
+      f = std::fopen(path.c_str(), "wb");
+      written = s.codecs;
+      if (!f || !writeRawHeader(f, r.codecsOf(s.track, s.codecs), s.arrivalUs)) {
+        r.error_ = "cannot write " + path;
+        return;
+      }
+      r.paths_[s.track] = path;
+    } else if (s.codecs != written) {
+      // The track's negotiation changed (a new leg): the packets from here on are of the new map.
+      written = s.codecs;
+      if (!writeCodecRecord(f, s.arrivalUs, r.codecsOf(s.track, s.codecs))) {
+        r.error_ = "cannot write " + r.paths_[s.track];
+        return;
+      }
+    }
+    if (!writeRawRecord(f, s.arrivalUs, s.data, s.length))
+      r.error_ = "cannot write " + r.paths_[s.track];
+  });
+}
 
 void WriterCore::writerLoop(std::chrono::milliseconds interval) {
   pthread_setname_np(pthread_self(), "callpy-record");
@@ -114,7 +125,7 @@ void WriterCore::writerLoop(std::chrono::milliseconds interval) {
     for (const auto& r : list) {
       const bool last = r->finishing_.load(std::memory_order_acquire) || stop;
       if (last) r->finishing_.store(true, std::memory_order_release);
-      drain(*r, r->ring_, r->files_, r->paths_, r->error_, r->directory_, r->callId_);
+      drain(*r);
       if (!last) continue;
       closeFiles(r->files_, r->error_);
       {
@@ -142,6 +153,8 @@ void WriterCore::writerLoop(std::chrono::milliseconds interval) {
 
 void WriterCore::converterLoop() {
   pthread_setname_np(pthread_self(), "callpy-convert");
+  // Live calls first: a conversion gets only CPU time no media thread wants (thread_priority.h).
+  lowerThreadPriority();
   for (;;) {
     std::shared_ptr<Recording> r;
     {
@@ -157,7 +170,7 @@ void WriterCore::converterLoop() {
     result.dropped = r->dropped();
     if (r->error_.empty()) {
       const std::string base = (std::filesystem::path(r->directory_) / r->callId_).string();
-      result.conversion = convertRecording(r->paths_, base);
+      result.conversion = convertRecording(r->paths_, base, video);
       result.ok = result.conversion.ok;
       result.path = result.conversion.path;
       result.mediaType = result.conversion.mediaType;
@@ -196,12 +209,40 @@ Recording::~Recording() {
 
 void Recording::packet(Track track, const std::uint8_t* rtp, std::size_t len,
                        std::uint64_t arrivalUs) noexcept {
-  if (finishing_.load(std::memory_order_relaxed) || trackIndex(track) >= kTracks ||
-      !ring_.push(static_cast<std::uint8_t>(trackIndex(track)), rtp, len, arrivalUs)) {
+  const std::size_t i = trackIndex(track);
+  if (finishing_.load(std::memory_order_relaxed) || i >= kTracks ||
+      !ring_.push(static_cast<std::uint8_t>(i), rtp, len, arrivalUs,
+                  codecsInForce_[i].load(std::memory_order_acquire))) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   packets_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Recording::setCodecs(Track track, CodecMap codecs) {
+  const std::size_t i = trackIndex(track);
+  if (i >= kTracks) return;
+  std::lock_guard lock(codecsMutex_);
+  auto& maps = codecMaps_[i];
+  // Generation 0 is "not known" (an empty map): nothing to store for it.
+  if (maps.empty() ? codecs.empty() : maps.back().second == codecs) return;
+  maps.emplace_back(++lastCodecs_, std::move(codecs));
+  // A source that changes again and again before any of its packets is written: the oldest maps
+  // go (their packets, if any, are then written as of an unknown negotiation and sniffed).
+  if (maps.size() > 16) maps.erase(maps.begin());
+  codecsInForce_[i].store(lastCodecs_, std::memory_order_release);
+}
+
+CodecMap Recording::codecsOf(std::size_t track, std::uint32_t generation) {
+  std::lock_guard lock(codecsMutex_);
+  auto& maps = codecMaps_[track];
+  CodecMap found;
+  for (const auto& [g, map] : maps) {
+    if (g == generation) found = map;
+  }
+  // Packets of a track come in order: an older generation is never needed again.
+  std::erase_if(maps, [&](const auto& entry) { return entry.first < generation; });
+  return found;
 }
 
 void Recording::finish() {
@@ -213,6 +254,7 @@ RecordingWriter::RecordingWriter() : RecordingWriter(Options{}) {}
 
 RecordingWriter::RecordingWriter(Options options)
     : options_(options), core_(std::make_shared<detail::WriterCore>()) {
+  core_->video = options_.video;
   core_->converter = std::thread([core = core_.get()] { core->converterLoop(); });
   core_->writer = std::thread([core = core_.get(), interval = options_.drainInterval] {
     core->writerLoop(interval);

@@ -4,8 +4,11 @@
 // allocation, never blocks; a full ring drops and counts). The writer thread (callpy-record)
 // drains the rings into one raw file per track. After finish() the raw files are synced and
 // closed, and the converter thread (callpy-convert, so that a long conversion never delays the
-// draining of other calls) makes the playable file, reports it through the completion callback
-// and deletes the raw files.
+// draining of other calls; at SCHED_IDLE, so that it yields any CPU live media wants,
+// thread_priority.h) makes the playable file, reports it through the completion callback and
+// deletes the raw files. Each track's negotiated payload types (setCodecs) go into its raw
+// file (raw_file.h: the header record, and a codec record where they change), so the converter
+// knows every packet's codec instead of guessing it.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -13,10 +16,14 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "rtc/record/converter.h"
 #include "rtc/record/packet_ring.h"
+#include "rtc/record/raw_file.h"
 #include "rtc/record/track.h"
 
 namespace callpy::rtc::record {
@@ -47,6 +54,12 @@ class Recording {
   // Media thread: copies one decrypted RTP packet. Never blocks or allocates.
   void packet(Track track, const std::uint8_t* rtp, std::size_t len,
               std::uint64_t arrivalUs) noexcept;
+  // The payload types `track`'s sender negotiated (its current leg): the packets handed to
+  // packet() for that track after this call are of these codecs. Called when a track gets a new
+  // source (recording started, a leg connected or moved to another device), not per packet: it
+  // takes a lock and allocates. An unchanged map is not stored again. Any thread, but ordered
+  // with packet() only when called from the thread that calls packet() for the track.
+  void setCodecs(Track track, CodecMap codecs);
   // Any thread, idempotent: no more packets; the file is made in the background.
   void finish();
 
@@ -66,7 +79,15 @@ class Recording {
   PacketRing ring_;
   std::atomic<bool> finishing_{false};
   std::atomic<std::uint64_t> packets_{0}, dropped_{0};
+  // Codec maps by generation per track (the slots carry the generation in force); the writer
+  // takes the one a packet needs and forgets the older ones. Only a few entries: one per source.
+  std::mutex codecsMutex_;
+  std::array<std::vector<std::pair<std::uint32_t, CodecMap>>, kTracks> codecMaps_;
+  std::uint32_t lastCodecs_ = 0;
+  std::array<std::atomic<std::uint32_t>, kTracks> codecsInForce_{};
+  CodecMap codecsOf(std::size_t track, std::uint32_t generation);
   // Writer thread only.
+  std::array<std::uint32_t, kTracks> codecsWritten_{};
   std::array<std::FILE*, kTracks> files_{};
   TrackPaths paths_;
   std::string error_;
@@ -77,6 +98,7 @@ class RecordingWriter {
   struct Options {
     std::size_t ringSlots = 1024;  // per recording, 1.5 KB each
     std::chrono::milliseconds drainInterval{20};  // while a recording runs; idle = no wakeups
+    CompositeOptions video{};  // composed recordings: canvas size, encoder threads (rtc.recording)
   };
   RecordingWriter();
   explicit RecordingWriter(Options options);

@@ -1,10 +1,11 @@
 #pragma once
 // Which codec a recorded video track carries, and the H.264 half of depacketizing (RFC 6184).
-// The raw files hold bare RTP (payload types are per-call dynamic numbers), so the codec is
-// recognised from the payloads themselves: a VP8 keyframe (payload descriptor, then the frame
-// tag and the 9d 01 2a start code, RFC 6386 §9.1) or an H.264 SPS/IDR NAL unit (single, STAP-A
-// or the first FU-A fragment). The recording asks every sender for a keyframe when it starts,
-// so one shows up within the first packets.
+// Raw files since v2 record each track's negotiated payload types (track_codec.h takes the codec
+// from there). For v1 files and tracks whose negotiation was not known, the codec is recognised
+// from the payloads themselves: a VP8 keyframe (payload descriptor, then the frame tag and the
+// 9d 01 2a start code, RFC 6386 §9.1) or an H.264 SPS/IDR NAL unit (single, STAP-A or the first
+// FU-A fragment). The recording asks every sender for a keyframe when it starts, so one shows up
+// within the first packets.
 #include <cstddef>
 #include <cstdint>
 #include <span>

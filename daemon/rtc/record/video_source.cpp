@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "rtc/record/track_codec.h"
+
 namespace callpy::rtc::record {
 
 VideoSource::VideoSource(const std::string& path, std::uint64_t epochUs, VideoCodec codec)
@@ -16,6 +18,12 @@ TimedFrame* VideoSource::peek() {
     }
     if (ended_) return nullptr;
     if (reader_.next(packet_)) {
+      // By the recorded negotiation: only this track's codec goes to its depacketizer.
+      const auto ours = [this](const RecordedCodec& c) { return videoCodecOf(c) == codec_; };
+      if (classifyPacket(reader_.codecs(), packet_.bytes, ours) == PacketCodec::Skip) {
+        depacketizer_.skipOtherCodec();
+        continue;
+      }
       depacketizer_.push(packet_.bytes.data(), packet_.bytes.size(), packet_.arrivalUs);
     } else {
       depacketizer_.flush();

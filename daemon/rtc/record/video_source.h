@@ -1,6 +1,8 @@
 #pragma once
 // The frames of one recorded video track, in decode order, with their time on the recording's
-// timeline (ms since the epoch, the earliest arrival of any track; see time_mapper.h).
+// timeline (ms since the epoch, the earliest arrival of any track; see time_mapper.h). Where the
+// file records the track's negotiation, packets of other payload types are left out (counted in
+// stats().otherCodec), so the depacketizer only sees its own codec.
 #include <cstdint>
 #include <optional>
 #include <string>

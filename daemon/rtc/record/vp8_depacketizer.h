@@ -31,6 +31,7 @@ struct Vp8Stats {
   std::uint64_t dropped = 0;       // incomplete, or waiting for a keyframe
   std::uint64_t lostPackets = 0;   // sequence gaps
   std::uint64_t badPackets = 0;    // not RTP / no VP8 descriptor
+  std::uint64_t otherCodec = 0;    // payload type not negotiated for this codec: never pushed
 };
 
 // Keyframe header check: P bit clear, start code 9d 01 2a, non-zero size.
@@ -42,6 +43,8 @@ class Vp8Depacketizer {
       : window_(reorderWindow), codec_(codec) {}
 
   void push(const std::uint8_t* rtp, std::size_t len, std::uint64_t arrivalUs);
+  // Counts a packet its source left out (another codec by the track's negotiation).
+  void skipOtherCodec() { ++stats_.otherCodec; }
   // Releases everything still held back (end of input).
   void flush();
   std::optional<Vp8Frame> pop();

@@ -3,6 +3,8 @@
 #include <vpx/vp8cx.h>
 #include <vpx/vpx_encoder.h>
 
+#include <algorithm>
+
 namespace callpy::rtc::record {
 
 Vp8Encoder::Vp8Encoder(int width, int height, Vp8EncoderOptions options)
@@ -16,7 +18,10 @@ Vp8Encoder::Vp8Encoder(int width, int height, Vp8EncoderOptions options)
   cfg.g_h = static_cast<unsigned>(height);
   cfg.g_timebase.num = 1;
   cfg.g_timebase.den = 1000;  // pts in ms, as the WebM's blocks
-  cfg.g_threads = static_cast<unsigned>(options.threads);
+  // libvpx splits a frame's macroblock rows between its threads; they inherit the converter
+  // thread's idle priority (thread_priority.h).
+  const int threads = std::clamp(options.threads, 1, 16);
+  cfg.g_threads = static_cast<unsigned>(threads);
   cfg.g_lag_in_frames = 0;
   cfg.g_error_resilient = 0;
   cfg.rc_end_usage = VPX_VBR;
@@ -33,6 +38,14 @@ Vp8Encoder::Vp8Encoder(int width, int height, Vp8EncoderOptions options)
   }
   vpx_codec_control(ctx, VP8E_SET_CPUUSED, options.cpuUsed);
   vpx_codec_control(ctx, VP8E_SET_STATIC_THRESHOLD, 1);  // skip unchanged blocks (black tiles)
+  if (threads > 1) {
+    // Token partitions as many as the threads (1, 2, 4, 8): the player's decoder can then work
+    // on a frame in parallel too. One thread keeps one partition, as before.
+    const int partitions = threads >= 8 ? VP8_EIGHT_TOKENPARTITION
+                           : threads >= 4 ? VP8_FOUR_TOKENPARTITION
+                                          : VP8_TWO_TOKENPARTITION;
+    vpx_codec_control(ctx, VP8E_SET_TOKEN_PARTITIONS, partitions);
+  }
   ctx_ = ctx;
 }
 

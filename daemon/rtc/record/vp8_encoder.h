@@ -24,7 +24,7 @@ struct Vp8EncoderOptions {
   // libvpx realtime speed, 16 = fastest: at 8 the encoder took ~4x as long (measured on the
   // 20 s two-camera call: 12 vs 3.3 ms per 1280x720 frame) for the same size at this bitrate.
   int cpuUsed = 16;
-  int threads = 1;
+  int threads = 1;  // g_threads; more than one also splits the tokens into as many partitions
 };
 
 class Vp8Encoder {

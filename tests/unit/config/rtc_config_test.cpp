@@ -1,9 +1,10 @@
-// rtc (calls' media path): interfaces, public_ip, port_range, media_threads and turn, each checked
-// with a clear error at file:line:col.
+// rtc (calls' media path): interfaces, public_ip, port_range, media_threads, turn and recording,
+// each checked with a clear error at file:line:col.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <tuple>
 
 #include "../storage/temp_dir.h"
 #include "config/loader.h"
@@ -73,6 +74,51 @@ TEST_F(RtcConfig, BadValuesAreErrorsAtTheirKeys) {
               HasSubstr("rtc.turn.secret_file: cannot read"));
   EXPECT_THAT(onlyError("rtc:\n  turn:\n    urls: [\"turn:x:3478\"]\n"), HasSubstr("secret_file"));
   EXPECT_THAT(onlyError("rtc:\n  stun: x\n"), HasSubstr("rtc.stun: unknown key"));
+}
+
+TEST_F(RtcConfig, RecordingDefaultsTo720pWithOneEncoderThread) {
+  auto r = load(kBase + "rtc:\n  media_threads: 2\n");
+  ASSERT_TRUE(r.ok()) << r.formatErrors();
+  EXPECT_EQ(r.config->rtc.recording.videoWidth, 1280);
+  EXPECT_EQ(r.config->rtc.recording.videoHeight, 720);
+  EXPECT_EQ(r.config->rtc.recording.encoderThreads, 1);
+}
+
+TEST_F(RtcConfig, RecordingReadsSizeAndEncoderThreads) {
+  for (const auto& [text, w, h, threads] :
+       {std::tuple{"video_size: 640x360\n    encoder_threads: 2", 640, 360, 2},
+        std::tuple{"video_size: 320x180\n    encoder_threads: 1", 320, 180, 1},
+        std::tuple{"video_size: 1920x1080\n    encoder_threads: 4", 1920, 1080, 4},
+        std::tuple{"video_size: 1080x1080", 1080, 1080, 1}}) {
+    SCOPED_TRACE(text);
+    auto r = load(kBase + "rtc:\n  recording:\n    " + text + "\n");
+    ASSERT_TRUE(r.ok()) << r.formatErrors();
+    EXPECT_EQ(r.config->rtc.recording.videoWidth, w);
+    EXPECT_EQ(r.config->rtc.recording.videoHeight, h);
+    EXPECT_EQ(r.config->rtc.recording.encoderThreads, threads);
+  }
+}
+
+TEST_F(RtcConfig, RecordingBadValuesAreErrorsWithTheirLine) {
+  const std::string sizeError =
+      "t.yaml:6:17: rtc.recording.video_size: video_size must be WIDTHxHEIGHT with even numbers "
+      "from 320x180 to 1920x1080, e.g. 1280x720";
+  for (const char* bad : {"1280", "1280x", "x720", "1280x721", "1281x720", "318x180", "320x178",
+                          "1922x1080", "1920x1082", "-1280x720", "1280X720", "1280x720p",
+                          "1280 x 720", "big"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_EQ(onlyError(std::string("rtc:\n  recording:\n    video_size: \"") + bad + "\"\n"),
+              sizeError);
+  }
+  EXPECT_THAT(onlyError("rtc:\n  recording:\n    encoder_threads: 0\n"),
+              HasSubstr("t.yaml:6:22: rtc.recording.encoder_threads"));
+  EXPECT_THAT(onlyError("rtc:\n  recording:\n    encoder_threads: 5\n"),
+              HasSubstr("t.yaml:6:22: rtc.recording.encoder_threads"));
+  EXPECT_THAT(onlyError("rtc:\n  recording:\n    encoder_threads: two\n"),
+              HasSubstr("rtc.recording.encoder_threads"));
+  EXPECT_THAT(onlyError("rtc:\n  recording:\n    fps: 30\n"),
+              HasSubstr("t.yaml:6:5: rtc.recording.fps: unknown key"));
+  EXPECT_THAT(onlyError("rtc:\n  recording: 1280x720\n"), HasSubstr("rtc.recording"));
 }
 
 }  // namespace

@@ -344,7 +344,7 @@ TEST(IceLeg, CloseFreesThePortsAndSilencesCallbacks) {
   EXPECT_EQ(b.events().states.size(), statesBefore);
 }
 
-// Leg::forward counts a false send() as a dropped packet (callpy_rtp_packets_dropped_total):
+// Leg::forward counts a false send() as a send failure (callpy_rtp_send_failures_total):
 // a datagram the kernel refuses on the direct path must come back false, not as sent.
 TEST(IceLeg, SendReportsADatagramTheKernelRefuses) {
   MediaThread thread;

@@ -245,6 +245,54 @@ TEST(CompositeVideo, TheVisitorsScreenTakesTheBigTileWhileShared) {
   EXPECT_GE(framesSharing, 25);
 }
 
+// rtc.recording.video_size: the whole layout at another canvas size.
+TEST(CompositeVideo, ComposesAtTheConfiguredSize) {
+  TempDir dir;
+  const auto paths =
+      testing::writeRawTracks(fixture(), dir.str(), [](Track t) { return t.kind == Kind::Camera; });
+  CompositeOptions options;
+  options.width = 640;
+  options.height = 360;
+  CompositeVideo video(compositeTracks(paths), epochOf(fixture()), options);
+  VideoDecoder decoder(VideoCodec::Vp8);
+  int frames = 0, checked = 0;
+  while (auto f = video.next()) {
+    SCOPED_TRACE(f->timeMs);
+    ++frames;
+    EXPECT_EQ(f->frame.width, 640);
+    ASSERT_TRUE(decoder.decode(f->frame.data));
+    const PictureView& p = *decoder.picture();
+    ASSERT_EQ(p.width, 640);
+    ASSERT_EQ(p.height, 360);
+    EXPECT_EQ(video.tiles()[2], (Rect{0, 180, 320, 180}));
+    if (f->timeMs < 1060 || f->timeMs > 2200) continue;
+    // 4:3 pictures in 320x180 tiles: 240x180 at x+40.
+    EXPECT_EQ(colourAt(p, 45, 275, 90), Colour::Blue);
+    EXPECT_EQ(colourAt(p, 365, 595, 90), Colour::Green);
+    EXPECT_EQ(colourAt(p, 45, 275, 270), Colour::Red);
+    EXPECT_EQ(colourAt(p, 365, 595, 270), Colour::Black);
+    ++checked;
+  }
+  EXPECT_EQ(frames, 75);
+  EXPECT_GE(checked, 25);
+}
+
+TEST(Converter, ComposesAtTheConfiguredSizeWithEncoderThreads) {
+  TempDir dir;
+  const auto paths = testing::writeRawTracks(fixture(), dir.str(), [](Track) { return true; });
+  CompositeOptions options;
+  options.width = 320;
+  options.height = 180;
+  options.encoderThreads = 2;
+  const auto r = convertRecording(paths, dir.str() + "/out", options);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_TRUE(r.composite);
+  EXPECT_EQ(r.width, 320);
+  EXPECT_EQ(r.height, 180);
+  EXPECT_EQ(r.videoFrames, 75u);
+  EXPECT_EQ(r.compositeStats.composed, 75u);
+}
+
 TEST(Converter, PlansPassthroughOnlyForTheVisitorsVp8) {
   EXPECT_EQ(planVideo({}), VideoPlan::None);
   EXPECT_EQ(planVideo({{kVisitorCamera, VideoCodec::Unknown}}), VideoPlan::None);

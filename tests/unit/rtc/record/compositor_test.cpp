@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
 #include <vector>
 
 extern "C" {
@@ -63,6 +65,31 @@ TEST(Compositor, TheScreenShareTakesTheBigTile) {
             (std::vector<Rect>{{960, 0, 320, 240}, {0, 0, 960, 720}, {960, 240, 320, 240}}));
   // Alone, the screen is simply full size.
   EXPECT_EQ(layoutTiles(1, 0, 1280, 720), (std::vector<Rect>{{0, 0, 1280, 720}}));
+}
+
+TEST(Compositor, TheLayoutScalesWithTheCanvas) {
+  // rtc.recording.video_size: the same layout at any size, every coordinate even.
+  EXPECT_EQ(layoutTiles(3, 1, 640, 360),
+            (std::vector<Rect>{{480, 0, 160, 120}, {0, 0, 480, 360}, {480, 120, 160, 120}}));
+  EXPECT_EQ(layoutTiles(3, 1, 1920, 1080),
+            (std::vector<Rect>{{1440, 0, 480, 360}, {0, 0, 1440, 1080}, {1440, 360, 480, 360}}));
+  EXPECT_EQ(layoutTiles(4, -1, 1920, 1080)[3], (Rect{960, 540, 960, 540}));
+  for (const auto& [w, h] : {std::pair{320, 180}, std::pair{1000, 562}, std::pair{1080, 1080}}) {
+    for (int count = 1; count <= 9; ++count) {
+      for (int big : {-1, 0}) {
+        SCOPED_TRACE(std::to_string(w) + "x" + std::to_string(h) + " " + std::to_string(count));
+        const auto tiles = layoutTiles(count, big, w, h);
+        ASSERT_EQ(tiles.size(), static_cast<std::size_t>(count));
+        for (const Rect& t : tiles) {
+          EXPECT_EQ(t.x % 2 + t.y % 2 + t.w % 2 + t.h % 2, 0);
+          EXPECT_GT(t.w, 0);
+          EXPECT_GT(t.h, 0);
+          EXPECT_LE(t.x + t.w, w);
+          EXPECT_LE(t.y + t.h, h);
+        }
+      }
+    }
+  }
 }
 
 TEST(Compositor, PicturesKeepTheirAspectInsideATile) {

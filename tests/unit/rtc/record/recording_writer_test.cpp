@@ -1,15 +1,20 @@
 #include "rtc/record/recording_writer.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <optional>
+#include <sstream>
+#include <thread>
 
 #include "fixture_support.h"
 #include "rtc/record/raw_file.h"
+#include "rtc/record/thread_priority.h"
 #include "test_packets.h"
 
 namespace callpy::rtc::record {
@@ -185,6 +190,52 @@ TEST(RecordingWriter, DestructionFinishesRunningRecordings) {
   }
   ASSERT_EQ(results.all.size(), 1u);
   EXPECT_TRUE(results.all[0].ok) << results.all[0].error;
+}
+
+// Live calls first: the converter thread runs at SCHED_IDLE, and so does every thread it starts
+// (libvpx's encoder workers), while the threads that record (and the rest of the process) keep
+// their priority.
+TEST(RecordingWriter, TheConverterThreadRunsAtIdlePriority) {
+  TempDir dir;
+  const ThreadPriority before = currentThreadPriority();
+  ASSERT_EQ(before.policy, SCHED_OTHER);
+  std::mutex m;
+  std::condition_variable cv;
+  std::optional<ThreadPriority> converter, child;
+  std::optional<int> procPolicy;
+  {
+    RecordingWriter writer;
+    auto rec = writer.start(dir.str(), "idle", [&](const RecordingResult&) {
+      // The completion callback runs on the converter thread, right after the conversion.
+      ThreadPriority mine = currentThreadPriority();
+      // The kernel's view too: field 41 of /proc/self/task/<tid>/stat is the policy.
+      std::ifstream stat("/proc/self/task/" + std::to_string(::gettid()) + "/stat");
+      std::string line;
+      std::getline(stat, line);
+      std::istringstream fields(line.substr(line.rfind(')') + 2));  // after "pid (comm) "
+      std::string field;
+      for (int i = 3; i <= 41 && fields >> field; ++i) {
+        if (i == 41) procPolicy = std::stoi(field);
+      }
+      ThreadPriority inherited;
+      std::thread([&] { inherited = currentThreadPriority(); }).join();
+      std::lock_guard lock(m);
+      converter = mine;
+      child = inherited;
+      cv.notify_all();
+    });
+    const Bytes v = opus(1, 1);
+    rec->packet(kVisitorAudio, v.data(), v.size(), 1'000'000);
+    rec->finish();
+    std::unique_lock lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return converter.has_value(); }));
+  }
+  EXPECT_EQ(converter->policy, SCHED_IDLE);
+  EXPECT_EQ(procPolicy, SCHED_IDLE);
+  EXPECT_EQ(child->policy, SCHED_IDLE);
+  // Only that thread: this one (and with it the media threads of a daemon) is unchanged.
+  EXPECT_EQ(currentThreadPriority().policy, SCHED_OTHER);
+  EXPECT_EQ(currentThreadPriority().nice, before.nice);
 }
 
 // Real Opus, VP8 and H.264 RTP (tests/fixtures/make_rtc_recording.py): the visitor's camera and
