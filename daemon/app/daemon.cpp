@@ -238,12 +238,25 @@ int Daemon::startCalls() {
   recording.video.height = config_.rtc.recording.videoHeight;
   recording.video.encoderThreads = config_.rtc.recording.encoderThreads;
   recorder_ = std::make_unique<rtc::record::RecordingWriter>(recording);
-  calls_->setRecorder({recorder_.get(), config_.dataDir + "/recordings", files_.get()});
+  calls_->setRecorder({recorder_.get(), config_.dataDir + "/recordings", files_.get(),
+                       [this](std::int64_t userId) -> std::optional<core::accounts::Principal> {
+                         std::optional<core::accounts::Principal> p;
+                         accountRepo_->read([&](core::ports::AccountTx& tx) {
+                           auto user = tx.userById(userId);
+                           if (!user) return;
+                           p.emplace();
+                           p->user = std::move(user);
+                           p->memberships = tx.memberships(userId);
+                         });
+                         return p;
+                       }});
   if (!config_.rtc.turnUrls.empty()) {
     calls_->setTurn({config_.rtc.turnUrls, config_.rtc.turnSecret, config_.rtc.turnTtlSeconds});
   }
   chat_->setCalls(calls_.get());
   api_->calls = callRepo_.get();
+  // Recordings a stopped run left unconverted: queued now, posted when converted.
+  calls_->recoverRecordings();
   calls_->start();
   return kExitOk;
 }
@@ -527,12 +540,14 @@ int Daemon::run() {
     notifyStopping();
   }
   // Drain: stop accepting and finish requests in progress, then the outbox, then the writer.
+  // Recordings ended by the shutdown keep their raw files for the next start (not converted now).
+  if (recorder_) recorder_->beginShutdown();
   for (auto it = listeners_.rbegin(); it != listeners_.rend(); ++it) (*it)->stop();
   realtime_->stop();     // closes every WebSocket with 1001
   chat_->shutdown();     // finishes the frames already taken
   calls_->stop();
   media_.reset();        // closes every call's ports and joins the media threads
-  recorder_.reset();     // converts recordings still open and attaches them (needs calls_)
+  recorder_.reset();     // finishes recordings still open to their raw files (needs calls_)
   calls_.reset();
   dialogRepo_.reset();   // waits for acknowledgements still on their way to disk
   outbox_->stop();

@@ -13,6 +13,7 @@
 #include <memory>
 #include <set>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -103,8 +104,14 @@ class CallGateway {
     rtc::record::RecordingWriter* writer = nullptr;
     std::string directory;
     core::files::FileService* files = nullptr;
+    // The recording operator after a restart (call_recording_recovery.cpp): nullopt when the
+    // account is gone.
+    std::function<std::optional<core::accounts::Principal>(std::int64_t userId)> principalOf;
   };
   void setRecorder(Recorder recorder) { recorder_ = std::move(recorder); }
+  // At start: converts, stores and posts the recordings an earlier run left unconverted (their
+  // sidecars, recording_sidecar.h), like recorded() does for a call that just ended.
+  void recoverRecordings();
 
  private:
   void startCall(const core::calls::StartRequest& r, const core::calls::RingOptions& ringing = {});
@@ -156,6 +163,7 @@ class CallGateway {
     std::shared_ptr<rtc::record::Recording> recording;
     core::accounts::Principal by;  // the operator who switched it on: the file is theirs
     core::calls::Call call;
+    std::int64_t startedMs = 0;  // names the file, also when converted after a restart
   };
   std::mutex recordingsMutex_;
   std::map<std::string, ActiveRecording> recordings_;  // by the recording's id

@@ -4,6 +4,7 @@
 // so it is in the dialog and in History.
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "observability/log.h"
 #include "realtime/call_gateway.h"
 #include "realtime/chat_gateway.h"
+#include "realtime/recording_sidecar.h"
 #include "rtc/call/media_engine.h"
 #include "rtc/record/recording_writer.h"
 
@@ -31,9 +33,20 @@ void CallGateway::record(const core::calls::Call& c, const core::accounts::Princ
   }
   // One file per on…off stretch of the call: the recording's id names its part.
   const auto id = c.id + "-" + std::to_string(++recordingParts_);
-  auto recording = recorder_.writer->start(recorder_.directory, id,
-                                           [this](const rtc::record::RecordingResult& r) { recorded(r); });
-  recordings_[id] = {recording, *by, c};
+  // The sidecar first: from the first raw byte on, a restart can finish this recording.
+  const RecordingSidecar sidecar{id, c.id, c.siteId, c.dialogId, c.visitorId, by->user->id, now()};
+  bool resumable = true;
+  try {
+    std::filesystem::create_directories(recorder_.directory);
+    writeSidecar(rtc::record::RecordingWriter::sidecarPath(recorder_.directory, id), sidecar);
+  } catch (const std::exception& e) {
+    // Still recorded, only not resumable: a stop before its conversion would lose it.
+    resumable = false;
+    obs::logWarning("call.recording_sidecar_failed", {{"call", c.id}, {"error", e.what()}});
+  }
+  auto recording = recorder_.writer->start(
+      recorder_.directory, id, [this](const rtc::record::RecordingResult& r) { recorded(r); }, resumable);
+  recordings_[id] = {recording, *by, c, sidecar.startedMs};
   media_.setRecording(c.id, recording);
 }
 
@@ -59,13 +72,20 @@ void CallGateway::recorded(const rtc::record::RecordingResult& r) {
     a = std::move(it->second);
     recordings_.erase(it);
   }
+  if (r.deferred) {
+    obs::logInfo("call.recording_deferred", {{"call", a.call.id}, {"recording", r.callId}});
+    return;
+  }
   if (!r.ok) {
     obs::logWarning("call.recording_failed", {{"call", a.call.id}, {"error", r.error}});
     return;
   }
   try {
     const bool en = chat_.siteLanguage(a.call.siteId) == "en";
-    const auto stamp = Poco::DateTimeFormatter::format(Poco::DateTime(), "%Y-%m-%d %H.%M");
+    // When the recording started, so that one converted after a restart is named like the others.
+    const auto stamp = Poco::DateTimeFormatter::format(
+        Poco::DateTime(Poco::Timestamp(static_cast<Poco::Timestamp::TimeVal>(a.startedMs) * 1000)),
+        "%Y-%m-%d %H.%M");
     const auto ext = r.mediaType == "video/webm" ? ".webm" : ".ogg";
     const auto name = (en ? "Call recording " : "Запись звонка ") + stamp + ext;
     std::ifstream in(r.path, std::ios::binary);
@@ -93,6 +113,8 @@ void CallGateway::recorded(const rtc::record::RecordingResult& r) {
                   {"skipped", std::to_string(conv.skippedPackets)},
                   {"convert_ms", std::to_string(static_cast<long long>(conv.convertMs))}});
   } catch (const std::exception& e) {
+    std::error_code ec;
+    std::filesystem::remove(r.path, ec);  // given up on: no converted file left behind
     obs::logWarning("call.recording_not_stored", {{"call", a.call.id}, {"error", e.what()}});
   }
 }

@@ -43,6 +43,7 @@ struct WriterCore {
   std::condition_variable jobsWake;
   std::deque<std::shared_ptr<Recording>> jobs;
   bool writerDone = false;
+  std::atomic<bool> stopRequested{false};  // the destructor runs: start no deferrable conversion
   std::thread writer, converter;
   CompositeOptions video;  // composed recordings: size, encoder threads (set before the threads)
 
@@ -59,6 +60,21 @@ struct WriterCore {
 };
 
 namespace {
+
+std::string rawPath(const std::string& directory, const std::string& callId, std::size_t track) {
+  return (std::filesystem::path(directory) /
+          (callId + "." + std::string(trackName(trackAt(track))) + ".rtp"))
+      .string();
+}
+
+void validateId(const std::string& callId) {
+  const bool valid = !callId.empty() && callId.size() <= 64 &&
+                     std::all_of(callId.begin(), callId.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              (c >= '0' && c <= '9') || c == '-' || c == '_';
+                     });
+  if (!valid) throw std::invalid_argument("recording: bad call id");
+}
 
 void closeFiles(std::array<std::FILE*, kTracks>& files, std::string& error) {
   for (std::FILE*& f : files) {
@@ -82,10 +98,7 @@ void WriterCore::drain(Recording& r) {
     if (!f) {
       std::error_code ec;
       std::filesystem::create_directories(r.directory_, ec);
-      const std::string path =
-          (std::filesystem::path(r.directory_) /
-           (r.callId_ + "." + std::string(trackName(trackAt(s.track))) + ".rtp"))
-              .string();
+      const std::string path = rawPath(r.directory_, r.callId_, s.track);
       f = std::fopen(path.c_str(), "wb");
       written = s.codecs;
       if (!f || !writeRawHeader(f, r.codecsOf(s.track, s.codecs), s.arrivalUs)) {
@@ -168,6 +181,17 @@ void WriterCore::converterLoop() {
     result.callId = r->callId_;
     result.packets = r->packets();
     result.dropped = r->dropped();
+    if (r->resumable_ && r->error_.empty() && stopRequested.load(std::memory_order_acquire)) {
+      // Shutting down: the raw files are complete and synced and the sidecar describes them;
+      // the next start converts them. Converting now could outlast the service's stop timeout.
+      result.deferred = true;
+      result.error = "deferred to the next start";
+      try {
+        if (r->done_) r->done_(result);
+      } catch (...) {
+      }
+      continue;
+    }
     if (r->error_.empty()) {
       const std::string base = (std::filesystem::path(r->directory_) / r->callId_).string();
       result.conversion = convertRecording(r->paths_, base, video);
@@ -179,14 +203,21 @@ void WriterCore::converterLoop() {
     } else {
       result.error = r->error_;
     }
-    for (const auto& path : r->paths_) {
-      std::error_code ec;
-      if (!path.empty()) std::filesystem::remove(path, ec);
-    }
     try {
       if (r->done_) r->done_(result);
     } catch (...) {
       // A failing callback must not take the converter (and every later recording) down.
+    }
+    // After the callback has stored the result (or given up on it): a daemon killed before this
+    // point converts the recording again at its next start rather than losing it. The sidecar
+    // goes last, so raw files are never left without it.
+    for (const auto& path : r->paths_) {
+      std::error_code ec;
+      if (!path.empty()) std::filesystem::remove(path, ec);
+    }
+    if (r->resumable_) {
+      std::error_code ec;
+      std::filesystem::remove(RecordingWriter::sidecarPath(r->directory_, r->callId_), ec);
     }
   }
 }
@@ -261,7 +292,12 @@ RecordingWriter::RecordingWriter(Options options)
   });
 }
 
+void RecordingWriter::beginShutdown() {
+  core_->stopRequested.store(true, std::memory_order_release);
+}
+
 RecordingWriter::~RecordingWriter() {
+  beginShutdown();
   {
     std::lock_guard lock(core_->mutex);
     core_->stopping = true;
@@ -272,16 +308,12 @@ RecordingWriter::~RecordingWriter() {
 }
 
 std::shared_ptr<Recording> RecordingWriter::start(std::string directory, std::string callId,
-                                                  RecordingDone done) {
-  const bool valid = !callId.empty() && callId.size() <= 64 &&
-                     std::all_of(callId.begin(), callId.end(), [](char c) {
-                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                              (c >= '0' && c <= '9') || c == '-' || c == '_';
-                     });
-  if (!valid) throw std::invalid_argument("recording: bad call id");
+                                                  RecordingDone done, bool resumable) {
+  detail::validateId(callId);
   if (directory.empty()) throw std::invalid_argument("recording: no directory");
   std::shared_ptr<Recording> r(new Recording(core_, std::move(directory), std::move(callId),
                                              std::move(done), options_.ringSlots));
+  r->resumable_ = resumable;
   {
     std::lock_guard lock(core_->mutex);
     if (core_->stopping) throw std::logic_error("recording: writer is stopping");
@@ -289,6 +321,44 @@ std::shared_ptr<Recording> RecordingWriter::start(std::string directory, std::st
   }
   core_->wake.notify_one();  // the idle writer thread waits without a timeout
   return r;
+}
+
+bool RecordingWriter::convertExisting(std::string directory, std::string callId, RecordingDone done) {
+  detail::validateId(callId);
+  if (directory.empty()) throw std::invalid_argument("recording: no directory");
+  auto paths = rawFiles(directory, callId);
+  if (std::all_of(paths.begin(), paths.end(), [](const std::string& p) { return p.empty(); }))
+    return false;
+  // Only a ring of one slot: no packet ever goes through it.
+  std::shared_ptr<Recording> r(
+      new Recording(core_, std::move(directory), std::move(callId), std::move(done), 1));
+  r->finishing_.store(true);
+  r->resumable_ = true;
+  r->paths_ = std::move(paths);
+  {
+    std::lock_guard lock(core_->mutex);
+    if (core_->stopping) throw std::logic_error("recording: writer is stopping");
+  }
+  {
+    std::lock_guard lock(core_->jobsMutex);
+    core_->jobs.push_back(std::move(r));
+  }
+  core_->jobsWake.notify_one();
+  return true;
+}
+
+TrackPaths RecordingWriter::rawFiles(const std::string& directory, const std::string& callId) {
+  TrackPaths paths;
+  for (std::size_t i = 0; i < kTracks; ++i) {
+    const auto path = detail::rawPath(directory, callId, i);
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) paths[i] = path;
+  }
+  return paths;
+}
+
+std::string RecordingWriter::sidecarPath(const std::string& directory, const std::string& callId) {
+  return (std::filesystem::path(directory) / (callId + ".json")).string();
 }
 
 std::uint64_t RecordingWriter::writerPasses() const {

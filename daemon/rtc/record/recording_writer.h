@@ -38,6 +38,9 @@ struct RecordingResult {
   std::uint64_t packets = 0;  // packets stored
   std::uint64_t dropped = 0;  // ring full, oversized, or after finish()
   ConvertResult conversion;   // details (frames, silence filled, losses)
+  // The writer stopped before converting a resumable recording: its raw files and sidecar stay
+  // for the next start (RecordingWriter::convertExisting); nothing was converted or removed.
+  bool deferred = false;
 };
 using RecordingDone = std::function<void(const RecordingResult&)>;
 
@@ -91,6 +94,7 @@ class Recording {
   std::array<std::FILE*, kTracks> files_{};
   TrackPaths paths_;
   std::string error_;
+  bool resumable_ = false;  // a sidecar was written: keep the raw files at shutdown
 };
 
 class RecordingWriter {
@@ -102,16 +106,35 @@ class RecordingWriter {
   };
   RecordingWriter();
   explicit RecordingWriter(Options options);
-  // Finishes every running recording, converts them and calls their callbacks, then joins.
+  // Finishes every running recording to its raw files (flushed and fsync'd), then joins. Queued
+  // conversions of resumable recordings are not started: their callbacks get `deferred` and their
+  // files stay for the next start, so a stop is not held up by minutes of converting (a
+  // conversion already running is finished). Other recordings are converted as before.
   ~RecordingWriter();
   RecordingWriter(const RecordingWriter&) = delete;
   RecordingWriter& operator=(const RecordingWriter&) = delete;
+  // The daemon is stopping (called before the calls end, so that ending them does not start a
+  // conversion): from now on, resumable recordings are only finished to their raw files, their
+  // conversions deferred to the next start. Recording and draining go on until destruction.
+  void beginShutdown();
 
   // Starts a recording whose files go to `directory` (created if missing) as
   // "<callId>.<track>.rtp" while it runs and "<callId>.ogg|.webm" at the end. `callId` must be
   // 1-64 characters of [A-Za-z0-9_-] (std::invalid_argument otherwise). `done` runs on the
   // converter thread.
-  std::shared_ptr<Recording> start(std::string directory, std::string callId, RecordingDone done);
+  // `resumable`: the caller wrote a sidecar (sidecarPath) describing the recording; it is kept
+  // with the raw files when the writer stops before converting, and removed with them after the
+  // callback of a conversion.
+  std::shared_ptr<Recording> start(std::string directory, std::string callId, RecordingDone done,
+                                   bool resumable = false);
+  // Queues the conversion of raw files left by an earlier run ("<callId>.<track>.rtp" in
+  // `directory`), as if that recording had just finished: `done` runs on the converter thread,
+  // then the raw files and the sidecar are removed. False (nothing queued) when there are no raw
+  // files; std::invalid_argument for a bad id, std::logic_error when the writer is stopping.
+  bool convertExisting(std::string directory, std::string callId, RecordingDone done);
+  // The raw files of a recording that are present (an empty path: that track has none).
+  static TrackPaths rawFiles(const std::string& directory, const std::string& callId);
+  static std::string sidecarPath(const std::string& directory, const std::string& callId);
   // How often the writer thread has woken up (tests: it must not poll while nothing records).
   std::uint64_t writerPasses() const;
 

@@ -23,7 +23,10 @@
 
 using namespace callpy::rtc::record;
 
+int writeRawOnly(const char* fixture, const char* outDir, const char* id);  // fixture_tool_raw.cpp
+
 int main(int argc, char** argv) {
+  if (argc == 5 && std::string(argv[1]) == "--raw") return writeRawOnly(argv[2], argv[3], argv[4]);
   // Optional: the composed video's size and encoder threads (rtc.recording), as the daemon
   // would be configured; for measuring the conversion with them (make_rtc_recording.py --bench).
   RecordingWriter::Options options;
