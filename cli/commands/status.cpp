@@ -91,6 +91,8 @@ void addStatusCommand(CLI::App& app, Context& ctx) {
                             {"messages", text(answer, "messages_stored")},
                             {"calls", text(answer, "calls_active") + " (" + text(answer, "call_legs") + " media legs, " +
                                          text(answer, "rtp_packets_relayed") + " packets relayed)"},
+                            {"packets lost", text(answer, "rtp_packets_dropped") + " dropped on input, " +
+                                                 text(answer, "rtp_send_failures") + " failed to send"},
                             {"errors logged", text(answer, "errors_total")}});
       renderLastErrors(out, answer);
     });

@@ -26,6 +26,10 @@ void addOperationsStatus(Poco::JSON::Object& status, storage::Database& db,
   status.set("calls_active", calls.active);
   status.set("call_legs", calls.legs);
   status.set("rtp_packets_relayed", calls.packetsRelayed);
+  // Input drops and refused sends apart, as on /metrics: a relay that cannot get its packets
+  // out shows in rtp_send_failures alone.
+  status.set("rtp_packets_dropped", calls.packetsDropped);
+  status.set("rtp_send_failures", calls.sendFailures);
   Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
   for (const auto& e : obs::RecentErrors::instance().snapshot()) {
     Poco::JSON::Object::Ptr item = new Poco::JSON::Object;

@@ -25,7 +25,7 @@ struct CallFigures {
 using CallFiguresSource = std::function<CallFigures()>;
 
 // Adds active_dialogs, messages_stored, calls_active, call_legs, rtp_packets_relayed,
-// websocket_connections and last_errors ([{at, line}], oldest first) to the admin status answer.
+// rtp_packets_dropped, rtp_send_failures, websocket_connections and last_errors ([{at, line}], oldest first) to the admin status answer.
 void addOperationsStatus(Poco::JSON::Object& status, storage::Database& db,
                          std::uint64_t websocketConnections, const CallFigures& calls);
 

@@ -268,13 +268,15 @@ describe('operations status and metrics', () => {
       assert.equal(s.calls_active, 0);
       assert.equal(s.call_legs, 0);
       assert.equal(s.rtp_packets_relayed, 0);
+      assert.equal(s.rtp_packets_dropped, 0);
+      assert.equal(s.rtp_send_failures, 0);
       assert.ok(s.last_errors.some((e) => /config\.reload_rejected/.test(e.line) && e.at > 0), JSON.stringify(s.last_errors));
       assert.ok(s.errors_total >= 1);
 
       const table = d.ctl('status');
       assert.equal(table.code, 0);
       for (const label of ['version:', 'uptime:', 'listeners:', 'database size:', 'outbox backlog:', 'connections:\\s+2 WebSocket',
-        'active dialogs:\\s+1', 'calls:\\s+0 \\(0 media legs, 0 packets relayed\\)', 'last errors:\\n  \\d{4}-\\d\\d-\\d\\d .*config\\.reload_rejected']) {
+        'active dialogs:\\s+1', 'calls:\\s+0 \\(0 media legs, 0 packets relayed\\)', 'packets lost:\\s+0 dropped on input, 0 failed to send', 'last errors:\\n  \\d{4}-\\d\\d-\\d\\d .*config\\.reload_rejected']) {
         assert.match(table.stdout, new RegExp(label));
       }
 

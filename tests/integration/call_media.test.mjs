@@ -108,6 +108,11 @@ describe('a call relayed by callpyd', () => {
     assert.ok(relayed > 100, `relayed ${relayed}`);
     // Loopback never refuses a datagram: every relayed packet and report left.
     assert.match(metrics, /^callpy_rtp_send_failures_total 0$/m);
+    // The admin status (`callpyctl status`) carries the same figures.
+    const status = (await d.admin('GET', '/api/admin/v1/status')).body;
+    assert.ok(status.rtp_packets_relayed >= relayed, `status relayed ${status.rtp_packets_relayed} < ${relayed}`);
+    assert.equal(status.rtp_send_failures, 0);
+    assert.equal(typeof status.rtp_packets_dropped, 'number');
 
     // F23: the operator moves the call to a phone by a one-time link (shown as a QR code) and
     // back; the visitor keeps receiving on the same SSRCs without renegotiating or freezing.

@@ -254,12 +254,15 @@ TEST_F(CommandsTest, StatusShowsOperationsFiguresAndLastErrors) {
       "GET", "/api/admin/v1/status", 200,
       R"({"version": "0.1.0", "uptime_s": 5, "websocket_connections": 7, "active_dialogs": 3,
           "messages_stored": 120, "calls_active": 2, "call_legs": 4, "rtp_packets_relayed": 9000,
+          "rtp_packets_dropped": 12, "rtp_send_failures": 5,
           "errors_total": 2, "last_errors": [{"at": 86400, "line": "backup.failed error=x"}]})");
   ASSERT_EQ(run({"status"}), 0) << err_;
   EXPECT_THAT(out_, HasSubstr("connections:     7 WebSocket\n"));
   EXPECT_THAT(out_, HasSubstr("active dialogs:  3\n"));
   EXPECT_THAT(out_, HasSubstr("messages:        120\n"));
   EXPECT_THAT(out_, HasSubstr("calls:           2 (4 media legs, 9000 packets relayed)\n"));
+  // Input drops and refused sends apart, each from its own field.
+  EXPECT_THAT(out_, HasSubstr("packets lost:    12 dropped on input, 5 failed to send\n"));
   EXPECT_THAT(out_, HasSubstr("last errors:\n  1970-01-02 00:00:00 UTC  backup.failed error=x\n"));
 }
 
