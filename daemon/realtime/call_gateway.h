@@ -165,6 +165,12 @@ class CallGateway {
     core::calls::Call call;
     std::int64_t startedMs = 0;  // names the file, also when converted after a restart
   };
+  // recorded()'s steps after storing (call_recording.cpp): the stored file's id into the sidecar,
+  // so that a restart does not store it again; the post in the call's dialog ("rec-<id>" as the
+  // cid: a post the dialog already has is not repeated); `posted` runs once the post is done.
+  void noteStored(const ActiveRecording& a, const std::string& id, std::int64_t fileId);
+  void postRecording(const ActiveRecording& a, const std::string& id, std::int64_t fileId,
+                     std::function<void(bool ok)> posted = {});
   std::mutex recordingsMutex_;
   std::map<std::string, ActiveRecording> recordings_;  // by the recording's id
   int recordingParts_ = 0;

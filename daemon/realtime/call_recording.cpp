@@ -63,6 +63,41 @@ void CallGateway::stopRecording(const std::string& callId) {
   recording->finish();  // the writer converts it and calls recorded() on its own thread
 }
 
+void CallGateway::noteStored(const ActiveRecording& a, const std::string& id, std::int64_t fileId) {
+  const auto path = rtc::record::RecordingWriter::sidecarPath(recorder_.directory, id);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return;  // not resumable: nothing to restart from
+  // Rewritten atomically (writeSidecar): a restart sees either "not stored" (and converts and
+  // stores again; the post is still not repeated, see postRecording) or this file's id.
+  const RecordingSidecar s{id,          a.call.id, a.call.siteId, a.call.dialogId, a.call.visitorId,
+                           a.by.user->id, a.startedMs, fileId};
+  try {
+    writeSidecar(path, s);
+  } catch (const std::exception& e) {
+    obs::logWarning("call.recording_sidecar_failed", {{"call", a.call.id}, {"error", e.what()}});
+  }
+}
+
+void CallGateway::postRecording(const ActiveRecording& a, const std::string& id, std::int64_t fileId,
+                                std::function<void(bool ok)> posted) {
+  // The cid is the recording's own id: posting it again (a restart after a post the daemon had
+  // not yet cleaned up after) gives back the message already there (DialogService: a cid is
+  // posted once per author and dialog), so the dialog never shows a recording twice.
+  const auto cid = "rec-" + id;
+  auto ref = recorder_.files->attachable(a.by, fileId, a.call.siteId);
+  const auto author = a.by.user->name.empty() ? a.by.user->email.substr(0, a.by.user->email.find('@'))
+                                              : a.by.user->name;
+  auto fanOut = chat_.ackAndFanOut(0, a.call.siteId, a.call.visitorId, cid, author,
+                                   chat_.operatorAvatar(a.by.user->id));
+  chat_.dialogs().postFileMessageAsync(
+      a.by, a.call.dialogId, cid, ref,
+      [fanOut = std::move(fanOut), posted = std::move(posted)](
+          std::optional<core::dialogs::PostResult> result, std::exception_ptr error) {
+        fanOut(result, error);
+        if (posted) posted(!error);
+      });
+}
+
 void CallGateway::recorded(const rtc::record::RecordingResult& r) {
   ActiveRecording a;
   {
@@ -91,14 +126,9 @@ void CallGateway::recorded(const rtc::record::RecordingResult& r) {
     std::ifstream in(r.path, std::ios::binary);
     auto file = recorder_.files->storeRecording(a.by, a.call.siteId, name, in);
     in.close();
+    noteStored(a, r.callId, file.id);
     std::filesystem::remove(r.path);
-    const auto cid = "rec-" + r.callId;
-    auto ref = recorder_.files->attachable(a.by, file.id, a.call.siteId);
-    const auto author = a.by.user->name.empty() ? a.by.user->email.substr(0, a.by.user->email.find('@'))
-                                                : a.by.user->name;
-    chat_.dialogs().postFileMessageAsync(
-        a.by, a.call.dialogId, cid, ref,
-        chat_.ackAndFanOut(0, a.call.siteId, a.call.visitorId, cid, author, chat_.operatorAvatar(a.by.user->id)));
+    postRecording(a, r.callId, file.id);
     const auto& conv = r.conversion;
     const char* video = conv.composite ? "composite" : conv.videoFrames ? "passthrough" : "none";
     obs::logInfo("call.recording_stored",

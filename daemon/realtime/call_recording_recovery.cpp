@@ -2,7 +2,8 @@
 // sidecar whose raw files are there is queued on the converter, and the result goes through
 // recorded() like any recording's, so it is stored as the recording operator's upload and posted
 // in the call's dialog. What cannot be posted any more (the dialog or the operator is gone) is
-// logged and removed rather than kept half-done.
+// logged and removed rather than kept half-done. A recording stored before the daemon died (its
+// sidecar has the file's id) is only posted again, which the dialog takes as the same message.
 #include <algorithm>
 #include <filesystem>
 #include <string>
@@ -27,6 +28,8 @@ void removeRecording(const std::string& directory, const std::string& id) {
   for (const auto& path : RecordingWriter::rawFiles(directory, id)) {
     if (!path.empty()) fs::remove(path, ec);
   }
+  // A converted file a crash left before recorded() removed it (it was stored, or is redone).
+  for (const char* ext : {".ogg", ".webm"}) fs::remove(fs::path(directory) / (id + ext), ec);
   fs::remove(RecordingWriter::sidecarPath(directory, id), ec);
 }
 
@@ -89,6 +92,26 @@ void CallGateway::recoverRecordings() {
       removeRecording(recorder_.directory, s.id);
       obs::logError("call.recording_not_stored",
                     {{"call", s.callId}, {"recording", s.id}, {"error", problem}});
+      continue;
+    }
+    if (s.fileId > 0) {
+      // Stored before the daemon died (recorded() notes the file's id in the sidecar before it
+      // posts): not converted or stored again, only posted, which is a no-op when the post made
+      // it too (its cid is already in the dialog). The leftovers go once the post is done.
+      try {
+        postRecording(a, s.id, s.fileId, [dir = recorder_.directory, id = s.id, call = s.callId](bool ok) {
+          removeRecording(dir, id);
+          if (!ok) obs::logError("call.recording_not_stored", {{"call", call}, {"recording", id},
+                                                               {"error", "the post failed"}});
+        });
+        obs::logInfo("call.recording_recovered",
+                     {{"call", s.callId}, {"recording", s.id}, {"file", std::to_string(s.fileId)}});
+      } catch (const std::exception& e) {
+        // The stored file is gone (deleted since) or not attachable: nothing left to post.
+        removeRecording(recorder_.directory, s.id);
+        obs::logError("call.recording_not_stored",
+                      {{"call", s.callId}, {"recording", s.id}, {"error", e.what()}});
+      }
       continue;
     }
     {

@@ -59,6 +59,7 @@ std::string encodeSidecar(const RecordingSidecar& s) {
   o.set("visitorId", s.visitorId);
   o.set("userId", s.userId);
   o.set("startedMs", s.startedMs);
+  if (s.fileId > 0) o.set("fileId", s.fileId);
   std::ostringstream out;
   o.stringify(out);
   return out.str();
@@ -87,6 +88,10 @@ RecordingSidecar decodeSidecar(const std::string& text_) {
   s.visitorId = number(*o, "visitorId");
   s.userId = number(*o, "userId");
   s.startedMs = number(*o, "startedMs");
+  if (o->has("fileId")) {
+    s.fileId = number(*o, "fileId");
+    if (s.fileId <= 0) throw SidecarError("recording sidecar: bad \"fileId\"");
+  }
   // The id names files in the recordings directory: nothing that could leave it.
   if (!safeId(s.id, 64)) throw SidecarError("recording sidecar: bad \"id\"");
   if (!safeId(s.callId, 64) || s.id.rfind(s.callId + "-", 0) != 0)

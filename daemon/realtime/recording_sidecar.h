@@ -18,6 +18,10 @@ struct RecordingSidecar {
   std::int64_t visitorId = 0;
   std::int64_t userId = 0;     // the operator who recorded: the stored file is theirs
   std::int64_t startedMs = 0;  // when the recording started (Unix ms)
+  // Set (the sidecar rewritten) once the converted file is stored, before it is posted: a restart
+  // then posts that file instead of converting and storing the recording again
+  // (call_recording_recovery.cpp). 0: not stored yet; left out of the JSON then.
+  std::int64_t fileId = 0;
 };
 
 // A sidecar that cannot be used: unreadable, not JSON, truncated, a field missing or invalid.

@@ -100,5 +100,42 @@ describe('a recording left by a stopped daemon', () => {
     // Posted once only.
     const list = await owner.request('GET', `/api/panel/dialogs/${sidecar.dialogId}/messages`);
     assert.equal(list.body.messages.filter((m) => m.kind === 'file').length, 1);
+
+    // Restarts after the daemon died with the recording stored and posted but its leftovers not
+    // yet removed: it is never posted a second time.
+    const fileMessages = async () => (await owner.request('GET',
+      `/api/panel/dialogs/${sidecar.dialogId}/messages`)).body.messages.filter((m) => m.kind === 'file');
+    const onlyBadSidecar = () => {
+      const left = fs.readdirSync(recDir);
+      return left.length === 1 && left[0] === `${id}-9.json` ? left : null;
+    };
+    const leaveAsCrashed = async (extra) => {
+      assert.equal((await d.stop()).code, 0, d.stderr.slice(-2000));
+      execFileSync(tool, ['--raw', fixture, recDir, sidecar.id], { encoding: 'utf8' });
+      fs.writeFileSync(path.join(recDir, `${sidecar.id}.json`), JSON.stringify({ ...sidecar, ...extra }), { mode: 0o600 });
+      d.stderr = '';
+      await d.start();
+    };
+    // (a) Died after storing, before the sidecar said so: converted and stored again, but the
+    // post (same cid "rec-<id>") is the message already there, not a new one.
+    await leaveAsCrashed({});
+    await waitFor(() => /call\.recording_stored /.test(d.stderr), { timeoutMs: 60000, what: 'the second store' });
+    await waitFor(onlyBadSidecar, { timeoutMs: 10000, what: `the leftovers removed: ${fs.readdirSync(recDir)}` });
+    let files = await fileMessages();
+    assert.equal(files.length, 1, JSON.stringify(files));
+    assert.equal(files[0].id, msg.id);
+    // (b) The sidecar says stored (the file's id, written before the post) and a converted file
+    // was left too: nothing is converted or stored again, the post is the message already there.
+    fs.writeFileSync(path.join(recDir, `${sidecar.id}.ogg`), 'converted, stored, not yet removed');
+    await leaveAsCrashed({ fileId: msg.file.id });
+    await waitFor(onlyBadSidecar, { timeoutMs: 20000, what: `the leftovers removed: ${fs.readdirSync(recDir)}` });
+    assert.ok(d.stderr.split('\n').some((l) => l.includes('call.recording_recovered') &&
+      l.includes(sidecar.id) && l.includes(`file=${msg.file.id}`)), d.stderr.slice(-3000));
+    assert.doesNotMatch(d.stderr, /call\.recording_(stored|not_stored .*rec)/);
+    files = await fileMessages();
+    assert.equal(files.length, 1, JSON.stringify(files));
+    assert.equal(files[0].id, msg.id);
+    assert.equal(files[0].file.id, msg.file.id);
+    assert.equal((await owner.request('GET', `/api/panel/files/${msg.file.id}`)).status, 200);
   });
 });

@@ -20,7 +20,20 @@ namespace callpy::rtc::record {
 namespace {
 
 ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase,
-                           const CompositeOptions& options);
+                           const CompositeOptions& options, const std::atomic<bool>* cancel);
+
+bool cancelled(const std::atomic<bool>* cancel) {
+  return cancel && cancel->load(std::memory_order_relaxed);
+}
+
+// A cancelled conversion leaves nothing: the raw files are converted afresh next time.
+ConvertResult& cancelResult(ConvertResult& r) {
+  r.ok = false;
+  r.cancelled = true;
+  r.path.clear();
+  r.error = "conversion cancelled";
+  return r;
+}
 
 constexpr std::int64_t kScreenIdleMs = 1000;  // no screen frame for this long = sharing ended
 
@@ -102,7 +115,7 @@ bool finishFile(std::ofstream& out, const std::string& part, const std::string& 
 
 template <typename Video>
 void writeWebm(const StereoAudio& audio, Video& video, const TimedFrame& first, std::ostream& out,
-               ConvertResult& r) {
+               ConvertResult& r, const std::atomic<bool>* cancel) {
   WebmWriter webm(out);
   WebmAudioTrack a;
   a.codecPrivate = opusHeadMultistream(audio.channels);
@@ -116,6 +129,11 @@ void writeWebm(const StereoAudio& audio, Video& video, const TimedFrame& first, 
   std::size_t ai = 0;
   std::int64_t endMs = 0;
   while (frame || ai < audio.packets.size()) {
+    // Per block: each video block may have cost a decode, compose and encode (composite_video.h).
+    if (cancelled(cancel)) {
+      r.cancelled = true;
+      return;
+    }
     const std::int64_t audioMs = audioStartMs + static_cast<std::int64_t>(ai) * 20;
     if (frame && (ai >= audio.packets.size() || frame->timeMs <= audioMs)) {
       webm.addBlock(webm.videoTrack(), frame->timeMs - offset, frame->frame.keyframe,
@@ -149,9 +167,9 @@ VideoPlan planVideo(const std::vector<RecordedVideoTrack>& tracks) {
 }
 
 ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputBase,
-                               const CompositeOptions& video) {
+                               const CompositeOptions& video, const std::atomic<bool>* cancel) {
   const auto started = std::chrono::steady_clock::now();
-  ConvertResult r = convertFiles(raw, outputBase, video);
+  ConvertResult r = convertFiles(raw, outputBase, video, cancel);
   r.convertMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return r;
@@ -160,8 +178,9 @@ ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputB
 namespace {
 
 ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase,
-                           const CompositeOptions& options) {
+                           const CompositeOptions& options, const std::atomic<bool>* cancel) {
   ConvertResult r;
+  if (cancelled(cancel)) return cancelResult(r);
   const auto epoch = firstArrival(raw);
   if (!epoch) {
     r.error = "nothing was recorded";
@@ -188,6 +207,7 @@ ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase,
   }
   r.audio = audio.stats;
   r.audioChannels = audio.empty() ? 0 : audio.channels;
+  if (cancelled(cancel)) return cancelResult(r);
 
   std::vector<RecordedVideoTrack> videoTracks;
   for (std::size_t i = 0; i < kTracks; ++i) {
@@ -207,7 +227,14 @@ ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase,
     r.mediaType = "video/webm";
     const std::string final = outputBase + ".webm", part = final + ".part";
     std::ofstream out(part, std::ios::binary | std::ios::trunc);
-    if (out) writeWebm(audio, video, *first, out, r);
+    if (out) writeWebm(audio, video, *first, out, r, cancel);
+    if (r.cancelled) {
+      out.close();
+      std::error_code ec;
+      std::filesystem::remove(part, ec);
+      cancelResult(r);
+      return true;
+    }
     finishFile(out, part, final, r);
     return true;
   };
@@ -234,6 +261,7 @@ ConvertResult convertFiles(const TrackPaths& raw, const std::string& outputBase,
     r.error = "no playable audio or video was recorded";
     return r;
   }
+  if (cancelled(cancel)) return cancelResult(r);
   r.mediaType = "audio/ogg";
   const std::string final = outputBase + ".ogg", part = final + ".part";
   std::ofstream out(part, std::ios::binary | std::ios::trunc);

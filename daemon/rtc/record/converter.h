@@ -5,6 +5,7 @@
 // the camera, or the screen while they share it (switching at keyframes). Otherwise (operators'
 // cameras or screens too, or H.264) every track is decoded and composed into one grid picture,
 // encoded to VP8 (composite_video.h).
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,6 +37,8 @@ struct ConvertResult {
   // their track's codec, and whether every recorded track's negotiation was known (v2 raw files).
   std::uint64_t skippedPackets = 0;
   bool negotiatedCodecs = false;
+  // `cancel` was raised before the file was complete: no file (its partial output removed).
+  bool cancelled = false;
 };
 
 // How the video of a recording is made, from the tracks that carry a recognised codec.
@@ -48,8 +51,11 @@ VideoPlan planVideo(const std::vector<RecordedVideoTrack>& tracks);
 
 // `outputBase` is the path without extension; the file is written under a temporary name and
 // renamed when complete. `video` sets the composed video's canvas and encoder (a passed-through
-// VP8 keeps its own size).
+// VP8 keeps its own size). `cancel` (may be null), when raised from another thread, stops the
+// conversion within one output frame or block (a daemon stopping must not wait minutes for an
+// hour-long video call): the result is then `cancelled`, with no file and no partial output left.
 ConvertResult convertRecording(const TrackPaths& raw, const std::string& outputBase,
-                               const CompositeOptions& video = {});
+                               const CompositeOptions& video = {},
+                               const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace callpy::rtc::record

@@ -43,7 +43,9 @@ struct WriterCore {
   std::condition_variable jobsWake;
   std::deque<std::shared_ptr<Recording>> jobs;
   bool writerDone = false;
-  std::atomic<bool> stopRequested{false};  // the destructor runs: start no deferrable conversion
+  // beginShutdown() or the destructor: start no deferrable conversion, and cancel a running one
+  // of a resumable recording (the converter's cancel flag for those).
+  std::atomic<bool> stopRequested{false};
   std::thread writer, converter;
   CompositeOptions video;  // composed recordings: size, encoder threads (set before the threads)
 
@@ -194,7 +196,20 @@ void WriterCore::converterLoop() {
     }
     if (r->error_.empty()) {
       const std::string base = (std::filesystem::path(r->directory_) / r->callId_).string();
-      result.conversion = convertRecording(r->paths_, base, video);
+      // Only a resumable recording's conversion may be cancelled: its raw files and sidecar stay
+      // for the next start. Any other recording would be lost, so it is converted to the end.
+      result.conversion =
+          convertRecording(r->paths_, base, video, r->resumable_ ? &stopRequested : nullptr);
+      if (result.conversion.cancelled) {
+        // Stopping mid-conversion: as if it had still been queued (its partial output is gone).
+        result.deferred = true;
+        result.error = "deferred to the next start";
+        try {
+          if (r->done_) r->done_(result);
+        } catch (...) {
+        }
+        continue;
+      }
       result.ok = result.conversion.ok;
       result.path = result.conversion.path;
       result.mediaType = result.conversion.mediaType;

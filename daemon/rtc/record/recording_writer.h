@@ -108,14 +108,16 @@ class RecordingWriter {
   explicit RecordingWriter(Options options);
   // Finishes every running recording to its raw files (flushed and fsync'd), then joins. Queued
   // conversions of resumable recordings are not started: their callbacks get `deferred` and their
-  // files stay for the next start, so a stop is not held up by minutes of converting (a
-  // conversion already running is finished). Other recordings are converted as before.
+  // files stay for the next start, so a stop is not held up by minutes of converting; a running
+  // conversion of a resumable recording is cancelled (within one output frame, its partial output
+  // removed) and reported `deferred` likewise. Other recordings are converted as before.
   ~RecordingWriter();
   RecordingWriter(const RecordingWriter&) = delete;
   RecordingWriter& operator=(const RecordingWriter&) = delete;
   // The daemon is stopping (called before the calls end, so that ending them does not start a
   // conversion): from now on, resumable recordings are only finished to their raw files, their
-  // conversions deferred to the next start. Recording and draining go on until destruction.
+  // conversions deferred to the next start, and one running now is cancelled (deferred too).
+  // Recording and draining go on until destruction.
   void beginShutdown();
 
   // Starts a recording whose files go to `directory` (created if missing) as

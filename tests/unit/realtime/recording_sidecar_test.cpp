@@ -90,5 +90,24 @@ TEST(RecordingSidecar, RejectsIdsThatCouldLeaveTheDirectory) {
   EXPECT_EQ(errorOf(text), "recording sidecar: unknown version");
 }
 
+TEST(RecordingSidecar, CarriesTheStoredFilesIdOnceStored) {
+  // Not stored yet: no "fileId" at all, read back as 0.
+  const auto fresh = encodeSidecar(sample());
+  EXPECT_EQ(fresh.find("fileId"), std::string::npos);
+  EXPECT_EQ(decodeSidecar(fresh).fileId, 0);
+  auto stored = sample();
+  stored.fileId = 314;
+  const auto text = encodeSidecar(stored);
+  EXPECT_EQ(decodeSidecar(text).fileId, 314);
+  EXPECT_EQ(decodeSidecar(text).id, sample().id);
+  // A file id that names no file is an invalid sidecar, not "not stored" (that would post twice).
+  auto bad = text;
+  bad.replace(bad.find("314"), 3, "-1");
+  EXPECT_NE(errorOf(bad).find("fileId"), std::string::npos);
+  bad = text;
+  bad.replace(bad.find("314"), 3, "\"x\"");
+  EXPECT_NE(errorOf(bad).find("fileId"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace callpy::realtime

@@ -5,13 +5,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <memory>
 #include <optional>
 #include <sstream>
+#include <thread>
 
+#include "fixture_support.h"
+#include "rtc/record/raw_file.h"
 #include "rtc/record/recording_writer.h"
 #include "test_packets.h"
 
@@ -180,6 +185,131 @@ TEST(RecordingResume, ANonResumableRecordingIsStillConvertedAtShutdown) {
   EXPECT_TRUE(results.all[0].ok) << results.all[0].error;
   EXPECT_FALSE(results.all[0].deferred);
   EXPECT_EQ(dir.files(), std::vector<std::string>{"plain.ogg"});
+}
+
+
+// The fixture's every track (Opus voices, VP8 and H.264 cameras: a composite) repeated `times`
+// times one after the other (arrival, RTP sequence and timestamp shifted), as the raw files of
+// recording `id`: a conversion that takes seconds even at the test's small scale.
+void writeLongRecording(const Dir& dir, const std::string& id, int times) {
+  const auto packets = testing::readFixture(testing::fixturePath());
+  ASSERT_FALSE(packets.empty());
+  std::uint64_t first = packets.front().arrivalUs, last = first;
+  for (const auto& p : packets) {
+    first = std::min(first, p.arrivalUs);
+    last = std::max(last, p.arrivalUs);
+  }
+  const std::uint64_t spanUs = last - first + 100'000;
+  std::FILE* files[kTracks] = {};
+  for (int k = 0; k < times; ++k) {
+    for (const auto& p : packets) {
+      if (p.track >= kTracks || p.bytes.size() < 12) continue;
+      std::FILE*& f = files[p.track];
+      if (!f) {
+        const auto path = dir.path / (id + "." + std::string(trackName(trackAt(p.track))) + ".rtp");
+        f = std::fopen(path.c_str(), "wb");
+        ASSERT_TRUE(f);
+        ASSERT_TRUE(writeRawHeader(f));
+      }
+      auto bytes = p.bytes;
+      const bool audio = trackAt(p.track).kind == Kind::Audio;
+      const std::uint16_t seq = static_cast<std::uint16_t>(((bytes[2] << 8) | bytes[3]) + k * 4000);
+      std::uint32_t ts = (std::uint32_t{bytes[4]} << 24) | (bytes[5] << 16) | (bytes[6] << 8) | bytes[7];
+      ts += static_cast<std::uint32_t>(k * (spanUs / 1000) * (audio ? 48 : 90));
+      bytes[2] = seq >> 8, bytes[3] = seq & 0xff;
+      for (int b = 0; b < 4; ++b) bytes[4 + b] = static_cast<std::uint8_t>(ts >> (24 - 8 * b));
+      ASSERT_TRUE(writeRawRecord(f, p.arrivalUs + k * spanUs, bytes.data(), bytes.size()));
+    }
+  }
+  for (std::FILE* f : files) {
+    if (f) std::fclose(f);
+  }
+}
+
+RecordingWriter::Options longOptions() {
+  RecordingWriter::Options o;
+  o.video.width = 1280;
+  o.video.height = 720;
+  return o;
+}
+
+TEST(RecordingResume, BeginShutdownCancelsARunningConversionOfAResumableRecording) {
+  using Clock = std::chrono::steady_clock;
+  // The full conversion, measured: what a stop would have waited for before. Made longer until
+  // it takes seconds, whatever the build (sanitizers or not) and the machine.
+  int times = 16;
+  double fullMs = 0;
+  for (;; times *= 2) {
+    Dir full;
+    writeLongRecording(full, "long", times);
+    Results fullResults;
+    RecordingWriter writer(longOptions());
+    const auto t0 = Clock::now();
+    ASSERT_TRUE(writer.convertExisting(full.str(), "long", fullResults.callback(full)));
+    std::unique_lock lock(fullResults.m);
+    ASSERT_TRUE(fullResults.cv.wait_for(lock, std::chrono::minutes(5),
+                                        [&] { return !fullResults.all.empty(); }));
+    fullMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    ASSERT_TRUE(fullResults.all[0].ok) << fullResults.all[0].error;
+    EXPECT_EQ(fullResults.all[0].mediaType, "video/webm");
+    EXPECT_TRUE(fullResults.all[0].conversion.composite);
+    if (fullMs > 3000 || times >= 256) break;
+  }
+  // Otherwise the comparison below says nothing.
+  ASSERT_GT(fullMs, 3000.0) << "the fixture conversion is too short to test cancelling";
+
+  Dir dir;
+  writeLongRecording(dir, "long", times);
+  dir.write("long.json", "{\"sidecar\":true}");
+  const auto before = dir.files();
+  Results results;
+  auto writer = std::make_unique<RecordingWriter>(longOptions());
+  ASSERT_TRUE(writer->convertExisting(dir.str(), "long", results.callback(dir)));
+  // Mid-way: the output has been growing for a while.
+  const auto part = dir.path / "long.webm.part";
+  const auto deadline = Clock::now() + std::chrono::minutes(2);
+  std::error_code ec;
+  while (!(fs::exists(part, ec) && fs::file_size(part, ec) > 20'000) && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a poll, bounded by the deadline
+  }
+  ASSERT_TRUE(fs::exists(part, ec)) << "the conversion never started writing";
+  ASSERT_TRUE(results.all.empty()) << "the conversion ended before it could be cancelled";
+  const auto t0 = Clock::now();
+  writer->beginShutdown();
+  writer.reset();
+  const double stopMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  EXPECT_LT(stopMs, 2000.0) << "the full conversion took " << fullMs << " ms";
+  EXPECT_LT(stopMs, fullMs / 2) << "the full conversion took " << fullMs << " ms";
+  // Reported like a queued one at shutdown; the raw files and the sidecar stay, no output.
+  ASSERT_EQ(results.all.size(), 1u);
+  EXPECT_TRUE(results.all[0].deferred);
+  EXPECT_FALSE(results.all[0].ok);
+  EXPECT_TRUE(results.all[0].conversion.cancelled);
+  EXPECT_EQ(dir.files(), before);
+}
+
+TEST(RecordingResume, CancelLeavesNoOutputAndSparesANonResumableConversion) {
+  // Without a sidecar nothing could convert it later: a stop still waits for it.
+  Dir dir;
+  writeLongRecording(dir, "plain", 1);
+  const auto raw = RecordingWriter::rawFiles(dir.str(), "plain");
+  std::atomic<bool> cancel{true};
+  const auto r = convertRecording(raw, (dir.path / "plain").string(), longOptions().video, &cancel);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_FALSE(r.ok);
+  EXPECT_FALSE(fs::exists(dir.path / "plain.webm"));
+  EXPECT_FALSE(fs::exists(dir.path / "plain.webm.part"));
+  Results results;
+  {
+    RecordingWriter writer(longOptions());
+    auto rec = writer.start(dir.str(), "plain-live", results.callback(dir));  // not resumable
+    const Bytes v = opus(1, 1);
+    rec->packet(kVisitorAudio, v.data(), v.size(), 5);
+    writer.beginShutdown();
+  }
+  ASSERT_EQ(results.all.size(), 1u);
+  EXPECT_TRUE(results.all[0].ok) << results.all[0].error;
+  EXPECT_FALSE(results.all[0].conversion.cancelled);
 }
 
 }  // namespace
