@@ -86,6 +86,13 @@ void CallGateway::recoverRecordings() {
         (void)chat_.dialogs().dialog(core::dialogs::Actor(a.by), s.dialogId);
       }
     } catch (const std::exception& e) {
+      // Only a final answer (no such dialog, not theirs) discards the media; a passing failure
+      // (the database, say) keeps it for the next start.
+      if (!recoveryMayDiscard(e)) {
+        obs::logError("call.recording_recovery_deferred",
+                      {{"call", s.callId}, {"recording", s.id}, {"error", e.what()}});
+        continue;
+      }
       problem = std::string("the call's dialog cannot be posted in: ") + e.what();
     }
     if (!problem.empty()) {
@@ -107,6 +114,11 @@ void CallGateway::recoverRecordings() {
         obs::logInfo("call.recording_recovered",
                      {{"call", s.callId}, {"recording", s.id}, {"file", std::to_string(s.fileId)}});
       } catch (const std::exception& e) {
+        if (!recoveryMayDiscard(e)) {  // a passing failure: try again at the next start
+          obs::logError("call.recording_recovery_deferred",
+                        {{"call", s.callId}, {"recording", s.id}, {"error", e.what()}});
+          continue;
+        }
         // The stored file is gone (deleted since) or not attachable: nothing left to post.
         removeRecording(recorder_.directory, s.id);
         obs::logError("call.recording_not_stored",

@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/common/error.h"
+
 namespace callpy::realtime {
 
 namespace {
@@ -139,6 +141,12 @@ RecordingSidecar readSidecar(const std::string& path) {
   in.read(body.data(), static_cast<std::streamsize>(body.size()));
   body.resize(static_cast<std::size_t>(in.gcount()));
   return decodeSidecar(body);
+}
+
+bool recoveryMayDiscard(const std::exception& e) {
+  const auto* error = dynamic_cast<const core::Error*>(&e);
+  return error != nullptr &&
+         (error->code() == core::ErrorCode::NotFound || error->code() == core::ErrorCode::Forbidden);
 }
 
 }  // namespace callpy::realtime

@@ -5,6 +5,7 @@
 // the raw files and this; the next start converts and posts them (call_recording_recovery.cpp).
 // The raw files are named by the writer's rule, "<id>.<track>.rtp" in the same directory.
 #include <cstdint>
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -37,5 +38,10 @@ RecordingSidecar decodeSidecar(const std::string& text);
 // sees the whole sidecar or none. Throws SidecarError.
 void writeSidecar(const std::string& path, const RecordingSidecar& s);
 RecordingSidecar readSidecar(const std::string& path);
+
+// Whether an error met while recovering a recording at start is final (the dialog or the
+// recording operator is gone, or the dialog is no longer theirs), so its media may be deleted.
+// Any other failure (the database, say) keeps the files for the next start.
+bool recoveryMayDiscard(const std::exception& e);
 
 }  // namespace callpy::realtime

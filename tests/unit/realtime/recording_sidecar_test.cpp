@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/common/error.h"
+
 namespace callpy::realtime {
 namespace {
 
@@ -107,6 +109,22 @@ TEST(RecordingSidecar, CarriesTheStoredFilesIdOnceStored) {
   bad = text;
   bad.replace(bad.find("314"), 3, "\"x\"");
   EXPECT_NE(errorOf(bad).find("fileId"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace callpy::realtime
+
+namespace callpy::realtime {
+namespace {
+
+// Recovery deletes a leftover recording's media only when the answer is final: the dialog or
+// the operator is gone or no longer theirs. A passing failure (the database, say) keeps it.
+TEST(RecordingRecovery, DiscardsOnlyWhenTheDialogOrOperatorIsGone) {
+  EXPECT_TRUE(recoveryMayDiscard(core::notFound("no such dialog")));
+  EXPECT_TRUE(recoveryMayDiscard(core::forbidden("not your dialog")));
+  EXPECT_FALSE(recoveryMayDiscard(core::Error(core::ErrorCode::Unavailable, "database is locked")));
+  EXPECT_FALSE(recoveryMayDiscard(core::Error(core::ErrorCode::Internal, "disk I/O error")));
+  EXPECT_FALSE(recoveryMayDiscard(std::runtime_error("SQLite: database disk image is malformed")));
 }
 
 }  // namespace
