@@ -183,15 +183,23 @@ void WriterCore::converterLoop() {
     result.callId = r->callId_;
     result.packets = r->packets();
     result.dropped = r->dropped();
-    if (r->resumable_ && r->error_.empty() && stopRequested.load(std::memory_order_acquire)) {
-      // Shutting down: the raw files are complete and synced and the sidecar describes them;
-      // the next start converts them. Converting now could outlast the service's stop timeout.
-      result.deferred = true;
-      result.error = "deferred to the next start";
+    const auto report = [&r, &result] {
       try {
         if (r->done_) r->done_(result);
       } catch (...) {
+        // A failing callback must not take the converter (and every later recording) down.
       }
+    };
+    // A deferred recording keeps its raw files and sidecar: the next start converts them.
+    const auto reportDeferred = [&result, &report] {
+      result.deferred = true;
+      result.error = "deferred to the next start";
+      report();
+    };
+    if (r->resumable_ && r->error_.empty() && stopRequested.load(std::memory_order_acquire)) {
+      // Shutting down: the raw files are complete and synced and the sidecar describes them.
+      // Converting now could outlast the service's stop timeout.
+      reportDeferred();
       continue;
     }
     if (r->error_.empty()) {
@@ -202,12 +210,7 @@ void WriterCore::converterLoop() {
           convertRecording(r->paths_, base, video, r->resumable_ ? &stopRequested : nullptr);
       if (result.conversion.cancelled) {
         // Stopping mid-conversion: as if it had still been queued (its partial output is gone).
-        result.deferred = true;
-        result.error = "deferred to the next start";
-        try {
-          if (r->done_) r->done_(result);
-        } catch (...) {
-        }
+        reportDeferred();
         continue;
       }
       result.ok = result.conversion.ok;
@@ -218,11 +221,7 @@ void WriterCore::converterLoop() {
     } else {
       result.error = r->error_;
     }
-    try {
-      if (r->done_) r->done_(result);
-    } catch (...) {
-      // A failing callback must not take the converter (and every later recording) down.
-    }
+    report();
     // After the callback has stored the result (or given up on it): a daemon killed before this
     // point converts the recording again at its next start rather than losing it. The sidecar
     // goes last, so raw files are never left without it.
