@@ -19,6 +19,7 @@
 #include "rtc/record/raw_file.h"
 #include "rtc/record/recording_writer.h"
 #include "test_packets.h"
+#include "writer_results.h"
 
 namespace callpy::rtc::record {
 namespace {
@@ -57,23 +58,12 @@ struct Dir {
   }
 };
 
-struct Results {
-  std::mutex m;
-  std::condition_variable cv;
-  std::vector<RecordingResult> all;
-  std::vector<std::vector<std::string>> filesSeen;  // the directory while each callback ran
+// Also keeps the directory's listing as each callback saw it.
+struct Results : testing::WriterResults {
+  std::vector<std::vector<std::string>> filesSeen;
   RecordingDone callback(const Dir& dir) {
-    return [this, &dir](const RecordingResult& r) {
-      std::lock_guard lock(m);
-      all.push_back(r);
-      filesSeen.push_back(dir.files());
-      cv.notify_all();
-    };
-  }
-  std::optional<RecordingResult> wait() {
-    std::unique_lock lock(m);
-    if (!cv.wait_for(lock, std::chrono::seconds(20), [&] { return !all.empty(); })) return {};
-    return all.back();
+    onEach = [this, &dir] { filesSeen.push_back(dir.files()); };
+    return WriterResults::callback();
   }
 };
 

@@ -16,6 +16,7 @@
 #include "rtc/record/raw_file.h"
 #include "rtc/record/thread_priority.h"
 #include "test_packets.h"
+#include "writer_results.h"
 
 namespace callpy::rtc::record {
 namespace {
@@ -50,24 +51,7 @@ class TempDir {
   fs::path path_;
 };
 
-// Collects completion callbacks; waits with a deadline.
-struct Results {
-  std::mutex m;
-  std::condition_variable cv;
-  std::vector<RecordingResult> all;
-  RecordingDone callback() {
-    return [this](const RecordingResult& r) {
-      std::lock_guard lock(m);
-      all.push_back(r);
-      cv.notify_all();
-    };
-  }
-  std::optional<RecordingResult> wait(std::size_t n = 1) {
-    std::unique_lock lock(m);
-    if (!cv.wait_for(lock, std::chrono::seconds(20), [&] { return all.size() >= n; })) return {};
-    return all[n - 1];
-  }
-};
+using Results = testing::WriterResults;
 
 Bytes opus(std::uint16_t seq, std::uint32_t ssrc) {
   return rtpPacket(111, seq, seq * 960u, ssrc, {0x78, static_cast<std::uint8_t>(seq)});

@@ -15,6 +15,7 @@
 #include "rtc/record/recording_writer.h"
 #include "rtc/record/video_source.h"
 #include "test_packets.h"
+#include "writer_results.h"
 
 namespace callpy::rtc::record {
 namespace {
@@ -200,24 +201,7 @@ TEST(TrackCodec, OpusTracksKeepOnlyTheirOpusPackets) {
   EXPECT_EQ(skipped, 0u);
 }
 
-// Collects completion callbacks; waits with a deadline.
-struct Results {
-  std::mutex m;
-  std::condition_variable cv;
-  std::vector<RecordingResult> all;
-  RecordingDone callback() {
-    return [this](const RecordingResult& r) {
-      std::lock_guard lock(m);
-      all.push_back(r);
-      cv.notify_all();
-    };
-  }
-  std::optional<RecordingResult> wait(std::size_t n) {
-    std::unique_lock lock(m);
-    if (!cv.wait_for(lock, std::chrono::seconds(20), [&] { return all.size() >= n; })) return {};
-    return all[n - 1];
-  }
-};
+using Results = testing::WriterResults;
 
 TEST(TrackCodec, ARecordingWritesEachTracksNegotiationAndItsChanges) {
   // As a call leg does: the visitor's audio negotiated Opus on PT 111; then they moved to a
